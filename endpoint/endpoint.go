@@ -1,0 +1,56 @@
+package endpoint
+
+import (
+	"maps"
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// Endpoint is one gateway endpoint of a cluster, as published by that cluster's
+// gateway (Submariner's Endpoint custom resource is the model).
+//
+// The machine takes ownership of an Endpoint passed to it: callers must not
+// modify its Subnets or BackendConfig afterwards. Endpoints handed out in
+// notifications and queries share those with the machine and are read-only.
+type Endpoint struct {
+	// Name is the object name, unique within the machine; it must be a
+	// DNS-1123 subdomain.
+	Name string `json:"name"`
+	// UID distinguishes two incarnations of the same name: an upsert whose UID
+	// differs from the stored one replaces the old object (see Machine.Step).
+	// Empty means unknown and matches any UID.
+	UID string `json:"uid,omitempty"`
+	// ClusterID names the cluster the endpoint belongs to; it must be a DNS-1123
+	// label and never changes for a given object.
+	ClusterID string `json:"clusterID"`
+	CableName string `json:"cableName,omitempty"`
+	Hostname  string `json:"hostname,omitempty"`
+	// Subnets are the cluster's subnets reachable through this endpoint. Each
+	// must be a valid, masked prefix, and they must not overlap.
+	Subnets       []netip.Prefix    `json:"subnets,omitempty"`
+	PrivateIP     netip.Addr        `json:"privateIP,omitzero"`
+	PublicIP      netip.Addr        `json:"publicIP,omitzero"`
+	HealthCheckIP netip.Addr        `json:"healthCheckIP,omitzero"`
+	Backend       string            `json:"backend,omitempty"`
+	BackendConfig map[string]string `json:"backendConfig,omitempty"`
+	// CreatedAt is the object's creation time. Kubernetes records it with
+	// one-second resolution, so it ties; see Sequence.
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	// Sequence is the producer's incarnation number for the cluster's gateway,
+	// increasing with every endpoint that gateway publishes (a restart counter,
+	// or the gateway's start time in nanoseconds). It breaks CreatedAt ties in
+	// the default order. Zero means unknown. Like CreatedAt it must not change
+	// over an object's life.
+	Sequence uint64 `json:"sequence,omitempty"`
+}
+
+// Equal reports whether e and o are the same in every field.
+func (e *Endpoint) Equal(o *Endpoint) bool {
+	return e.Name == o.Name && e.UID == o.UID && e.ClusterID == o.ClusterID &&
+		e.CableName == o.CableName && e.Hostname == o.Hostname &&
+		slices.Equal(e.Subnets, o.Subnets) &&
+		e.PrivateIP == o.PrivateIP && e.PublicIP == o.PublicIP && e.HealthCheckIP == o.HealthCheckIP &&
+		e.Backend == o.Backend && maps.Equal(e.BackendConfig, o.BackendConfig) &&
+		e.CreatedAt.Equal(o.CreatedAt) && e.Sequence == o.Sequence
+}

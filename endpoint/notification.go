@@ -1,0 +1,87 @@
+package endpoint
+
+import "fmt"
+
+// Kind says what a Notification announces.
+type Kind uint8
+
+// The notification kinds. Every endpoint that is announced (a Created kind) is
+// retired exactly once after its deletion: by the Removed kind of its side, or,
+// if a newer endpoint of its cluster had superseded it, by the Stale kind.
+const (
+	LocalEndpointCreated Kind = iota + 1
+	LocalEndpointUpdated
+	LocalEndpointRemoved
+	StaleLocalEndpointRemoved
+	RemoteEndpointCreated
+	RemoteEndpointUpdated
+	RemoteEndpointRemoved
+	StaleRemoteEndpointRemoved
+)
+
+var kindNames = [...]string{
+	LocalEndpointCreated:       "LocalEndpointCreated",
+	LocalEndpointUpdated:       "LocalEndpointUpdated",
+	LocalEndpointRemoved:       "LocalEndpointRemoved",
+	StaleLocalEndpointRemoved:  "StaleLocalEndpointRemoved",
+	RemoteEndpointCreated:      "RemoteEndpointCreated",
+	RemoteEndpointUpdated:      "RemoteEndpointUpdated",
+	RemoteEndpointRemoved:      "RemoteEndpointRemoved",
+	StaleRemoteEndpointRemoved: "StaleRemoteEndpointRemoved",
+}
+
+func (k Kind) String() string {
+	if k.valid() {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+func (k Kind) valid() bool { return k >= LocalEndpointCreated && k <= StaleRemoteEndpointRemoved }
+
+// Local reports whether k concerns the local cluster's endpoints.
+func (k Kind) Local() bool { return k >= LocalEndpointCreated && k <= StaleLocalEndpointRemoved }
+
+// Announces reports whether k announces a newly active endpoint.
+func (k Kind) Announces() bool { return k == LocalEndpointCreated || k == RemoteEndpointCreated }
+
+// Retires reports whether k retires an announced endpoint.
+func (k Kind) Retires() bool {
+	switch k {
+	case LocalEndpointRemoved, StaleLocalEndpointRemoved, RemoteEndpointRemoved, StaleRemoteEndpointRemoved:
+		return true
+	}
+	return false
+}
+
+// Stale reports whether k retires a superseded endpoint.
+func (k Kind) Stale() bool { return k == StaleLocalEndpointRemoved || k == StaleRemoteEndpointRemoved }
+
+// MarshalText encodes k as its name.
+func (k Kind) MarshalText() ([]byte, error) {
+	if !k.valid() {
+		return nil, fmt.Errorf("endpoint: cannot marshal %v", k)
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText decodes a kind name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, name := range kindNames {
+		if name != "" && name == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("endpoint: unknown notification kind %q", b)
+}
+
+// Notification is an effect of the machine: what handlers are told. Its
+// Endpoint shares slices and maps with the machine and must not be modified.
+type Notification struct {
+	Kind     Kind     `json:"kind"`
+	Endpoint Endpoint `json:"endpoint"`
+}
+
+// String gives the kind and endpoint name, as scenario files write them.
+func (n Notification) String() string { return n.Kind.String() + " " + n.Endpoint.Name }

@@ -1,0 +1,67 @@
+package endpoint
+
+import (
+	"maps"
+	"slices"
+)
+
+// HasSynced reports whether the initial list has been marked complete.
+func (m *Machine) HasSynced() bool { return m.synced }
+
+// Active returns the active endpoint of a cluster. A cluster whose present
+// endpoints are all stale has none.
+func (m *Machine) Active(clusterID string) (Endpoint, bool) {
+	c := m.clusters[clusterID]
+	if c == nil || !c.live {
+		return Endpoint{}, false
+	}
+	return c.top.ep, true
+}
+
+// Get returns the tracked endpoint of that name, active or stale.
+func (m *Machine) Get(name string) (Endpoint, bool) {
+	r, ok := m.byName[name]
+	if !ok {
+		return Endpoint{}, false
+	}
+	return r.ep, true
+}
+
+// Stale reports whether the named endpoint is tracked but superseded.
+func (m *Machine) Stale(name string) bool {
+	r, ok := m.byName[name]
+	if !ok {
+		return false
+	}
+	c := m.clusters[r.ep.ClusterID]
+	return c.top != r || !c.live
+}
+
+// Clusters returns the IDs of the clusters with at least one tracked
+// endpoint, sorted.
+func (m *Machine) Clusters() []string { return slices.Sorted(maps.Keys(m.clusters)) }
+
+// Stats counts what the machine tracks, for metrics.
+type Stats struct {
+	Clusters  int // clusters with at least one tracked endpoint
+	Endpoints int // tracked endpoints, active and stale
+	Active    int // clusters with an active endpoint
+	Announced int // endpoints announced and not yet retired
+}
+
+// Stats returns the current counts. It walks the state: call it for
+// metrics, not per event.
+func (m *Machine) Stats() Stats {
+	s := Stats{Clusters: len(m.clusters), Endpoints: len(m.byName)}
+	for _, c := range m.clusters {
+		if c.live {
+			s.Active++
+		}
+	}
+	for _, r := range m.byName {
+		if r.announced {
+			s.Announced++
+		}
+	}
+	return s
+}
