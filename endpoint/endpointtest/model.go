@@ -1,0 +1,143 @@
+package endpointtest
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/meshstate/meshstate/endpoint"
+)
+
+// Model is a deliberately naive reference for the machine: it keeps the
+// present endpoints and, for each, whether it has ever coexisted with a
+// greater endpoint of its cluster, and answers every query by brute force.
+// It uses endpoint.ByCreation with names as the final tie-breaker.
+type Model struct {
+	present    map[string]endpoint.Endpoint
+	superseded map[string]bool
+	synced     bool
+}
+
+// NewModel returns an empty model.
+func NewModel() *Model {
+	return &Model{present: map[string]endpoint.Endpoint{}, superseded: map[string]bool{}}
+}
+
+func greater(a, b *endpoint.Endpoint) bool {
+	if c := endpoint.ByCreation(a, b); c != 0 {
+		return c > 0
+	}
+	return strings.Compare(a.Name, b.Name) > 0
+}
+
+// Rejects reports whether the machine must refuse ev, by the rules the
+// package documents. It does not change the model.
+func (m *Model) Rejects(ev endpoint.Event) bool {
+	switch ev := ev.(type) {
+	case endpoint.Upsert:
+		ep := ev.Endpoint
+		if ep.Validate() != nil {
+			return true
+		}
+		old, ok := m.present[ep.Name]
+		if !ok || (old.UID != "" && ep.UID != "" && old.UID != ep.UID) {
+			return false
+		}
+		return old.ClusterID != ep.ClusterID || endpoint.ByCreation(&old, &ep) != 0
+	case endpoint.Delete:
+		old, ok := m.present[ev.Name]
+		return !ok || (ev.UID != "" && old.UID != "" && ev.UID != old.UID)
+	case endpoint.Synced:
+		return false
+	}
+	return true
+}
+
+// Apply changes the model by ev, which must not be rejected.
+func (m *Model) Apply(ev endpoint.Event) {
+	switch ev := ev.(type) {
+	case endpoint.Upsert:
+		ep := ev.Endpoint
+		if old, ok := m.present[ep.Name]; ok && old.UID != "" && ep.UID != "" && old.UID != ep.UID {
+			m.remove(ep.Name)
+		}
+		m.present[ep.Name] = ep
+		m.markSuperseded(ep.ClusterID)
+	case endpoint.Delete:
+		m.remove(ev.Name)
+	case endpoint.Synced:
+		m.synced = true
+	}
+}
+
+func (m *Model) remove(name string) {
+	delete(m.present, name)
+	delete(m.superseded, name)
+}
+
+func (m *Model) markSuperseded(cluster string) {
+	members := m.members(cluster)
+	for _, a := range members {
+		for _, b := range members {
+			if greater(&b, &a) {
+				m.superseded[a.Name] = true
+			}
+		}
+	}
+}
+
+func (m *Model) members(cluster string) []endpoint.Endpoint {
+	var out []endpoint.Endpoint
+	for _, name := range slices.Sorted(maps.Keys(m.present)) {
+		if ep := m.present[name]; ep.ClusterID == cluster {
+			out = append(out, ep)
+		}
+	}
+	return out
+}
+
+// Active returns the endpoint the machine must hold active for cluster.
+func (m *Model) Active(cluster string) (endpoint.Endpoint, bool) {
+	var top *endpoint.Endpoint
+	members := m.members(cluster)
+	for i := range members {
+		if top == nil || greater(&members[i], top) {
+			top = &members[i]
+		}
+	}
+	if top == nil || m.superseded[top.Name] {
+		return endpoint.Endpoint{}, false
+	}
+	return *top, true
+}
+
+// Present returns the endpoint of that name, if present.
+func (m *Model) Present(name string) (endpoint.Endpoint, bool) {
+	ep, ok := m.present[name]
+	return ep, ok
+}
+
+// Stale reports whether the named present endpoint has been superseded.
+func (m *Model) Stale(name string) bool { return m.superseded[name] }
+
+// Synced reports whether the model has seen Synced.
+func (m *Model) Synced() bool { return m.synced }
+
+// Clusters returns the clusters with a present endpoint, sorted.
+func (m *Model) Clusters() []string {
+	set := map[string]bool{}
+	for _, ep := range m.present {
+		set[ep.ClusterID] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// Objects returns the present endpoints sorted by name: what a relist
+// delivers.
+func (m *Model) Objects() []endpoint.Endpoint {
+	out := make([]endpoint.Endpoint, 0, len(m.present))
+	for _, name := range slices.Sorted(maps.Keys(m.present)) {
+		out = append(out, m.present[name])
+	}
+	return out
+}
