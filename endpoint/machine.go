@@ -103,6 +103,9 @@ func (m *Machine) Upsert(ep Endpoint) ([]Notification, error) {
 	if r.ep.UID != "" && ep.UID != "" && r.ep.UID != ep.UID {
 		return m.add(ep, m.remove(r)), nil
 	}
+	if ep.UID == "" {
+		ep.UID = r.ep.UID // an update that does not know the UID does not erase it
+	}
 	if r.ep.ClusterID != ep.ClusterID {
 		return nil, &RejectedError{Name: ep.Name, Field: "clusterID",
 			Reason: fmt.Sprintf("%q to %q", r.ep.ClusterID, ep.ClusterID), Err: ErrClusterChanged}

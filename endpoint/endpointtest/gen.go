@@ -175,7 +175,11 @@ func (w *world) update() {
 	if rapid.Bool().Draw(w.t, "newHealthIP") {
 		ep.HealthCheckIP = ep.HealthCheckIP.Next()
 	}
-	w.put(ep)
+	w.present[ep.Name] = ep
+	if rapid.Bool().Draw(w.t, "withoutUID") {
+		ep.UID = "" // some sources do not carry it
+	}
+	w.emit(endpoint.Upsert{Endpoint: ep})
 }
 
 func (w *world) resync() {

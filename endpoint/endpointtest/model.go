@@ -60,6 +60,8 @@ func (m *Model) Apply(ev endpoint.Event) {
 		ep := ev.Endpoint
 		if old, ok := m.present[ep.Name]; ok && old.UID != "" && ep.UID != "" && old.UID != ep.UID {
 			m.remove(ep.Name)
+		} else if ok && ep.UID == "" {
+			ep.UID = old.UID
 		}
 		m.present[ep.Name] = ep
 		m.markSuperseded(ep.ClusterID)

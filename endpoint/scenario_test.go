@@ -1,0 +1,28 @@
+package endpoint_test
+
+import (
+	"testing"
+
+	"github.com/meshstate/meshstate/endpoint/endpointtest"
+)
+
+func TestScenarios(t *testing.T) {
+	scenarios, err := endpointtest.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scenarios) == 0 {
+		t.Fatal("no scenarios shipped")
+	}
+	for _, s := range scenarios {
+		t.Run(s.File, func(t *testing.T) {
+			lines, err := s.Replay()
+			if err != nil {
+				for _, l := range lines {
+					t.Logf("%s -> %v err=%v %s", l.Step.Event, l.Notifications, l.Err, l.Problem)
+				}
+				t.Fatal(err)
+			}
+		})
+	}
+}
