@@ -2,14 +2,16 @@ module github.com/meshstate/meshstate
 
 go 1.26.0
 
-require k8s.io/apimachinery v0.37.2
+require (
+	github.com/cenkalti/backoff/v4 v4.3.0
+	github.com/google/go-cmp v0.7.0
+	go.uber.org/goleak v1.3.0
+	k8s.io/apimachinery v0.37.2
+	pgregory.net/rapid v1.3.0
+)
 
 require (
-	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
 	github.com/go-logr/logr v1.4.3 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect
 	k8s.io/utils v0.0.0-20260626114624-be93311217bd // indirect
-	pgregory.net/rapid v1.3.0 // indirect
 )

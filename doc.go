@@ -1,0 +1,56 @@
+// Package meshstate is a set of side-effect-free state machines for the
+// control planes of Kubernetes multi-cluster networking: the decisions inside
+// a gateway's endpoint tracking, a global-IP allocator, a service-discovery
+// agent, a route agent, a CNI interface probe, a health checker and a VIP
+// announcer.
+//
+// # Why machines
+//
+// Five field incidents (Submariner and kube-vip) shaped it. Each was a state
+// machine bug hidden in a controller: a decision that depended on the order
+// events arrived in, on a restart, or on treating an error as an absence.
+// meshstate takes those decisions out of the controllers and into pure
+// values that property tests can reach.
+//
+// # Packages
+//
+//   - endpoint: which gateway endpoint is active for each cluster, and the
+//     notifications handlers receive, each announced endpoint retired exactly
+//     once (Removed, or StaleRemoteEndpointRemoved once superseded).
+//     endpoint/dispatch delivers them with per-handler retries;
+//     endpoint/endpointtest holds generators, a model and invariant checks.
+//   - ipam, discovery, routes, cni, health: the allocator, the service
+//     correlation and export/import reconciliation, owned-route
+//     reconciliation, CNI interface discovery and endpoint health. They
+//     follow the same shape as they land.
+//
+// # Machines and adapters
+//
+// A machine (the top-level files of each package) is a plain value: events
+// in, effects out, with no goroutines, clock, randomness, I/O or dependence
+// on map iteration order, so the same events always give the same effects in
+// the same order. Events that need time carry it; retries are effects. Bad
+// input is refused with a typed error and changes nothing. An architecture
+// test keeps the machine packages free of netlink, client-go, net/http,
+// os/exec, the clock and math/rand.
+//
+// Adapters live in subpackages: they translate informer callbacks and kernel
+// notifications into events, apply the effects, and report the outcome back
+// as events. Anything that can be decided without I/O is decided in the
+// machine.
+//
+// # Wiring a controller
+//
+// A controller builds a machine with New, feeds it the events its informers
+// deliver (Upsert, Delete, and Synced once the informer's HasSynced is true),
+// and hands the returned effects to its dispatcher or applier:
+//
+//	m, err := endpoint.New(endpoint.Config{LocalClusterID: "west"})
+//	d, err := dispatch.New([]endpoint.Handler{routes, health})
+//	go d.Run(ctx)
+//	ns, err := m.Step(endpoint.Upsert{Endpoint: ep}) // from the informer
+//	d.Enqueue(ns...)
+//
+// A machine is not safe for concurrent use: feed it from one goroutine, as
+// a controller's work loop does.
+package meshstate
