@@ -79,7 +79,7 @@ func (k *Kind) UnmarshalText(b []byte) error {
 // Notification is an effect of the machine: what handlers are told. Its
 // Endpoint shares slices and maps with the machine and must not be modified.
 type Notification struct {
-	Kind     Kind     `json:"kind"`
+	Kind     Kind     `json:"type"`
 	Endpoint Endpoint `json:"endpoint"`
 }
 
