@@ -21,6 +21,11 @@ type Endpoint struct {
 	// differs from the stored one replaces the old object (see Machine.Step).
 	// Empty means unknown and matches any UID.
 	UID string `json:"uid,omitempty"`
+	// ResourceVersion is the object's version as the API server reports it;
+	// opaque, compared for equality only. An upsert that carries the stored
+	// version is taken as unchanged without a deep comparison, which is what
+	// informer resyncs are. Empty means unknown.
+	ResourceVersion string `json:"resourceVersion,omitempty"`
 	// ClusterID names the cluster the endpoint belongs to; it must be a DNS-1123
 	// label and never changes for a given object.
 	ClusterID string `json:"clusterID"`
@@ -47,10 +52,15 @@ type Endpoint struct {
 
 // Equal reports whether e and o are the same in every field.
 func (e *Endpoint) Equal(o *Endpoint) bool {
-	return e.Name == o.Name && e.UID == o.UID && e.ClusterID == o.ClusterID &&
-		e.CableName == o.CableName && e.Hostname == o.Hostname &&
-		slices.Equal(e.Subnets, o.Subnets) &&
-		e.PrivateIP == o.PrivateIP && e.PublicIP == o.PublicIP && e.HealthCheckIP == o.HealthCheckIP &&
-		e.Backend == o.Backend && maps.Equal(e.BackendConfig, o.BackendConfig) &&
-		e.CreatedAt.Equal(o.CreatedAt) && e.Sequence == o.Sequence
+	return e.Name == o.Name && e.UID == o.UID && e.ClusterID == o.ClusterID && e.sameContent(o)
+}
+
+// sameContent compares what can change between two versions of one
+// object, the resource version first: it differs unless nothing changed.
+func (e *Endpoint) sameContent(o *Endpoint) bool {
+	return e.ResourceVersion == o.ResourceVersion && e.Sequence == o.Sequence &&
+		e.CreatedAt.Equal(o.CreatedAt) && e.PrivateIP == o.PrivateIP && e.PublicIP == o.PublicIP &&
+		e.HealthCheckIP == o.HealthCheckIP && e.CableName == o.CableName && e.Hostname == o.Hostname &&
+		e.Backend == o.Backend && slices.Equal(e.Subnets, o.Subnets) &&
+		maps.Equal(e.BackendConfig, o.BackendConfig)
 }

@@ -27,7 +27,8 @@ type Config struct {
 // for concurrent use.
 type Machine struct {
 	local    string
-	cmp      Compare
+	custom   Compare // nil: ByCreation, called directly so that it inlines
+	scratch  Endpoint
 	byName   map[string]*record
 	clusters map[string]*cluster
 	synced   bool
@@ -35,15 +36,18 @@ type Machine struct {
 
 type record struct {
 	ep        Endpoint
-	announced bool // a Created notification was emitted and no retirement yet
+	version   version  // ep.ResourceVersion, parsed
+	cluster   *cluster // saves a lookup by cluster ID on every update and delete
+	active    bool     // the cluster's active endpoint; false once superseded
+	announced bool     // a Created notification was emitted and no retirement yet
 }
 
 // cluster holds the present endpoints of one cluster. Every member but top
-// is stale; top is active only while live.
+// is stale; top is stale too once the endpoint that superseded it is gone.
 type cluster struct {
+	id      string // shared by the members' ClusterID: 10,000 clusters' IDs stay in cache
 	members []*record
 	top     *record
-	live    bool
 }
 
 // New returns an empty machine.
@@ -53,13 +57,9 @@ func New(cfg Config) (*Machine, error) {
 			return nil, fmt.Errorf("%w: localClusterID %q %s", ErrInvalidConfig, cfg.LocalClusterID, r)
 		}
 	}
-	cmp := cfg.Compare
-	if cmp == nil {
-		cmp = ByCreation
-	}
 	return &Machine{
 		local:    cfg.LocalClusterID,
-		cmp:      cmp,
+		custom:   cfg.Compare,
 		byName:   make(map[string]*record),
 		clusters: make(map[string]*cluster),
 	}, nil
@@ -68,156 +68,205 @@ func New(cfg Config) (*Machine, error) {
 // Step applies one event and returns the notifications it causes, in the
 // order handlers must see them. A rejected event returns an error wrapping
 // one of the package's sentinels and leaves the state unchanged.
-func (m *Machine) Step(ev Event) ([]Notification, error) {
+func (m *Machine) Step(ev Event) ([]Notification, error) { return m.AppendStep(nil, ev) }
+
+// AppendStep is Step appending the notifications to dst, so that a caller
+// that reuses its buffer steps without allocating. On error dst is
+// returned unchanged.
+func (m *Machine) AppendStep(dst []Notification, ev Event) ([]Notification, error) {
 	switch ev := ev.(type) {
 	case Upsert:
-		return m.Upsert(ev.Endpoint)
+		return m.upsert(dst, &ev.Endpoint)
 	case *Upsert:
 		if ev != nil {
-			return m.Upsert(ev.Endpoint)
+			return m.upsert(dst, &ev.Endpoint)
 		}
 	case Delete:
-		return m.Delete(ev.Name, ev.UID)
+		return m.delete(dst, ev.Name, ev.UID)
 	case *Delete:
 		if ev != nil {
-			return m.Delete(ev.Name, ev.UID)
+			return m.delete(dst, ev.Name, ev.UID)
 		}
-	case Synced, *Synced:
-		return m.MarkSynced(), nil
+	case Synced:
+		return m.markSynced(dst), nil
+	case *Synced:
+		if ev != nil {
+			return m.markSynced(dst), nil
+		}
 	}
-	return nil, &RejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidEvent}
+	return dst, &RejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidEvent}
 }
 
 // Upsert adds or updates an endpoint; it is Step(Upsert{ep}) without boxing
 // the event. An endpoint whose UID differs from the stored one of the same
 // name is a new object: the old one is deleted first, exactly as if the
 // informer had delivered both events.
-func (m *Machine) Upsert(ep Endpoint) ([]Notification, error) {
-	if err := ep.Validate(); err != nil {
-		return nil, err
-	}
-	r, ok := m.byName[ep.Name]
-	if !ok {
-		return m.add(ep, nil), nil
-	}
-	if r.ep.UID != "" && ep.UID != "" && r.ep.UID != ep.UID {
-		return m.add(ep, m.remove(r)), nil
-	}
-	if ep.UID == "" {
-		ep.UID = r.ep.UID // an update that does not know the UID does not erase it
-	}
-	if r.ep.ClusterID != ep.ClusterID {
-		return nil, &RejectedError{Name: ep.Name, Field: "clusterID",
-			Reason: fmt.Sprintf("%q to %q", r.ep.ClusterID, ep.ClusterID), Err: ErrClusterChanged}
-	}
-	if m.cmp(&r.ep, &ep) != 0 {
-		return nil, &RejectedError{Name: ep.Name, Err: ErrOrderChanged}
-	}
-	if r.ep.Equal(&ep) {
-		return nil, nil
-	}
-	r.ep = ep
-	if c := m.clusters[ep.ClusterID]; c.live && c.top == r && r.announced {
-		return []Notification{{Kind: m.kind(r, LocalEndpointUpdated, RemoteEndpointUpdated), Endpoint: r.ep}}, nil
-	}
-	return nil, nil
-}
+func (m *Machine) Upsert(ep Endpoint) ([]Notification, error) { return m.upsert(nil, &ep) }
 
 // Delete removes the named endpoint; it is Step(Delete{name, uid}). A
 // non-empty uid must match the stored object's.
-func (m *Machine) Delete(name, uid string) ([]Notification, error) {
-	r, ok := m.byName[name]
-	if !ok {
-		return nil, &RejectedError{Name: name, Err: ErrUnknownEndpoint}
-	}
-	if uid != "" && r.ep.UID != "" && uid != r.ep.UID {
-		return nil, &RejectedError{Name: name, Field: "uid",
-			Reason: fmt.Sprintf("stored %q, deleted %q", r.ep.UID, uid), Err: ErrUIDMismatch}
-	}
-	return m.remove(r), nil
-}
+func (m *Machine) Delete(name, uid string) ([]Notification, error) { return m.delete(nil, name, uid) }
 
 // MarkSynced records that the initial list is complete; it is Step(Synced{}).
 // The first call announces the active endpoint of every cluster, the local
 // one first and then by cluster ID; later calls do nothing.
-func (m *Machine) MarkSynced() []Notification {
+func (m *Machine) MarkSynced() []Notification { return m.markSynced(nil) }
+
+func (m *Machine) upsert(dst []Notification, ep *Endpoint) ([]Notification, error) {
+	r, ok := m.byName[ep.Name]
+	if !ok {
+		if err := ep.Validate(); err != nil {
+			return dst, err
+		}
+		return m.add(dst, ep), nil
+	}
+	// Resource versions are unique across objects and writes, so the same
+	// version is the same object, unchanged: an informer resync.
+	if ep.ResourceVersion != "" && r.version.is(ep.ResourceVersion) {
+		return dst, nil
+	}
+	if r.ep.UID != "" && ep.UID != "" && r.ep.UID != ep.UID {
+		if err := ep.Validate(); err != nil {
+			return dst, err
+		}
+		return m.add(m.remove(dst, r), ep), nil
+	}
+	if err := ep.validateAgainst(&r.ep); err != nil {
+		return dst, err
+	}
+	if r.ep.ClusterID != ep.ClusterID {
+		return dst, &RejectedError{Name: ep.Name, Field: "clusterID",
+			Reason: fmt.Sprintf("%q to %q", r.ep.ClusterID, ep.ClusterID), Err: ErrClusterChanged}
+	}
+	if m.moved(&r.ep, ep) {
+		return dst, &RejectedError{Name: ep.Name, Err: ErrOrderChanged}
+	}
+	// An update that does not know the UID neither changes nor erases it.
+	if (ep.UID == "" || ep.UID == r.ep.UID) && r.ep.sameContent(ep) {
+		return dst, nil
+	}
+	m.store(r, ep)
+	if r.active && r.announced {
+		dst = append(dst, Notification{Kind: m.kind(r, LocalEndpointUpdated, RemoteEndpointUpdated), Endpoint: r.ep})
+	}
+	return dst, nil
+}
+
+// store copies ep into r, keeping the UID if ep does not know it.
+func (m *Machine) store(r *record, ep *Endpoint) {
+	uid := r.ep.UID
+	r.ep = *ep
+	if r.ep.UID == "" {
+		r.ep.UID = uid
+	}
+	r.ep.ClusterID = r.cluster.id
+	r.version = parseVersion(ep.ResourceVersion)
+}
+
+// moved reports whether ep, a new version of old, sorts elsewhere.
+func (m *Machine) moved(old, ep *Endpoint) bool {
+	if m.custom == nil {
+		return ByCreation(old, ep) != 0
+	}
+	// A copy: handing ep itself to the caller's function would move every
+	// upserted endpoint to the heap.
+	m.scratch = *ep
+	moved := m.custom(old, &m.scratch) != 0
+	m.scratch = Endpoint{}
+	return moved
+}
+
+func (m *Machine) delete(dst []Notification, name, uid string) ([]Notification, error) {
+	r, ok := m.byName[name]
+	if !ok {
+		return dst, &RejectedError{Name: name, Err: ErrUnknownEndpoint}
+	}
+	if uid != "" && r.ep.UID != "" && uid != r.ep.UID {
+		return dst, &RejectedError{Name: name, Field: "uid",
+			Reason: fmt.Sprintf("stored %q, deleted %q", r.ep.UID, uid), Err: ErrUIDMismatch}
+	}
+	return m.remove(dst, r), nil
+}
+
+func (m *Machine) markSynced(dst []Notification) []Notification {
 	if m.synced {
-		return nil
+		return dst
 	}
 	m.synced = true
-	var out []Notification
-	if c := m.clusters[m.local]; c != nil && c.live {
-		out = m.announce(c.top, out)
+	if c := m.clusters[m.local]; c != nil && c.top.active {
+		dst = m.announce(dst, c.top)
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.clusters)) {
-		if c := m.clusters[id]; id != m.local && c.live {
-			out = m.announce(c.top, out)
+		if c := m.clusters[id]; id != m.local && c.top.active {
+			dst = m.announce(dst, c.top)
 		}
 	}
-	return out
+	return dst
 }
 
-func (m *Machine) add(ep Endpoint, out []Notification) []Notification {
-	r := &record{ep: ep}
-	m.byName[ep.Name] = r
+func (m *Machine) add(dst []Notification, ep *Endpoint) []Notification {
 	c := m.clusters[ep.ClusterID]
 	if c == nil {
-		c = &cluster{}
-		m.clusters[ep.ClusterID] = c
+		c = &cluster{id: ep.ClusterID}
+		m.clusters[c.id] = c
 	}
+	r := &record{cluster: c}
+	m.store(r, ep)
+	m.byName[ep.Name] = r
 	c.members = append(c.members, r)
-	if c.top == nil || total(m.cmp, &r.ep, &c.top.ep) > 0 {
+	if c.top == nil || m.total(&r.ep, &c.top.ep) > 0 {
 		// The old top, if any, is superseded: it stays stale until deleted.
-		c.top, c.live = r, true
+		if c.top != nil {
+			c.top.active = false
+		}
+		c.top, r.active = r, true
 		if m.synced {
-			out = m.announce(r, out)
+			dst = m.announce(dst, r)
 		}
 	}
-	return out
+	return dst
 }
 
-func (m *Machine) remove(r *record) []Notification {
+func (m *Machine) remove(dst []Notification, r *record) []Notification {
 	delete(m.byName, r.ep.Name)
-	c := m.clusters[r.ep.ClusterID]
+	c := r.cluster
 	i := slices.Index(c.members, r)
 	last := len(c.members) - 1
 	c.members[i] = c.members[last]
 	c.members[last] = nil
 	c.members = c.members[:last]
-
-	active := c.top == r && c.live
 	if c.top == r {
 		// The next greatest present endpoint was superseded by r, so it
 		// stays stale: deleting the active endpoint resurrects nothing.
-		c.top, c.live = m.greatest(c.members), false
+		c.top = m.greatest(c.members)
 	}
 	if len(c.members) == 0 {
 		delete(m.clusters, r.ep.ClusterID)
 	}
 	if !r.announced {
-		return nil
+		return dst
 	}
 	r.announced = false
 	kind := m.kind(r, StaleLocalEndpointRemoved, StaleRemoteEndpointRemoved)
-	if active {
+	if r.active {
 		kind = m.kind(r, LocalEndpointRemoved, RemoteEndpointRemoved)
 	}
-	return []Notification{{Kind: kind, Endpoint: r.ep}}
+	return append(dst, Notification{Kind: kind, Endpoint: r.ep})
 }
 
 func (m *Machine) greatest(rs []*record) *record {
 	var top *record
 	for _, r := range rs {
-		if top == nil || total(m.cmp, &r.ep, &top.ep) > 0 {
+		if top == nil || m.total(&r.ep, &top.ep) > 0 {
 			top = r
 		}
 	}
 	return top
 }
 
-func (m *Machine) announce(r *record, out []Notification) []Notification {
+func (m *Machine) announce(dst []Notification, r *record) []Notification {
 	r.announced = true
-	return append(out, Notification{Kind: m.kind(r, LocalEndpointCreated, RemoteEndpointCreated), Endpoint: r.ep})
+	return append(dst, Notification{Kind: m.kind(r, LocalEndpointCreated, RemoteEndpointCreated), Endpoint: r.ep})
 }
 
 func (m *Machine) kind(r *record, local, remote Kind) Kind {

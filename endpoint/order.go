@@ -26,11 +26,18 @@ func ByCreation(a, b *Endpoint) int {
 	return 0
 }
 
-// total extends a caller's order to a total one. Names are unique keys in the
-// machine, so no two tracked endpoints tie; the greater name wins, which is
-// arbitrary but the same whatever order the events arrive in.
-func total(cmp Compare, a, b *Endpoint) int {
-	if c := cmp(a, b); c != 0 {
+func (m *Machine) compare(a, b *Endpoint) int {
+	if m.custom == nil {
+		return ByCreation(a, b)
+	}
+	return m.custom(a, b)
+}
+
+// total extends the machine's order to a total one. Names are unique keys
+// in the machine, so no two tracked endpoints tie; the greater name wins,
+// which is arbitrary but the same whatever order the events arrive in.
+func (m *Machine) total(a, b *Endpoint) int {
+	if c := m.compare(a, b); c != 0 {
 		return c
 	}
 	return strings.Compare(a.Name, b.Name)

@@ -12,7 +12,7 @@ func (m *Machine) HasSynced() bool { return m.synced }
 // endpoints are all stale has none.
 func (m *Machine) Active(clusterID string) (Endpoint, bool) {
 	c := m.clusters[clusterID]
-	if c == nil || !c.live {
+	if c == nil || !c.top.active {
 		return Endpoint{}, false
 	}
 	return c.top.ep, true
@@ -33,8 +33,7 @@ func (m *Machine) Stale(name string) bool {
 	if !ok {
 		return false
 	}
-	c := m.clusters[r.ep.ClusterID]
-	return c.top != r || !c.live
+	return !r.active
 }
 
 // Clusters returns the IDs of the clusters with at least one tracked
@@ -54,7 +53,7 @@ type Stats struct {
 func (m *Machine) Stats() Stats {
 	s := Stats{Clusters: len(m.clusters), Endpoints: len(m.byName)}
 	for _, c := range m.clusters {
-		if c.live {
+		if c.top.active {
 			s.Active++
 		}
 	}

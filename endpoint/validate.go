@@ -9,13 +9,30 @@ import (
 
 // Validate reports the first malformed field of e as a *RejectedError
 // wrapping ErrInvalidEndpoint, or nil.
-func (e *Endpoint) Validate() error {
-	if r := k8sname.Subdomain(e.Name); r != "" {
-		return invalid(e, "name", r)
+func (e *Endpoint) Validate() error { return e.validateAgainst(nil) }
+
+// validateAgainst validates e, skipping the costly checks of the fields it
+// shares with old, a stored version that passed them already.
+func (e *Endpoint) validateAgainst(old *Endpoint) error {
+	if old == nil || e.Name != old.Name {
+		if r := k8sname.Subdomain(e.Name); r != "" {
+			return invalid(e, "name", r)
+		}
 	}
-	if r := k8sname.Label(e.ClusterID); r != "" {
-		return invalid(e, "clusterID", r)
+	if old == nil || e.ClusterID != old.ClusterID {
+		if r := k8sname.Label(e.ClusterID); r != "" {
+			return invalid(e, "clusterID", r)
+		}
 	}
+	// Subnets are checked again although they rarely change: they are few,
+	// and comparing them with the stored ones would cost a cache miss.
+	if err := e.validateSubnets(); err != nil {
+		return err
+	}
+	return e.validateAddrs()
+}
+
+func (e *Endpoint) validateSubnets() error {
 	for i, p := range e.Subnets {
 		switch {
 		case !p.IsValid():
@@ -29,6 +46,10 @@ func (e *Endpoint) Validate() error {
 			}
 		}
 	}
+	return nil
+}
+
+func (e *Endpoint) validateAddrs() error {
 	for _, f := range [...]struct {
 		name string
 		addr netip.Addr

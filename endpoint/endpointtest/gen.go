@@ -110,7 +110,17 @@ func (w *world) fresh(cluster string, at time.Time, seq uint64) endpoint.Endpoin
 		CreatedAt:     at,
 		Sequence:      seq,
 	}
+	if rapid.Bool().Draw(w.t, "withResourceVersion") {
+		w.bump(&ep)
+	}
 	return ep
+}
+
+// bump gives a changed object a new resource version, as the API server
+// does on every write; objects from sources without versions keep none.
+func (w *world) bump(ep *endpoint.Endpoint) {
+	w.serial++
+	ep.ResourceVersion = fmt.Sprint(1000 + w.serial)
 }
 
 func (w *world) put(ep endpoint.Endpoint) {
@@ -174,6 +184,9 @@ func (w *world) update() {
 	ep.BackendConfig = map[string]string{"natt": fmt.Sprint(rapid.Bool().Draw(w.t, "natt"))}
 	if rapid.Bool().Draw(w.t, "newHealthIP") {
 		ep.HealthCheckIP = ep.HealthCheckIP.Next()
+	}
+	if ep.ResourceVersion != "" {
+		w.bump(&ep)
 	}
 	w.present[ep.Name] = ep
 	if rapid.Bool().Draw(w.t, "withoutUID") {
@@ -248,11 +261,13 @@ func (w *world) invalid() {
 	case 3:
 		if ok {
 			ep.ClusterID += "x"
+			w.bump(&ep)
 			w.emit(endpoint.Upsert{Endpoint: ep})
 		}
 	case 4:
 		if ok {
 			ep.Sequence += 7
+			w.bump(&ep)
 			w.emit(endpoint.Upsert{Endpoint: ep})
 		}
 	}

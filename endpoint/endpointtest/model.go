@@ -36,6 +36,9 @@ func (m *Model) Rejects(ev endpoint.Event) bool {
 	switch ev := ev.(type) {
 	case endpoint.Upsert:
 		ep := ev.Endpoint
+		if m.resync(ep) {
+			return false
+		}
 		if ep.Validate() != nil {
 			return true
 		}
@@ -58,6 +61,9 @@ func (m *Model) Apply(ev endpoint.Event) {
 	switch ev := ev.(type) {
 	case endpoint.Upsert:
 		ep := ev.Endpoint
+		if m.resync(ep) {
+			return
+		}
 		if old, ok := m.present[ep.Name]; ok && old.UID != "" && ep.UID != "" && old.UID != ep.UID {
 			m.remove(ep.Name)
 		} else if ok && ep.UID == "" {
@@ -70,6 +76,13 @@ func (m *Model) Apply(ev endpoint.Event) {
 	case endpoint.Synced:
 		m.synced = true
 	}
+}
+
+// resync reports whether ep carries the stored resource version: the
+// machine then takes it as unchanged, unread, as versions are unique.
+func (m *Model) resync(ep endpoint.Endpoint) bool {
+	old, ok := m.present[ep.Name]
+	return ok && ep.ResourceVersion != "" && ep.ResourceVersion == old.ResourceVersion
 }
 
 func (m *Model) remove(name string) {
