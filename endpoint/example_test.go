@@ -1,6 +1,7 @@
 package endpoint_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"time"
@@ -75,12 +76,8 @@ func ExampleDeliver() {
 // the creation time only breaks its ties.
 func ExampleConfig_compare() {
 	bySequence := func(a, b *endpoint.Endpoint) int {
-		switch {
-		case a.Sequence != b.Sequence:
-			if a.Sequence > b.Sequence {
-				return 1
-			}
-			return -1
+		if c := cmp.Compare(a.Sequence, b.Sequence); c != 0 {
+			return c
 		}
 		return a.CreatedAt.Compare(b.CreatedAt)
 	}

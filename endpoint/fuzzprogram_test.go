@@ -1,6 +1,7 @@
 package endpoint_test
 
 import (
+	stdcmp "cmp"
 	"maps"
 	"net/netip"
 	"slices"
@@ -162,15 +163,7 @@ func fzProgram(data []byte) (endpoint.Config, []endpoint.Event) {
 	if c&2 != 0 {
 		// A caller's order that looks at the Sequence only, so that
 		// CreatedAt changes are updates rather than rejections.
-		cfg.Compare = func(a, b *endpoint.Endpoint) int {
-			switch {
-			case a.Sequence > b.Sequence:
-				return 1
-			case a.Sequence < b.Sequence:
-				return -1
-			}
-			return 0
-		}
+		cfg.Compare = func(a, b *endpoint.Endpoint) int { return stdcmp.Compare(a.Sequence, b.Sequence) }
 	}
 	var evs []endpoint.Event
 	var seen []endpoint.Endpoint

@@ -1,6 +1,9 @@
 package endpoint
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Compare orders two endpoints of the same cluster: it returns a positive
 // number when a supersedes b, negative when b supersedes a, and zero when the
@@ -17,13 +20,7 @@ func ByCreation(a, b *Endpoint) int {
 	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 		return c
 	}
-	switch {
-	case a.Sequence > b.Sequence:
-		return 1
-	case a.Sequence < b.Sequence:
-		return -1
-	}
-	return 0
+	return cmp.Compare(a.Sequence, b.Sequence)
 }
 
 func (m *Machine) compare(a, b *Endpoint) int {
