@@ -49,7 +49,7 @@
 //	d, err := dispatch.New([]endpoint.Handler{routes, health})
 //	go d.Run(ctx)
 //	ns, err := m.Step(endpoint.Upsert{Endpoint: ep}) // from the informer
-//	d.Enqueue(ns...)
+//	err = d.Enqueue(ns...)
 //
 // A machine is not safe for concurrent use: feed it from one goroutine, as
 // a controller's work loop does.

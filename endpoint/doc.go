@@ -19,8 +19,19 @@
 // deleting the active endpoint of a cluster whose other endpoints are all
 // stale leaves the cluster without one rather than resurrecting a ghost.
 //
+// Staleness is history: a machine that restarts and relists only a leftover
+// endpoint (its successor already deleted) announces it, since nothing
+// present supersedes it. Gateways delete superseded endpoints, so the case
+// is short-lived, and remembering it across restarts would need storage.
+//
 // The Machine is a value: events in (Upsert, Delete, Synced), notifications
-// out, no goroutines, clock or I/O. Package endpoint/dispatch delivers the
-// notifications to handlers with retries; package endpoint/endpointtest
-// holds generators, a model and invariant checks for property tests.
+// out, no goroutines, clock or I/O. Nothing is announced before Synced, so a
+// restart announces each cluster's active endpoint once, not every endpoint
+// the relist carries. An upsert that carries the stored ResourceVersion is a
+// resync and costs one map lookup. AppendStep reuses the caller's buffer.
+//
+// Package endpoint/dispatch delivers the notifications to handlers with
+// retries; package endpoint/endpointtest holds generators, a model,
+// invariant checks, scenario files and traces for property tests, yours
+// included.
 package endpoint
