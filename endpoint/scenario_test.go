@@ -15,7 +15,7 @@ func TestScenarios(t *testing.T) {
 		t.Fatal("no scenarios shipped")
 	}
 	for _, s := range scenarios {
-		t.Run(s.File, func(t *testing.T) {
+		t.Run(s.Name, func(t *testing.T) {
 			lines, err := s.Replay()
 			if err != nil {
 				for _, l := range lines {

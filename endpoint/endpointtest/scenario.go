@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
-	"slices"
 
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/internal/scenario"
 )
 
 //go:embed testdata/scenarios/*.json
@@ -16,29 +15,13 @@ var scenarioFiles embed.FS
 
 // Scenario is a recorded event sequence with the notifications each event
 // must cause: a field incident or a peer bug, replayable against the
-// machine and any handler.
-type Scenario struct {
-	// Incident names the field incident the scenario replays, if any.
-	Incident       string         `json:"incident,omitempty"`
-	Title          string         `json:"title"`
-	Story          string         `json:"story"`
-	LocalClusterID string         `json:"localClusterID,omitempty"`
-	Steps          []ScenarioStep `json:"steps"`
-	// File is the scenario's file name, set when loaded.
-	File string `json:"-"`
-}
+// machine and any handler. Its Config is an endpoint.Config in JSON.
+type Scenario struct{ scenario.File }
 
-// ScenarioStep is one event and what it must cause.
-type ScenarioStep struct {
-	Note string `json:"note,omitempty"`
-	// Event is the event as a trace records it (see endpoint.UnmarshalEvent).
-	Event json.RawMessage `json:"event"`
-	// Expect lists the notifications, each as "Kind name", in order.
-	Expect []string `json:"expect"`
-	// Reject, if set, names the sentinel error the event must be refused
-	// with, such as "ErrOrderChanged".
-	Reject string `json:"reject,omitempty"`
-}
+// ScenarioStep is one event and the notifications it must cause, each as
+// "Kind name", or the sentinel (such as "ErrOrderChanged") it is refused
+// with.
+type ScenarioStep = scenario.Step
 
 var sentinels = map[string]error{
 	"ErrInvalidEndpoint": endpoint.ErrInvalidEndpoint,
@@ -51,22 +34,13 @@ var sentinels = map[string]error{
 
 // Scenarios returns the scenarios shipped with the kit, by file name.
 func Scenarios() ([]Scenario, error) {
-	files, err := scenarioFiles.ReadDir("testdata/scenarios")
+	files, err := scenario.Load(scenarioFiles, "testdata/scenarios", endpoint.UnmarshalEvent)
 	if err != nil {
 		return nil, err
 	}
-	var out []Scenario
-	for _, f := range files {
-		data, err := scenarioFiles.ReadFile(path.Join("testdata/scenarios", f.Name()))
-		if err != nil {
-			return nil, err
-		}
-		s, err := ParseScenario(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name(), err)
-		}
-		s.File = f.Name()
-		out = append(out, s)
+	out := make([]Scenario, len(files))
+	for i, f := range files {
+		out[i] = Scenario{f}
 	}
 	return out, nil
 }
@@ -74,18 +48,25 @@ func Scenarios() ([]Scenario, error) {
 // ParseScenario decodes a scenario file and checks that its events decode.
 func ParseScenario(data []byte) (Scenario, error) {
 	var s Scenario
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := json.Unmarshal(data, &s.File); err != nil {
 		return s, err
 	}
 	for i, st := range s.Steps {
 		if _, err := endpoint.UnmarshalEvent(st.Event); err != nil {
 			return s, fmt.Errorf("step %d: %w", i, err)
 		}
-		if _, ok := sentinels[st.Reject]; st.Reject != "" && !ok {
-			return s, fmt.Errorf("step %d: unknown sentinel %q", i, st.Reject)
-		}
 	}
 	return s, nil
+}
+
+// Config decodes the scenario's machine configuration.
+func (s Scenario) Config() (endpoint.Config, error) {
+	var cfg endpoint.Config
+	if len(s.File.Config) == 0 {
+		return cfg, nil
+	}
+	err := json.Unmarshal(s.File.Config, &cfg)
+	return cfg, err
 }
 
 // Line is one replayed step.
@@ -104,11 +85,15 @@ type Line struct {
 // package's invariants, and returns the transcript. The error is non-nil
 // if any step has a Problem or a handler failed.
 func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
-	m, err := endpoint.New(endpoint.Config{LocalClusterID: s.LocalClusterID})
+	cfg, err := s.Config()
 	if err != nil {
 		return nil, err
 	}
-	checker := NewChecker(s.LocalClusterID)
+	m, err := endpoint.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	checker := NewChecker(cfg.LocalClusterID)
 	var lines []Line
 	var failed error
 	for i, st := range s.Steps {
@@ -117,7 +102,8 @@ func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
 			return lines, fmt.Errorf("step %d: %w", i, err)
 		}
 		ns, stepErr := m.Step(ev)
-		line := Line{Step: st, Event: ev, Notifications: ns, Err: stepErr, Problem: expectProblem(st, ns, stepErr)}
+		line := Line{Step: st, Event: ev, Notifications: ns, Err: stepErr,
+			Problem: scenario.Mismatch(st, ns, stepErr, sentinels, errors.Is)}
 		if line.Problem == "" {
 			if err := checker.Observe(ev, ns, stepErr); err != nil {
 				line.Problem = err.Error()
@@ -131,27 +117,9 @@ func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
 			}
 		}
 		if line.Problem != "" && failed == nil {
-			failed = fmt.Errorf("%s step %d: %s", s.File, i, line.Problem)
+			failed = fmt.Errorf("%s step %d: %s", s.Name, i, line.Problem)
 		}
 		lines = append(lines, line)
 	}
 	return lines, failed
-}
-
-func expectProblem(st ScenarioStep, ns []endpoint.Notification, err error) string {
-	if st.Reject != "" {
-		if !errors.Is(err, sentinels[st.Reject]) {
-			return fmt.Sprintf("want rejection %s, got %v", st.Reject, err)
-		}
-	} else if err != nil {
-		return fmt.Sprintf("unexpected rejection: %v", err)
-	}
-	got := make([]string, len(ns))
-	for i, n := range ns {
-		got[i] = n.String()
-	}
-	if !slices.Equal(got, st.Expect) && (len(got) > 0 || len(st.Expect) > 0) {
-		return fmt.Sprintf("notifications %q, want %q", got, st.Expect)
-	}
-	return ""
 }
