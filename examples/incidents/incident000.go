@@ -5,7 +5,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/endpointtest"
@@ -55,16 +54,7 @@ func replay000(w io.Writer) (bool, string, error) {
 	routes := &routeHandler{active: map[string]string{}}
 	lines, replayErr := s.Replay(health.funcs(), asHandler{routes.funcs()})
 	for i, l := range lines {
-		fmt.Fprintf(w, "%2d. %s\n    event   %s\n", i+1, l.Step.Note, describe(l.Event))
-		for _, n := range l.Notifications {
-			fmt.Fprintf(w, "    effect  %s\n", n)
-		}
-		if l.Err != nil {
-			fmt.Fprintf(w, "    refused %v\n", l.Err)
-		}
-		if l.Problem != "" {
-			fmt.Fprintf(w, "    PROBLEM %s\n", l.Problem)
-		}
+		printStep(w, i, l.Step.Note, describe(l.Event), l.Notifications, l.Err, l.Problem)
 	}
 	if replayErr != nil {
 		return false, "", replayErr
@@ -150,22 +140,4 @@ func describe(ev endpoint.Event) string {
 	default:
 		return fmt.Sprintf("%T", ev)[len("endpoint."):]
 	}
-}
-
-func wrap(text, indent string) string {
-	var b strings.Builder
-	width := 0
-	b.WriteString(indent)
-	for _, word := range strings.Fields(text) {
-		if width > 0 && width+len(word) > 88 {
-			b.WriteString("\n" + indent)
-			width = 0
-		} else if width > 0 {
-			b.WriteByte(' ')
-			width++
-		}
-		b.WriteString(word)
-		width += len(word)
-	}
-	return b.String()
 }

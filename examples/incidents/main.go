@@ -21,6 +21,7 @@ type incident struct {
 // incidents is in incident order; each package's issue adds its own.
 var incidents = []incident{
 	{id: "000", replay: replay000},
+	{id: "003", replay: replay003},
 }
 
 func main() {

@@ -1,0 +1,50 @@
+package ipam
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the allocator machine; test with errors.Is, and use
+// errors.As with *RejectedError for the details. A rejected event leaves the
+// machine unchanged.
+var (
+	// ErrInvalidOwner: a malformed owner, want or recorded address.
+	ErrInvalidOwner = errors.New("invalid owner")
+	// ErrWantChanged: an owner asks for another number of addresses than
+	// when first observed; recreate the object to change it.
+	ErrWantChanged = errors.New("number of addresses changed")
+	// ErrUnknownOwner: the event names an owner the machine does not hold.
+	ErrUnknownOwner = errors.New("unknown owner")
+	// ErrUIDMismatch: the event is for another incarnation of the owner.
+	ErrUIDMismatch = errors.New("UID does not match the held owner")
+	// ErrInvalidEvent: a nil or foreign event, or a malformed outcome.
+	ErrInvalidEvent = errors.New("invalid event")
+	// ErrInvalidConfig: New was given an unusable Config.
+	ErrInvalidConfig = errors.New("invalid config")
+)
+
+// RejectedError says why the machine refused an event.
+type RejectedError struct {
+	Owner  Owner
+	Field  string
+	Reason string
+	Err    error
+}
+
+func (e *RejectedError) Error() string {
+	msg := "ipam"
+	if e.Owner.Name != "" {
+		msg += fmt.Sprintf(" owner %s", e.Owner)
+	}
+	msg += " rejected: " + e.Err.Error()
+	if e.Field != "" {
+		msg += ": " + e.Field
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+func (e *RejectedError) Unwrap() error { return e.Err }

@@ -1,0 +1,114 @@
+package ipam
+
+import (
+	"time"
+
+	"github.com/meshstate/meshstate/internal/tagged"
+	"github.com/meshstate/meshstate/lookup"
+)
+
+// Event is an input to the machine. The set is sealed; each event encodes
+// to JSON with a "type" member (see UnmarshalEvent).
+type Event interface{ isEvent() }
+
+// Observed reports an owner as the informer sees it: added, updated or
+// relisted, with what its status already records.
+type Observed struct {
+	Owner Owner `json:"owner"`
+	// CreatedAt decides, during recovery, which of two owners whose
+	// statuses record the same address keeps it: the older.
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	// Want is how many addresses the owner needs: 1 for an ingress IP, N
+	// contiguous ones for an egress range. It never changes for an owner.
+	Want int `json:"want"`
+	// DependsOn marks owners whose address lives on in another object (the
+	// internal Service of a global ingress IP), which the machine verifies.
+	DependsOn bool      `json:"dependsOn,omitempty"`
+	Status    Status    `json:"status"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+// Deleted reports that an owner is gone. Its addresses are released.
+type Deleted struct {
+	Owner Owner     `json:"owner"`
+	At    time.Time `json:"at,omitzero"`
+}
+
+// Synced reports that the initial list of owners is complete. Before it the
+// machine only reserves what statuses record; new addresses come after it.
+type Synced struct {
+	At time.Time `json:"at,omitzero"`
+}
+
+// LookupResult reports the outcome of looking up an owner's dependency,
+// classified with lookup.Classify: Found, NotFound, or unknown (Transient
+// or Permanent). Only NotFound is a confirmed absence.
+type LookupResult struct {
+	Owner   Owner        `json:"owner"`
+	Class   lookup.Class `json:"class"`
+	Message string       `json:"message,omitempty"`
+	At      time.Time    `json:"at,omitzero"`
+}
+
+// Outcome is how applying an effect ended.
+type Outcome uint8
+
+// Outcomes of an applied effect.
+const (
+	Done     Outcome = iota + 1 // applied
+	Conflict                    // optimistic concurrency: the object changed under the write
+	Failed                      // failed; Applied.Class says whether to retry fast or slowly
+)
+
+// Applied reports the outcome of a WriteStatus or EnsureDependency effect.
+type Applied struct {
+	Owner   Owner        `json:"owner"`
+	Effect  Kind         `json:"effect"`
+	Outcome Outcome      `json:"outcome"`
+	Class   lookup.Class `json:"class,omitempty"` // for Failed: Transient or Permanent
+	Message string       `json:"message,omitempty"`
+	At      time.Time    `json:"at,omitzero"`
+}
+
+func (Observed) isEvent()     {}
+func (Deleted) isEvent()      {}
+func (Synced) isEvent()       {}
+func (LookupResult) isEvent() {}
+func (Applied) isEvent()      {}
+
+type (
+	observedJSON     Observed
+	deletedJSON      Deleted
+	syncedJSON       Synced
+	lookupResultJSON LookupResult
+	appliedJSON      Applied
+)
+
+// MarshalJSON encodes the event with "type": "Observed".
+func (e Observed) MarshalJSON() ([]byte, error) { return tagged.Marshal("Observed", observedJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "Deleted".
+func (e Deleted) MarshalJSON() ([]byte, error) { return tagged.Marshal("Deleted", deletedJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "Synced".
+func (e Synced) MarshalJSON() ([]byte, error) { return tagged.Marshal("Synced", syncedJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "LookupResult".
+func (e LookupResult) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("LookupResult", lookupResultJSON(e))
+}
+
+// MarshalJSON encodes the event with "type": "Applied".
+func (e Applied) MarshalJSON() ([]byte, error) { return tagged.Marshal("Applied", appliedJSON(e)) }
+
+var eventDecoders = tagged.Decoders[Event]{
+	"Observed":     tagged.As(func(e observedJSON) Event { return Observed(e) }),
+	"Deleted":      tagged.As(func(e deletedJSON) Event { return Deleted(e) }),
+	"Synced":       tagged.As(func(e syncedJSON) Event { return Synced(e) }),
+	"LookupResult": tagged.As(func(e lookupResultJSON) Event { return LookupResult(e) }),
+	"Applied":      tagged.As(func(e appliedJSON) Event { return Applied(e) }),
+}
+
+// UnmarshalEvent decodes one event encoded by json.Marshal, such as a line
+// of a recorded trace. The machine validates it when it steps.
+func UnmarshalEvent(data []byte) (Event, error) { return eventDecoders.Decode(data) }

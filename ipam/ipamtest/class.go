@@ -1,0 +1,11 @@
+package ipamtest
+
+import "github.com/meshstate/meshstate/lookup"
+
+// Class picks a lookup class in generated sessions.
+type Class uint8
+
+// Lookup returns the lookup class c stands for.
+func (c Class) Lookup() lookup.Class {
+	return [...]lookup.Class{lookup.Found, lookup.NotFound, lookup.Conflict, lookup.Transient, lookup.Permanent}[c%5]
+}

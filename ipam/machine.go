@@ -1,0 +1,210 @@
+package ipam
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/meshstate/meshstate/internal/retry"
+)
+
+// Config configures a Machine.
+type Config struct {
+	// Prefixes are the pool's ranges (see NewPool).
+	Prefixes []netip.Prefix `json:"prefixes"`
+	// ReleaseOnNotFound releases an owner's addresses and allocates new ones
+	// when its dependency is confirmed gone. Off by default: the dependency
+	// is recreated with the same addresses, which keeps connections alive.
+	ReleaseOnNotFound bool `json:"releaseOnNotFound,omitempty"`
+	// Retry schedules retries after transient errors; zero means
+	// retry.DefaultSchedule().
+	Retry retry.Schedule `json:"retry,omitzero"`
+	// SlowRetry schedules retries after permanent errors; zero means
+	// retry.SlowSchedule().
+	SlowRetry retry.Schedule `json:"slowRetry,omitzero"`
+}
+
+// Machine decides the addresses of global-IP owners. It reserves what
+// statuses record while the initial list arrives, allocates only after it,
+// keeps an owner's addresses through every lookup it cannot confirm, and
+// releases them only when the owner is deleted (or, with ReleaseOnNotFound,
+// when its dependency is confirmed gone).
+//
+// A Machine is a plain value without goroutines, clock or I/O; it is not
+// safe for concurrent use.
+type Machine struct {
+	cfg     Config
+	pool    *Pool
+	owners  map[ownerKey]*holding
+	holders map[netip.Addr]*holding // who holds each allocated address
+	waiting map[ownerKey]*holding   // owners without addresses
+	synced  bool
+}
+
+// New returns a machine over an empty pool of cfg.Prefixes.
+func New(cfg Config) (*Machine, error) {
+	pool, err := NewPool(cfg.Prefixes...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	if cfg.Retry == (retry.Schedule{}) {
+		cfg.Retry = retry.DefaultSchedule()
+	}
+	if cfg.SlowRetry == (retry.Schedule{}) {
+		cfg.SlowRetry = retry.SlowSchedule()
+	}
+	for _, s := range []retry.Schedule{cfg.Retry, cfg.SlowRetry} {
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+	}
+	return &Machine{cfg: cfg, pool: pool, owners: map[ownerKey]*holding{},
+		holders: map[netip.Addr]*holding{}, waiting: map[ownerKey]*holding{}}, nil
+}
+
+// Step applies one event and returns the effects it causes, in order. A
+// rejected event returns an error wrapping one of the package's sentinels
+// and leaves the machine unchanged.
+func (m *Machine) Step(ev Event) ([]Effect, error) { return m.AppendStep(nil, ev) }
+
+// AppendStep is Step appending the effects to dst; on error dst is returned
+// unchanged.
+func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
+	switch ev := ev.(type) {
+	case Observed:
+		return m.observe(dst, &ev)
+	case Deleted:
+		return m.delete(dst, ev)
+	case Synced:
+		return m.sync(dst, ev), nil
+	case LookupResult:
+		return m.lookedUp(dst, ev)
+	case Applied:
+		return m.applied(dst, ev)
+	}
+	return dst, &RejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidEvent}
+}
+
+// held returns the holding of o, checking the UID.
+func (m *Machine) held(o Owner) (*holding, error) {
+	h := m.owners[o.key()]
+	switch {
+	case h == nil:
+		return nil, &RejectedError{Owner: o, Err: ErrUnknownOwner}
+	case o.UID != "" && o.UID != h.owner.UID:
+		return nil, &RejectedError{Owner: o, Field: "uid",
+			Reason: fmt.Sprintf("held %q, event %q", h.owner.UID, o.UID), Err: ErrUIDMismatch}
+	}
+	return h, nil
+}
+
+// take reserves addrs for h in the pool.
+func (m *Machine) take(h *holding, addrs []netip.Addr) error {
+	var err error
+	if len(addrs) == 1 {
+		err = m.pool.Allocate(addrs[0])
+	} else {
+		err = m.pool.AllocateRangeAt(addrs[0], len(addrs))
+	}
+	if err != nil {
+		return err
+	}
+	h.addrs = addrs
+	for _, a := range addrs {
+		m.holders[a] = h
+	}
+	delete(m.waiting, h.owner.key())
+	return nil
+}
+
+// drop returns h's addresses to the pool and says so.
+func (m *Machine) drop(out []Effect, h *holding) []Effect {
+	if h.addrs == nil {
+		return out
+	}
+	if len(h.addrs) == 1 {
+		_ = m.pool.Release(h.addrs[0]) // held, so allocated: cannot fail
+	} else {
+		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
+	}
+	for _, a := range h.addrs {
+		delete(m.holders, a)
+	}
+	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.addrs})
+	h.addrs = nil
+	m.waiting[h.owner.key()] = h
+	return out
+}
+
+// allocate gives h new addresses, writes them to its status and, for
+// owners with a dependency, ensures it. A full pool leaves h waiting.
+func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time.Time) []Effect {
+	var first netip.Addr
+	var err error
+	if h.want == 1 {
+		first, err = m.pool.AllocateNext()
+	} else {
+		first, err = m.pool.AllocateRange(h.want)
+	}
+	if errors.Is(err, ErrPoolFull) {
+		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
+			fmt.Sprintf("no %d free contiguous addresses in the pool", h.want), at)
+	}
+	addrs := make([]netip.Addr, h.want)
+	for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
+		addrs[i] = a
+		m.holders[a] = h
+	}
+	h.addrs, h.lost = addrs, ""
+	delete(m.waiting, h.owner.key())
+	out = append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: addrs})
+	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
+	if h.depends {
+		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: addrs})
+	}
+	return out
+}
+
+// serveWaiting allocates for the owners without addresses, by
+// namespace/name, once addresses may have come free.
+func (m *Machine) serveWaiting(out []Effect, at time.Time) []Effect {
+	if !m.synced || len(m.waiting) == 0 || m.pool.Free() == 0 {
+		return out
+	}
+	for _, h := range m.sorted(m.waiting) {
+		out = m.allocateFor(out, h, at)
+	}
+	return out
+}
+
+// sorted returns the holdings of set by namespace/name: effects for many
+// owners come out in an order that does not depend on map iteration.
+func (m *Machine) sorted(set map[ownerKey]*holding) []*holding {
+	hs := slices.AppendSeq(make([]*holding, 0, len(set)), maps.Values(set))
+	slices.SortFunc(hs, func(a, b *holding) int { return compareKeys(a.owner.key(), b.owner.key()) })
+	return hs
+}
+
+// allocateFor allocates for h, saying in the condition why it lost its
+// recorded addresses, if it did.
+func (m *Machine) allocateFor(out []Effect, h *holding, at time.Time) []Effect {
+	switch h.lost {
+	case "":
+		return m.allocate(out, h, ReasonAllocated, "", at)
+	case ReasonAddressTaken:
+		return m.allocate(out, h, ReasonAddressTaken, "the address its status recorded is held by an older owner", at)
+	default:
+		return m.allocate(out, h, h.lost, "the address its status recorded is not in the pool", at)
+	}
+}
+
+func compareKeys(a, b ownerKey) int {
+	if c := strings.Compare(a.namespace, b.namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(a.name, b.name)
+}

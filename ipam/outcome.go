@@ -1,0 +1,87 @@
+package ipam
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/meshstate/meshstate/lookup"
+)
+
+// lookedUp acts on the class of a dependency lookup. Only a confirmed
+// absence may change anything about the owner's addresses, and by default
+// not even that: the dependency is recreated with the same addresses.
+func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
+	h, err := m.held(ev.Owner)
+	if err != nil {
+		return dst, err
+	}
+	if !ev.Class.Valid() {
+		return dst, &RejectedError{Owner: ev.Owner, Field: "class", Reason: fmt.Sprint(ev.Class), Err: ErrInvalidEvent}
+	}
+	if h.addrs == nil {
+		return dst, nil // waiting for an address: nothing to verify yet
+	}
+	out := dst
+	switch ev.Class {
+	case lookup.Found:
+		h.lookups = 0
+		return m.setCondition(out, h, ConditionDependencyReady, true, ReasonFound, "", ev.At), nil
+	case lookup.NotFound:
+		h.lookups = 0
+		if m.cfg.ReleaseOnNotFound {
+			out = m.drop(out, h)
+			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released and reallocated", ev.At)
+			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At), nil
+		}
+		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: h.addrs})
+		return m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, ev.Message, ev.At), nil
+	case lookup.Permanent:
+		h.lookups++
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, ev.Message, ev.At)
+		return append(out, m.retry(h, Lookup, m.cfg.SlowRetry.Delay(h.owner.UID, h.lookups-1))), nil
+	default: // Transient or Conflict, both unknown: keep everything, look again later
+		h.lookups++
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, ev.Message, ev.At)
+		return append(out, m.retry(h, Lookup, m.cfg.Retry.Delay(h.owner.UID, h.lookups-1))), nil
+	}
+}
+
+// applied acts on the outcome of a status write or a dependency ensure. A
+// conflict or failure is retried with the same addresses; nothing here ever
+// allocates.
+func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
+	h, err := m.held(ev.Owner)
+	if err != nil {
+		return dst, err
+	}
+	if ev.Effect != WriteStatus && ev.Effect != EnsureDependency || ev.Outcome < Done || ev.Outcome > Failed {
+		return dst, &RejectedError{Owner: ev.Owner, Field: "effect",
+			Reason: fmt.Sprintf("%v %v", ev.Effect, ev.Outcome), Err: ErrInvalidEvent}
+	}
+	if h.addrs == nil {
+		return dst, nil // released since: nothing to retry
+	}
+	switch {
+	case ev.Outcome == Done:
+		h.failures = 0
+		if ev.Effect == WriteStatus {
+			h.shown = h.addrs
+			return dst, nil
+		}
+		return m.setCondition(dst, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At), nil
+	case ev.Outcome == Failed && ev.Class == lookup.Permanent:
+		h.failures++
+		return append(dst, m.retry(h, ev.Effect, m.cfg.SlowRetry.Delay(h.owner.UID, h.failures-1))), nil
+	default:
+		h.failures++
+		return append(dst, m.retry(h, ev.Effect, m.cfg.Retry.Delay(h.owner.UID, h.failures-1))), nil
+	}
+}
+
+func (m *Machine) retry(h *holding, what Kind, delay time.Duration) Effect {
+	e := Effect{Kind: RetryAfter, Owner: h.owner, Retry: what, Delay: delay}
+	if what != Lookup {
+		e.Addresses = h.addrs
+	}
+	return e
+}

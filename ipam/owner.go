@@ -1,0 +1,95 @@
+package ipam
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/meshstate/meshstate/internal/k8sname"
+)
+
+// Owner identifies an object that holds addresses: a GlobalIngressIP or a
+// GlobalEgressIP-style object. Namespace and name find it; the UID tells a
+// recreated object from the one it replaces, which is a new owner.
+type Owner struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	UID       string `json:"uid"`
+}
+
+// String gives namespace/name.
+func (o Owner) String() string { return o.Namespace + "/" + o.Name }
+
+type ownerKey struct{ namespace, name string }
+
+func (o Owner) key() ownerKey { return ownerKey{o.Namespace, o.Name} }
+
+func (o Owner) validate() error {
+	if r := k8sname.Label(o.Namespace); r != "" {
+		return &RejectedError{Owner: o, Field: "namespace", Reason: r, Err: ErrInvalidOwner}
+	}
+	if r := k8sname.Subdomain(o.Name); r != "" {
+		return &RejectedError{Owner: o, Field: "name", Reason: r, Err: ErrInvalidOwner}
+	}
+	if o.UID == "" {
+		return &RejectedError{Owner: o, Field: "uid", Reason: "must not be empty", Err: ErrInvalidOwner}
+	}
+	return nil
+}
+
+// Status is what an owner's status records: its addresses and conditions.
+type Status struct {
+	Addresses  []netip.Addr       `json:"addresses,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// maxWant bounds the addresses one owner may ask for: egress ranges are
+// small, and a bound keeps a malformed object from draining the pool.
+const maxWant = 1024
+
+func validateObserved(o Observed) error {
+	if err := o.Owner.validate(); err != nil {
+		return err
+	}
+	if o.Want < 1 || o.Want > maxWant {
+		return &RejectedError{Owner: o.Owner, Field: "want",
+			Reason: fmt.Sprintf("%d is outside [1, %d]", o.Want, maxWant), Err: ErrInvalidOwner}
+	}
+	for i, a := range o.Status.Addresses {
+		if !a.IsValid() || a.Zone() != "" {
+			return &RejectedError{Owner: o.Owner, Field: fmt.Sprintf("status.addresses[%d]", i),
+				Reason: "not a plain IP address", Err: ErrInvalidOwner}
+		}
+	}
+	return nil
+}
+
+// holding is the machine's record of one owner.
+type holding struct {
+	owner     Owner
+	createdAt time.Time
+	want      int
+	depends   bool
+	addrs     []netip.Addr // held addresses; nil while waiting for some
+	shown     []netip.Addr // what the status shows, as far as the machine knows
+	conds     []metav1.Condition
+	condBuf   [2]metav1.Condition // backs conds: the two condition types need no allocation
+	lookups   int                 // consecutive unknown lookup results: the backoff attempt
+	failures  int                 // consecutive failed writes: the backoff attempt
+	lost      string              // why recorded addresses were not kept, for the condition
+}
+
+// older reports whether h keeps a recorded address over o during recovery:
+// the older object wins, then the smaller namespace/name. The rule depends
+// only on the objects, not on the order the relist delivers them in.
+func (h *holding) older(o *holding) bool {
+	if c := h.createdAt.Compare(o.createdAt); c != 0 {
+		return c < 0
+	}
+	if h.owner.Namespace != o.owner.Namespace {
+		return h.owner.Namespace < o.owner.Namespace
+	}
+	return h.owner.Name < o.owner.Name
+}

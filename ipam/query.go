@@ -1,0 +1,49 @@
+package ipam
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// HasSynced reports whether the initial list has been marked complete.
+func (m *Machine) HasSynced() bool { return m.synced }
+
+// Holding is one owner and the addresses it holds (none while it waits).
+type Holding struct {
+	Owner     Owner        `json:"owner"`
+	Addresses []netip.Addr `json:"addresses,omitempty"`
+}
+
+// Addresses returns what the owner at namespace/name holds.
+func (m *Machine) Addresses(namespace, name string) ([]netip.Addr, bool) {
+	h := m.owners[ownerKey{namespace, name}]
+	if h == nil {
+		return nil, false
+	}
+	return slices.Clone(h.addrs), true
+}
+
+// Holdings returns every owner with its addresses, by namespace/name.
+func (m *Machine) Holdings() []Holding {
+	out := make([]Holding, 0, len(m.owners))
+	for _, h := range m.sorted(m.owners) {
+		out = append(out, Holding{Owner: h.owner, Addresses: slices.Clone(h.addrs)})
+	}
+	return out
+}
+
+// Stats counts what the machine holds, for metrics.
+type Stats struct {
+	Owners   int           // owners tracked
+	Waiting  int           // owners without addresses
+	Prefixes []PrefixStats // size, free and allocated per prefix
+}
+
+// Stats returns the current counts.
+func (m *Machine) Stats() Stats {
+	return Stats{Owners: len(m.owners), Waiting: len(m.waiting), Prefixes: m.pool.Stats()}
+}
+
+// Pool returns a snapshot of the machine's pool, for inspection; changing
+// it does not change the machine.
+func (m *Machine) Pool() ([]byte, error) { return m.pool.MarshalBinary() }
