@@ -3,6 +3,7 @@
 #
 #   make test        gofmt, go vet, staticcheck, then every test with -race
 #   make bench       benchmarks   (BENCH=regexp PKG=./ipam/... to narrow)
+#   make bench-compare  ipam.Pool beside the Kubernetes bitmap allocator
 #   make fuzz        each fuzz target for FUZZTIME (default 30s)
 #   make incidents   replay the five field incidents (examples/incidents)
 
@@ -31,7 +32,7 @@ BENCH ?= .
 PKG ?= ./...
 FUZZTIME ?= 30s
 
-.PHONY: test fmt-check vet staticcheck rapid-version unit bench fuzz incidents
+.PHONY: test fmt-check vet staticcheck rapid-version unit bench bench-compare fuzz incidents
 
 test: fmt-check vet staticcheck unit
 
@@ -71,6 +72,11 @@ unit: rapid-version
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKG)
+
+# The pool side by side with Kubernetes' bitmap allocator, in one process.
+# A nested module, so that k8s.io/kubernetes stays out of meshstate's go.mod.
+bench-compare:
+	cd bench/ipamcompare && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem
 
 # Fuzz targets are discovered with go test -list, whose output is each
 # package's target names followed by its "ok <package>" line.

@@ -20,7 +20,9 @@ var (
 	equateNetip = cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})
 )
 
-func owner(name string) ipam.Owner { return ipam.Owner{Namespace: "default", Name: name, UID: "uid-" + name} }
+func owner(name string) ipam.Owner {
+	return ipam.Owner{Namespace: "default", Name: name, UID: "uid-" + name}
+}
 
 func addrs(ss ...string) []netip.Addr {
 	out := make([]netip.Addr, len(ss))
