@@ -40,9 +40,11 @@ type Machine struct {
 	cfg     Config
 	pool    *Pool
 	owners  map[ownerKey]*holding
-	holders map[netip.Addr]*holding // who holds each allocated address
-	waiting map[ownerKey]*holding   // owners without addresses
-	synced  bool
+	waiting map[ownerKey]*holding // owners without addresses, after Synced
+	// arrivals are the owners observed before Synced, in order; recovery
+	// handles them at Synced.
+	arrivals []*holding
+	synced   bool
 }
 
 // New returns a machine over an empty pool of cfg.Prefixes.
@@ -63,7 +65,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 	return &Machine{cfg: cfg, pool: pool, owners: map[ownerKey]*holding{},
-		holders: map[netip.Addr]*holding{}, waiting: map[ownerKey]*holding{}}, nil
+		waiting: map[ownerKey]*holding{}}, nil
 }
 
 // Step applies one event and returns the effects it causes, in order. A
@@ -102,7 +104,8 @@ func (m *Machine) held(o Owner) (*holding, error) {
 	return h, nil
 }
 
-// take reserves addrs for h in the pool.
+// take reserves addrs for h in the pool; it fails, changing nothing, if
+// any of them is not free.
 func (m *Machine) take(h *holding, addrs []netip.Addr) error {
 	var err error
 	if len(addrs) == 1 {
@@ -114,11 +117,22 @@ func (m *Machine) take(h *holding, addrs []netip.Addr) error {
 		return err
 	}
 	h.addrs = addrs
-	for _, a := range addrs {
-		m.holders[a] = h
-	}
-	delete(m.waiting, h.owner.key())
+	m.unwait(h)
 	return nil
+}
+
+func (m *Machine) wait(h *holding) {
+	if !h.waiting {
+		h.waiting = true
+		m.waiting[h.owner.key()] = h
+	}
+}
+
+func (m *Machine) unwait(h *holding) {
+	if h.waiting {
+		h.waiting = false
+		delete(m.waiting, h.owner.key())
+	}
 }
 
 // drop returns h's addresses to the pool and says so.
@@ -131,12 +145,9 @@ func (m *Machine) drop(out []Effect, h *holding) []Effect {
 	} else {
 		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
 	}
-	for _, a := range h.addrs {
-		delete(m.holders, a)
-	}
 	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.addrs})
 	h.addrs = nil
-	m.waiting[h.owner.key()] = h
+	m.wait(h)
 	return out
 }
 
@@ -151,16 +162,16 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 		first, err = m.pool.AllocateRange(h.want)
 	}
 	if errors.Is(err, ErrPoolFull) {
+		m.wait(h)
 		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
 			fmt.Sprintf("no %d free contiguous addresses in the pool", h.want), at)
 	}
 	addrs := make([]netip.Addr, h.want)
 	for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
 		addrs[i] = a
-		m.holders[a] = h
 	}
 	h.addrs, h.lost = addrs, ""
-	delete(m.waiting, h.owner.key())
+	m.unwait(h)
 	out = append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: addrs})
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
 	if h.depends {

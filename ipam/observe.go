@@ -8,8 +8,10 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 )
 
+// observe takes an owner as the informer reports it. The machine keeps
+// o.Status.Addresses: callers must not modify the slice afterwards.
 func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
-	if err := validateObserved(*o); err != nil {
+	if err := validateObserved(o); err != nil {
 		return dst, err
 	}
 	h := m.owners[o.Owner.key()]
@@ -29,14 +31,14 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 	h.conds = append(h.condBuf[:0], o.Status.Conditions...)
 	h.shown = o.Status.Addresses
 	m.owners[o.Owner.key()] = h
-	out = m.recover(out, h, o.Status.Addresses, o.At)
-	if m.synced && h.addrs == nil {
-		out = m.allocateFor(out, h, o.At)
+	if !m.synced {
+		m.arrivals = append(m.arrivals, h)
+		return out, nil // recovery happens at Synced
 	}
-	if h.addrs == nil {
-		m.waiting[o.Owner.key()] = h
+	if m.recover(h) {
+		return m.recovered(out, h, o.At), nil
 	}
-	return out, nil
+	return m.allocateFor(out, h, o.At), nil
 }
 
 // reobserve handles a known owner seen again. Its addresses never change
@@ -45,46 +47,36 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 func (m *Machine) reobserve(out []Effect, h *holding, o *Observed) []Effect {
 	h.depends = o.DependsOn
 	h.shown = o.Status.Addresses
-	switch {
-	case h.addrs == nil && !m.synced && len(o.Status.Addresses) > 0:
-		return m.recover(out, h, o.Status.Addresses, o.At)
-	case h.addrs == nil || !m.synced || slices.Equal(o.Status.Addresses, h.addrs):
+	if h.addrs == nil || slices.Equal(o.Status.Addresses, h.addrs) {
 		return out
 	}
 	return append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: h.addrs})
 }
 
-// recover reserves the addresses an owner's status records, if they are
-// usable and free. Before the initial list is complete the older owner
-// keeps a contested address; after it, the owner already holding it does,
+// recover reserves the addresses h's status records, if they are what h
+// may hold (as many as it wants, contiguous, in the pool) and free, and
+// otherwise notes why not. At Synced the older of two owners recording one
+// address keeps it; after Synced the owner already holding it keeps it,
 // since it is the one serving traffic.
-func (m *Machine) recover(out []Effect, h *holding, recorded []netip.Addr, at time.Time) []Effect {
+func (m *Machine) recover(h *holding) bool {
+	recorded := h.shown
 	if len(recorded) == 0 {
-		return out
+		return false
 	}
 	if !m.usable(h, recorded) {
 		h.lost = ReasonAddressOutOfPool
-		return out
+		return false
 	}
-	rivals := m.rivals(recorded)
-	for _, r := range rivals {
-		if m.synced || !h.older(r) {
-			h.lost = ReasonAddressTaken
-			return out
-		}
+	if m.take(h, recorded) != nil {
+		h.lost = ReasonAddressTaken
+		return false
 	}
-	for _, r := range rivals {
-		m.unhold(r)
-		r.lost = ReasonAddressTaken
-	}
-	addrs := slices.Clone(recorded)
-	if err := m.take(h, addrs); err != nil {
-		h.lost = ReasonAddressOutOfPool // not reachable: usable and unheld addresses are free
-		return out
-	}
-	if !m.synced {
-		return out
-	}
+	return true
+}
+
+// recovered says that h kept its recorded addresses, if its status does
+// not say so already, and has its dependency verified.
+func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", at)
 	}
@@ -108,38 +100,12 @@ func (m *Machine) usable(h *holding, recorded []netip.Addr) bool {
 	return true
 }
 
-// rivals returns the owners holding any of addrs, each once, in a fixed
-// order.
-func (m *Machine) rivals(addrs []netip.Addr) []*holding {
-	var out []*holding
-	for _, a := range addrs {
-		if r := m.holders[a]; r != nil && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// unhold returns h's addresses to the pool without an effect: during
-// recovery nothing has been announced yet.
-func (m *Machine) unhold(h *holding) {
-	if len(h.addrs) == 1 {
-		_ = m.pool.Release(h.addrs[0])
-	} else if len(h.addrs) > 1 {
-		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
-	}
-	for _, a := range h.addrs {
-		delete(m.holders, a)
-	}
-	h.addrs = nil
-	m.waiting[h.owner.key()] = h
-}
-
 // forget drops an owner entirely, releasing its addresses.
 func (m *Machine) forget(out []Effect, h *holding) []Effect {
 	out = m.drop(out, h)
+	m.unwait(h)
+	h.gone = true
 	delete(m.owners, h.owner.key())
-	delete(m.waiting, h.owner.key())
 	return out
 }
 
@@ -151,28 +117,53 @@ func (m *Machine) delete(dst []Effect, ev Deleted) ([]Effect, error) {
 	return m.serveWaiting(m.forget(dst, h), ev.At), nil
 }
 
-// sync ends recovery: owners that recovered nothing get addresses, by
-// namespace/name, and owners with a dependency have it verified.
+// sync ends recovery: owners recover the addresses their statuses record;
+// then owners that recovered nothing get new addresses and the others have
+// their dependencies verified, in the order the owners arrived. If any
+// recorded address is contested, recovery starts over oldest first
+// (creation time, then namespace/name), so who keeps it does not depend on
+// the order the relist delivered the owners in.
 func (m *Machine) sync(dst []Effect, ev Synced) []Effect {
 	if m.synced {
 		return dst
 	}
 	m.synced = true
+	hs := slices.DeleteFunc(m.arrivals, func(h *holding) bool { return h.gone })
+	m.arrivals = nil
+	contested := false
+	for _, h := range hs {
+		if !m.recover(h) && h.lost == ReasonAddressTaken {
+			contested = true
+		}
+	}
+	if contested {
+		for _, h := range hs {
+			m.unhold(h)
+		}
+		slices.SortFunc(hs, compareAge)
+		for _, h := range hs {
+			m.recover(h)
+		}
+	}
 	out := dst
-	for _, h := range m.sorted(m.owners) {
-		if h.addrs == nil {
+	for _, h := range hs {
+		if h.addrs != nil {
+			out = m.recovered(out, h, ev.At)
+		} else {
 			out = m.allocateFor(out, h, ev.At)
-			continue
-		}
-		if !slices.Equal(h.shown, h.addrs) {
-			out = append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: h.addrs})
-		}
-		if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
-			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", ev.At)
-		}
-		if h.depends {
-			out = append(out, Effect{Kind: Lookup, Owner: h.owner})
 		}
 	}
 	return out
+}
+
+// unhold returns h's addresses to the pool without an effect: during
+// recovery nothing has been said yet.
+func (m *Machine) unhold(h *holding) {
+	switch {
+	case len(h.addrs) == 1:
+		_ = m.pool.Release(h.addrs[0])
+	case len(h.addrs) > 1:
+		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
+	}
+	h.addrs, h.lost = nil, ""
 }

@@ -49,7 +49,7 @@ type Status struct {
 // small, and a bound keeps a malformed object from draining the pool.
 const maxWant = 1024
 
-func validateObserved(o Observed) error {
+func validateObserved(o *Observed) error {
 	if err := o.Owner.validate(); err != nil {
 		return err
 	}
@@ -73,7 +73,9 @@ type holding struct {
 	want      int
 	depends   bool
 	addrs     []netip.Addr // held addresses; nil while waiting for some
-	shown     []netip.Addr // what the status shows, as far as the machine knows
+	shown     []netip.Addr // what the status shows, as far as the machine knows: before Synced, what to recover
+	waiting   bool         // in Machine.waiting
+	gone      bool         // deleted or replaced: skipped by recovery
 	conds     []metav1.Condition
 	condBuf   [2]metav1.Condition // backs conds: the two condition types need no allocation
 	lookups   int                 // consecutive unknown lookup results: the backoff attempt
@@ -81,15 +83,12 @@ type holding struct {
 	lost      string              // why recorded addresses were not kept, for the condition
 }
 
-// older reports whether h keeps a recorded address over o during recovery:
-// the older object wins, then the smaller namespace/name. The rule depends
-// only on the objects, not on the order the relist delivers them in.
-func (h *holding) older(o *holding) bool {
-	if c := h.createdAt.Compare(o.createdAt); c != 0 {
-		return c < 0
+// compareAge orders owners for recovery: the older object first, then the
+// smaller namespace/name, so the older of two owners recording one address
+// keeps it whatever order the relist delivers them in.
+func compareAge(a, b *holding) int {
+	if c := a.createdAt.Compare(b.createdAt); c != 0 {
+		return c
 	}
-	if h.owner.Namespace != o.owner.Namespace {
-		return h.owner.Namespace < o.owner.Namespace
-	}
-	return h.owner.Name < o.owner.Name
+	return compareKeys(a.owner.key(), b.owner.key())
 }
