@@ -19,10 +19,18 @@
 //     once (Removed, or StaleRemoteEndpointRemoved once superseded).
 //     endpoint/dispatch delivers them with per-handler retries;
 //     endpoint/endpointtest holds generators, a model and invariant checks.
-//   - ipam, discovery, routes, cni, health: the allocator, the service
-//     correlation and export/import reconciliation, owned-route
-//     reconciliation, CNI interface discovery and endpoint health. They
-//     follow the same shape as they land.
+//   - ipam: a dense address Pool (next-fit, a bitmap with summary levels),
+//     and the decisions of a global-IP controller: recovery from recorded
+//     statuses before allocating, and addresses kept through every lookup
+//     that is not a confirmed absence. ipam/ipamtest drives it against a
+//     simulated API server.
+//   - lookup: the one place where errors are classified (Found, NotFound,
+//     Conflict, Transient, Permanent); machines act on the class, never on
+//     err != nil.
+//   - discovery, routes, cni, health: the service correlation and
+//     export/import reconciliation, owned-route reconciliation, CNI
+//     interface discovery and endpoint health. They follow the same shape
+//     as they land.
 //
 // # Machines and adapters
 //
