@@ -1,6 +1,6 @@
 package endpoint
 
-import "fmt"
+import "github.com/meshstate/meshstate/internal/enum"
 
 // Kind says what a Notification announces.
 type Kind uint8
@@ -30,12 +30,7 @@ var kindNames = [...]string{
 	StaleRemoteEndpointRemoved: "StaleRemoteEndpointRemoved",
 }
 
-func (k Kind) String() string {
-	if k.valid() {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 func (k Kind) valid() bool { return k >= LocalEndpointCreated && k <= StaleRemoteEndpointRemoved }
 
@@ -58,22 +53,12 @@ func (k Kind) Retires() bool {
 func (k Kind) Stale() bool { return k == StaleLocalEndpointRemoved || k == StaleRemoteEndpointRemoved }
 
 // MarshalText encodes k as its name.
-func (k Kind) MarshalText() ([]byte, error) {
-	if !k.valid() {
-		return nil, fmt.Errorf("endpoint: cannot marshal %v", k)
-	}
-	return []byte(kindNames[k]), nil
-}
+func (k Kind) MarshalText() ([]byte, error) { return enum.Marshal(kindNames[:], k, "endpoint.Kind") }
 
 // UnmarshalText decodes a kind name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	for i, name := range kindNames {
-		if name != "" && name == string(b) {
-			*k = Kind(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("endpoint: unknown notification kind %q", b)
+func (k *Kind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Unmarshal[Kind](kindNames[:], b, "endpoint.Kind")
+	return err
 }
 
 // Notification is an effect of the machine: what handlers are told. Its

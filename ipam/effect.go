@@ -6,6 +6,8 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/meshstate/meshstate/internal/enum"
 )
 
 // Kind says what an Effect asks the adapter to do.
@@ -35,58 +37,30 @@ var kindNames = [...]string{
 	Lookup: "Lookup", RetryAfter: "RetryAfter", Release: "Release",
 }
 
-func (k Kind) String() string {
-	if k >= WriteStatus && k <= Release {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 // MarshalText encodes k as its name.
-func (k Kind) MarshalText() ([]byte, error) {
-	if k < WriteStatus || k > Release {
-		return nil, fmt.Errorf("ipam: cannot marshal %v", k)
-	}
-	return []byte(kindNames[k]), nil
-}
+func (k Kind) MarshalText() ([]byte, error) { return enum.Marshal(kindNames[:], k, "ipam.Kind") }
 
 // UnmarshalText decodes a kind name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	for i, name := range kindNames {
-		if name != "" && name == string(b) {
-			*k = Kind(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("ipam: unknown effect kind %q", b)
+func (k *Kind) UnmarshalText(b []byte) (err error) {
+	*k, err = enum.Unmarshal[Kind](kindNames[:], b, "ipam.Kind")
+	return err
 }
 
 var outcomeNames = [...]string{Done: "Done", Conflict: "Conflict", Failed: "Failed"}
 
-func (o Outcome) String() string {
-	if o >= Done && o <= Failed {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
-}
+func (o Outcome) String() string { return enum.Name(outcomeNames[:], o, "Outcome") }
 
 // MarshalText encodes o as its name.
 func (o Outcome) MarshalText() ([]byte, error) {
-	if o < Done || o > Failed {
-		return nil, fmt.Errorf("ipam: cannot marshal %v", o)
-	}
-	return []byte(outcomeNames[o]), nil
+	return enum.Marshal(outcomeNames[:], o, "ipam.Outcome")
 }
 
 // UnmarshalText decodes an outcome name.
-func (o *Outcome) UnmarshalText(b []byte) error {
-	for i, name := range outcomeNames {
-		if name != "" && name == string(b) {
-			*o = Outcome(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("ipam: unknown outcome %q", b)
+func (o *Outcome) UnmarshalText(b []byte) (err error) {
+	*o, err = enum.Unmarshal[Outcome](outcomeNames[:], b, "ipam.Outcome")
+	return err
 }
 
 // Effect is an output of the machine. It is one struct rather than a type
