@@ -21,7 +21,9 @@ type incident struct {
 // incidents is in incident order; each package's issue adds its own.
 var incidents = []incident{
 	{id: "000", replay: replay000},
+	{id: "001", replay: replay001},
 	{id: "003", replay: replay003},
+	{id: "004", replay: replay004},
 }
 
 func main() {

@@ -1,0 +1,61 @@
+package discoverytest
+
+import (
+	"fmt"
+
+	"github.com/meshstate/meshstate/discovery"
+)
+
+// ExportChecker watches an export machine's events and effects and reports
+// the first broken rule: nothing deleted before both sources synced, and
+// in this machine's design nothing emitted at all before then (3); no
+// import written or deleted that carries another cluster's label or none
+// (3); no second deletion of an import that was neither observed again
+// nor recreated since the first.
+type ExportChecker struct {
+	clusterID     string
+	exportsSynced bool
+	importsSynced bool
+	deleted       map[string]bool // deletions asked for and not observed since
+}
+
+// NewExportChecker returns a checker for a machine of the given cluster.
+func NewExportChecker(clusterID string) *ExportChecker {
+	return &ExportChecker{clusterID: clusterID, deleted: map[string]bool{}}
+}
+
+// Observe checks one step: the event and the effects it caused.
+func (c *ExportChecker) Observe(ev discovery.ExportEvent, effects []discovery.ExportEffect) error {
+	switch ev := ev.(type) {
+	case discovery.ExportsSynced:
+		c.exportsSynced = true
+	case discovery.ImportsSynced:
+		c.importsSynced = true
+	case discovery.ImportObserved:
+		delete(c.deleted, ev.Import.String())
+	case discovery.ImportDeleted:
+		delete(c.deleted, discovery.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String())
+	}
+	synced := c.exportsSynced && c.importsSynced
+	for _, e := range effects {
+		if !synced {
+			return fmt.Errorf("invariant 3: %v before both sources synced (exports %v, imports %v)", e, c.exportsSynced, c.importsSynced)
+		}
+		if e.Kind == discovery.ExportSetCondition {
+			continue
+		}
+		if e.Import.Owner != c.clusterID {
+			return fmt.Errorf("invariant 3: %v touches an import this cluster (%s) does not own", e, c.clusterID)
+		}
+		k := e.Import.String()
+		if e.Kind == discovery.ImportUpsert {
+			delete(c.deleted, k) // recreated: it may need deleting again
+			continue
+		}
+		if c.deleted[k] {
+			return fmt.Errorf("deleted once: %v again, and the import was neither observed nor recreated since", e)
+		}
+		c.deleted[k] = true
+	}
+	return nil
+}

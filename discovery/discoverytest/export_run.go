@@ -1,0 +1,320 @@
+package discoverytest
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"pgregory.net/rapid"
+
+	"github.com/meshstate/meshstate/discovery"
+)
+
+// ExportRun is one generated world played through a machine: a simulated
+// API server and informers that deliver each object's events in order,
+// interleaved as rapid draws them, apply the machine's effects and deliver
+// their writes back.
+type ExportRun struct {
+	World   ExportWorld
+	Machine *discovery.ExportMachine
+	// Log and Effects are the events stepped and the effects of each.
+	Log     []discovery.ExportEvent
+	Effects [][]discovery.ExportEffect
+	// Owned are the imports this cluster owns in the API server, by
+	// namespace/name; Foreign the others as delivered, by Import.String.
+	Owned   map[string]discovery.Import
+	Foreign map[string]discovery.Import
+	// Exports are the exports as delivered, and Conditions their statuses,
+	// by namespace/name.
+	Exports    map[string]discovery.ExportObserved
+	Conditions map[string][]metav1.Condition
+
+	checker     *ExportChecker
+	queues      []*exportQueue
+	ownedQueues map[string]*exportQueue
+	synced      [2]bool // ExportsSynced, ImportsSynced delivered
+	clock       time.Time
+}
+
+type exportQueue struct {
+	source ExportSource
+	listed int
+	events []discovery.ExportEvent
+}
+
+// maxExportSteps bounds a run: the machine must settle long before.
+const maxExportSteps = 2000
+
+// RunExport plays w through a fresh machine until nothing is left to
+// deliver, checking every step with an ExportChecker.
+func RunExport(t *rapid.T, w ExportWorld) (*ExportRun, error) {
+	m, err := discovery.NewExportMachine(w.Config)
+	if err != nil {
+		return nil, err
+	}
+	r := &ExportRun{World: w, Machine: m, Owned: map[string]discovery.Import{}, Foreign: map[string]discovery.Import{},
+		Exports: map[string]discovery.ExportObserved{}, Conditions: map[string][]metav1.Condition{},
+		checker: NewExportChecker(w.Config.ClusterID), ownedQueues: map[string]*exportQueue{}, clock: ExportEpoch.Add(24 * time.Hour)}
+	for _, h := range w.Histories {
+		q := &exportQueue{source: h.Source, listed: h.Listed, events: slices.Clone(h.Events)}
+		r.queues = append(r.queues, q)
+		if ev, ok := first(h).(discovery.ImportObserved); ok && ev.Import.Owner == w.Config.ClusterID {
+			r.Owned[key(ev.Import.Namespace, ev.Import.Name)] = ev.Import
+			r.ownedQueues[key(ev.Import.Namespace, ev.Import.Name)] = q
+		}
+	}
+	for range maxExportSteps {
+		next := r.candidates()
+		if len(next) == 0 {
+			return r, nil
+		}
+		if err := r.deliver(next[rapid.IntRange(0, len(next)-1).Draw(t, "next")]); err != nil {
+			return r, err
+		}
+	}
+	return r, fmt.Errorf("no quiescence after %d steps", maxExportSteps)
+}
+
+func first(h ExportHistory) discovery.ExportEvent {
+	if len(h.Events) == 0 {
+		return nil
+	}
+	return h.Events[0]
+}
+
+func key(ns, name string) string { return ns + "/" + name }
+
+// candidates lists what may be delivered next: the head of any queue, or a
+// source's synced marker once its initial list is out (-1 exports, -2
+// imports).
+func (r *ExportRun) candidates() []int {
+	var out []int
+	listed := [2]bool{true, true}
+	for i, q := range r.queues {
+		if len(q.events) > 0 {
+			out = append(out, i)
+		}
+		if q.listed > 0 {
+			listed[q.source-1] = false
+		}
+	}
+	for s := range 2 {
+		if listed[s] && !r.synced[s] {
+			out = append(out, -1-s)
+		}
+	}
+	return out
+}
+
+func (r *ExportRun) deliver(i int) error {
+	r.clock = r.clock.Add(time.Second)
+	var ev discovery.ExportEvent
+	switch i {
+	case -1:
+		r.synced[0] = true
+		ev = discovery.ExportsSynced{At: r.clock}
+	case -2:
+		r.synced[1] = true
+		ev = discovery.ImportsSynced{At: r.clock}
+	default:
+		q := r.queues[i]
+		ev = q.events[0]
+		q.events = q.events[1:]
+		q.listed = max(q.listed-1, 0)
+		ev = r.stamp(ev)
+	}
+	effects, err := r.Machine.Step(ev)
+	if err != nil {
+		return fmt.Errorf("%T%+v rejected: %w", ev, ev, err)
+	}
+	r.Log = append(r.Log, ev)
+	r.Effects = append(r.Effects, effects)
+	if err := r.checker.Observe(ev, effects); err != nil {
+		return err
+	}
+	r.apply(effects)
+	return nil
+}
+
+// stamp fills in what the informer would deliver now: the time and, for
+// an export, the conditions its status holds.
+func (r *ExportRun) stamp(ev discovery.ExportEvent) discovery.ExportEvent {
+	switch e := ev.(type) {
+	case discovery.ExportObserved:
+		k := key(e.Namespace, e.Name)
+		e.At, e.Conditions = r.clock, slices.Clone(r.Conditions[k])
+		r.Exports[k] = e
+		return e
+	case discovery.ExportDeleted:
+		k := key(e.Namespace, e.Name)
+		delete(r.Exports, k)
+		delete(r.Conditions, k)
+		e.At = r.clock
+		return e
+	case discovery.ImportObserved:
+		if e.Import.Owner != r.World.Config.ClusterID {
+			r.Foreign[e.Import.String()] = e.Import
+		}
+		e.At = r.clock
+		return e
+	case discovery.ImportDeleted:
+		if e.Owner != r.World.Config.ClusterID {
+			delete(r.Foreign, discovery.Import{Namespace: e.Namespace, Name: e.Name, Owner: e.Owner}.String())
+		}
+		e.At = r.clock
+		return e
+	}
+	return ev
+}
+
+// apply writes effects into the API server; writes to imports come back
+// through their informer, after whatever it still has to deliver for them.
+func (r *ExportRun) apply(effects []discovery.ExportEffect) {
+	for _, e := range effects {
+		switch e.Kind {
+		case discovery.ExportSetCondition:
+			k := key(e.Namespace, e.Name)
+			if _, ok := r.Exports[k]; ok {
+				conds := r.Conditions[k]
+				meta.SetStatusCondition(&conds, e.Condition)
+				r.Conditions[k] = conds
+			}
+		case discovery.ImportUpsert:
+			k := key(e.Import.Namespace, e.Import.Name)
+			r.Owned[k] = e.Import
+			r.ownedQueue(k).events = append(r.ownedQueue(k).events, discovery.ImportObserved{Import: e.Import})
+		case discovery.ImportDelete:
+			k := key(e.Import.Namespace, e.Import.Name)
+			if _, ok := r.Owned[k]; ok { // else NotFound: nothing to do
+				delete(r.Owned, k)
+				r.ownedQueue(k).events = append(r.ownedQueue(k).events,
+					discovery.ImportDeleted{Namespace: e.Import.Namespace, Name: e.Import.Name, Owner: e.Import.Owner})
+			}
+		}
+	}
+}
+
+func (r *ExportRun) ownedQueue(k string) *exportQueue {
+	q := r.ownedQueues[k]
+	if q == nil {
+		q = &exportQueue{source: SourceImports}
+		r.ownedQueues[k] = q
+		r.queues = append(r.queues, q)
+	}
+	return q
+}
+
+// Check compares the settled world with the model's expectation: the
+// imports this cluster owns and its exports' conditions (invariant 1).
+func (r *ExportRun) Check(want ExportExpectation) error {
+	var got []discovery.Import
+	for _, k := range slices.Sorted(maps.Keys(r.Owned)) {
+		got = append(got, Normalized(r.Owned[k]))
+	}
+	if !slices.EqualFunc(got, want.Imports, discovery.Import.Equal) {
+		return fmt.Errorf("invariant 1: owned imports %s, want %s", detail(got), detail(want.Imports))
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(r.Exports)), slices.Sorted(maps.Keys(want.Conditions))) {
+		return fmt.Errorf("exports %v, want %v", slices.Sorted(maps.Keys(r.Exports)), slices.Sorted(maps.Keys(want.Conditions)))
+	}
+	for k, wc := range want.Conditions {
+		var gc []ExportCondition
+		for _, c := range r.Conditions[k] {
+			gc = append(gc, ExportCondition{c.Type, string(c.Status), c.Reason, c.Message})
+		}
+		if !slices.Equal(gc, wc) {
+			return fmt.Errorf("invariant 1: export %s has conditions %v, want %v", k, gc, wc)
+		}
+	}
+	return nil
+}
+
+// Restart relists the settled world into a fresh machine, in an order rapid
+// draws, each source's synced marker anywhere after its own objects. It
+// returns an error if the machine asks for any write (invariant 4: no
+// create, no update, no delete, no condition).
+func (r *ExportRun) Restart(t *rapid.T) error {
+	m, err := discovery.NewExportMachine(r.World.Config)
+	if err != nil {
+		return err
+	}
+	var exports, imports []discovery.ExportEvent
+	for _, k := range slices.Sorted(maps.Keys(r.Exports)) {
+		e := r.Exports[k]
+		e.Conditions = slices.Clone(r.Conditions[k])
+		exports = append(exports, e)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Owned)) {
+		imports = append(imports, discovery.ImportObserved{Import: r.Owned[k]})
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Foreign)) {
+		imports = append(imports, discovery.ImportObserved{Import: r.Foreign[k]})
+	}
+	relist := rapid.Permutation(slices.Concat(exports, imports)).Draw(t, "relist")
+	lastOf := func(imp bool) int {
+		last := -1
+		for i, ev := range relist {
+			if _, isExport := ev.(discovery.ExportObserved); isExport != imp {
+				last = i
+			}
+		}
+		return last
+	}
+	at := map[int][]discovery.ExportEvent{}
+	for _, s := range []struct {
+		ev  discovery.ExportEvent
+		imp bool
+	}{{discovery.ExportsSynced{}, false}, {discovery.ImportsSynced{}, true}} {
+		pos := rapid.IntRange(lastOf(s.imp)+1, len(relist)).Draw(t, "syncedAt")
+		at[pos] = append(at[pos], s.ev)
+	}
+	checker := NewExportChecker(r.World.Config.ClusterID)
+	for i := 0; i <= len(relist); i++ {
+		evs := at[i]
+		if i < len(relist) {
+			evs = append([]discovery.ExportEvent{relist[i]}, evs...)
+		}
+		for _, ev := range evs {
+			effects, err := m.Step(ev)
+			if err != nil {
+				return fmt.Errorf("restart: %T%+v rejected: %w", ev, ev, err)
+			}
+			if err := checker.Observe(ev, effects); err != nil {
+				return fmt.Errorf("restart: %w", err)
+			}
+			if len(effects) > 0 {
+				return fmt.Errorf("invariant 4: a restart against an unchanged world: %T -> %v", ev, effects)
+			}
+		}
+	}
+	return nil
+}
+
+// ReplayExport steps log through a fresh machine and returns the effects of
+// each event, for determinism checks (invariant 5).
+func ReplayExport(cfg discovery.ExportConfig, log []discovery.ExportEvent) ([][]discovery.ExportEffect, error) {
+	m, err := discovery.NewExportMachine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]discovery.ExportEffect, len(log))
+	for i, ev := range log {
+		if out[i], err = m.Step(ev); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// detail prints imports with everything Equal compares.
+func detail(imps []discovery.Import) string {
+	var b strings.Builder
+	for _, i := range imps {
+		fmt.Fprintf(&b, "[%v %s %v created %s] ", i, i.Type, i.Ports, i.ExportCreatedAt.Format(time.RFC3339))
+	}
+	return b.String()
+}

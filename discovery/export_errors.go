@@ -1,0 +1,54 @@
+package discovery
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the export machine; test with errors.Is, and use
+// errors.As with *ExportRejectedError for the details. A rejected event
+// leaves the machine unchanged.
+var (
+	// ErrInvalidExport: a malformed export or Service (name, type, ports).
+	ErrInvalidExport = errors.New("invalid export")
+	// ErrInvalidImport: a malformed import (name, owner, type, ports).
+	ErrInvalidImport = errors.New("invalid import")
+	// ErrUnknownExport: a deletion names an export the machine does not hold.
+	ErrUnknownExport = errors.New("unknown export")
+	// ErrUnknownImport: a deletion names an import the machine does not hold.
+	ErrUnknownImport = errors.New("unknown import")
+	// ErrInvalidExportEvent: a nil or foreign event.
+	ErrInvalidExportEvent = errors.New("invalid export event")
+	// ErrInvalidExportConfig: NewExportMachine was given an unusable config.
+	ErrInvalidExportConfig = errors.New("invalid export config")
+)
+
+// ExportRejectedError says why the export machine refused an event.
+type ExportRejectedError struct {
+	Namespace string
+	Name      string
+	Owner     string // for imports
+	Field     string
+	Reason    string
+	Err       error
+}
+
+func (e *ExportRejectedError) Error() string {
+	msg := "discovery"
+	if e.Name != "" {
+		msg += fmt.Sprintf(" %s/%s", e.Namespace, e.Name)
+		if e.Owner != "" {
+			msg += "@" + e.Owner
+		}
+	}
+	msg += " rejected: " + e.Err.Error()
+	if e.Field != "" {
+		msg += ": " + e.Field
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+func (e *ExportRejectedError) Unwrap() error { return e.Err }

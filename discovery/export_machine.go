@@ -1,0 +1,269 @@
+package discovery
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/meshstate/meshstate/internal/k8sname"
+)
+
+// ExportMachine decides a service-discovery agent's ServiceImports from
+// the cluster's ServiceExports (joined with their Services) and the imports
+// it observes. It owns exactly the imports labelled with its cluster ID:
+// it creates or updates one for each valid export, deletes those whose
+// export is gone, and never touches any other. It emits nothing before both
+// ExportsSynced and ImportsSynced, then the whole difference at once, so a
+// restart against an unchanged world creates, updates and deletes nothing.
+//
+// An ExportMachine is a plain value without goroutines, clock or I/O; it is
+// not safe for concurrent use.
+type ExportMachine struct {
+	cfg     ExportConfig
+	exports map[exportKey]*exportState
+	owned   map[exportKey]*ownership
+	// peers are the imports other clusters created from their exports of
+	// the same service, oldest export first: the conflict input.
+	peers map[exportKey][]Import
+	// aggregates are the broker's merged imports: observed, never touched
+	// and not used in decisions, since they derive from the peers' imports.
+	aggregates    map[exportKey]Import
+	exportsSynced bool
+	importsSynced bool
+}
+
+// exportState is a local export joined with its Service.
+type exportState struct {
+	createdAt time.Time
+	svc       ExportService
+	conds     []metav1.Condition
+}
+
+// sent is the effect in flight for an owned import, not yet observed back.
+type sent uint8
+
+const (
+	sentNone sent = iota
+	sentUpsert
+	sentDelete
+)
+
+// ownership is what the machine knows of the import it owns for a service:
+// what the informer last showed, and what it asked for since.
+type ownership struct {
+	have     bool
+	observed Import
+	sent     sent
+	upsert   Import // with sent == sentUpsert
+}
+
+// NewExportMachine returns a machine for the cluster cfg.ClusterID.
+func NewExportMachine(cfg ExportConfig) (*ExportMachine, error) {
+	if r := k8sname.Label(cfg.ClusterID); r != "" {
+		return nil, fmt.Errorf("%w: clusterID %q %s", ErrInvalidExportConfig, cfg.ClusterID, r)
+	}
+	return &ExportMachine{cfg: cfg, exports: map[exportKey]*exportState{}, owned: map[exportKey]*ownership{},
+		peers: map[exportKey][]Import{}, aggregates: map[exportKey]Import{}}, nil
+}
+
+// Step applies one event and returns the effects it causes, in order. A
+// rejected event returns an error wrapping one of the package's sentinels
+// and leaves the machine unchanged.
+func (m *ExportMachine) Step(ev ExportEvent) ([]ExportEffect, error) { return m.AppendStep(nil, ev) }
+
+// AppendStep is Step appending the effects to dst; on error dst is returned
+// unchanged.
+func (m *ExportMachine) AppendStep(dst []ExportEffect, ev ExportEvent) ([]ExportEffect, error) {
+	switch ev := ev.(type) {
+	case ExportObserved:
+		return m.observeExport(dst, &ev)
+	case ExportDeleted:
+		return m.deleteExport(dst, ev)
+	case ImportObserved:
+		return m.observeImport(dst, &ev)
+	case ImportDeleted:
+		return m.deleteImport(dst, ev)
+	case ExportsSynced:
+		return m.sync(dst, &m.exportsSynced, ev.At), nil
+	case ImportsSynced:
+		return m.sync(dst, &m.importsSynced, ev.At), nil
+	}
+	return dst, &ExportRejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidExportEvent}
+}
+
+// synced reports whether every source has delivered its initial list:
+// before that, an export may be missing only because it was not listed
+// yet, and an import may belong to an export still to come.
+func (m *ExportMachine) synced() bool { return m.exportsSynced && m.importsSynced }
+
+// The machine keeps e.Service.Ports and e.Conditions: callers must not
+// modify them afterwards.
+func (m *ExportMachine) observeExport(dst []ExportEffect, e *ExportObserved) ([]ExportEffect, error) {
+	if err := validateExportObserved(e); err != nil {
+		return dst, err
+	}
+	k := exportKey{e.Namespace, e.Name}
+	m.exports[k] = &exportState{createdAt: e.CreatedAt,
+		svc:   ExportService{Type: e.Service.Type, Ports: sortedPorts(e.Service.Ports)},
+		conds: slices.Clone(e.Conditions)}
+	return m.reconcile(dst, k, e.At), nil
+}
+
+func (m *ExportMachine) deleteExport(dst []ExportEffect, e ExportDeleted) ([]ExportEffect, error) {
+	k := exportKey{e.Namespace, e.Name}
+	if m.exports[k] == nil {
+		return dst, &ExportRejectedError{Namespace: e.Namespace, Name: e.Name, Err: ErrUnknownExport}
+	}
+	delete(m.exports, k)
+	return m.reconcile(dst, k, e.At), nil
+}
+
+// The machine keeps e.Import.Ports: callers must not modify them
+// afterwards.
+func (m *ExportMachine) observeImport(dst []ExportEffect, e *ImportObserved) ([]ExportEffect, error) {
+	if err := validateImport(&e.Import); err != nil {
+		return dst, err
+	}
+	imp := e.Import
+	imp.Ports = sortedPorts(imp.Ports)
+	k := exportKey{imp.Namespace, imp.Name}
+	switch imp.Owner {
+	case m.cfg.ClusterID:
+		o := m.owned[k]
+		if o == nil {
+			o = &ownership{}
+			m.owned[k] = o
+		}
+		// Seen again: whatever was in flight has landed or been
+		// overtaken, and a deletion may be needed once more.
+		*o = ownership{have: true, observed: imp}
+	case "":
+		m.aggregates[k] = imp
+		return dst, nil
+	default:
+		m.putPeer(k, imp)
+	}
+	return m.reconcile(dst, k, e.At), nil
+}
+
+func (m *ExportMachine) deleteImport(dst []ExportEffect, e ImportDeleted) ([]ExportEffect, error) {
+	k := exportKey{e.Namespace, e.Name}
+	switch e.Owner {
+	case m.cfg.ClusterID:
+		if o := m.owned[k]; o == nil || !o.have {
+			return dst, m.unknownImport(e)
+		}
+		delete(m.owned, k)
+	case "":
+		if _, ok := m.aggregates[k]; !ok {
+			return dst, m.unknownImport(e)
+		}
+		delete(m.aggregates, k)
+		return dst, nil
+	default:
+		ps := m.peers[k]
+		i := slices.IndexFunc(ps, func(p Import) bool { return p.Owner == e.Owner })
+		if i < 0 {
+			return dst, m.unknownImport(e)
+		}
+		if len(ps) == 1 {
+			delete(m.peers, k)
+		} else {
+			m.peers[k] = slices.Delete(slices.Clone(ps), i, i+1)
+		}
+	}
+	return m.reconcile(dst, k, e.At), nil
+}
+
+func (m *ExportMachine) unknownImport(e ImportDeleted) error {
+	return &ExportRejectedError{Namespace: e.Namespace, Name: e.Name, Owner: e.Owner, Err: ErrUnknownImport}
+}
+
+// putPeer inserts or replaces a peer's import, keeping the conflict order.
+func (m *ExportMachine) putPeer(k exportKey, imp Import) {
+	ps := slices.DeleteFunc(slices.Clone(m.peers[k]), func(p Import) bool { return p.Owner == imp.Owner })
+	i, _ := slices.BinarySearchFunc(ps, imp, compareAge)
+	m.peers[k] = slices.Insert(ps, i, imp)
+}
+
+// sync records one source's initial list; once both are complete, the
+// whole difference comes out, service by service in namespace/name order.
+func (m *ExportMachine) sync(dst []ExportEffect, flag *bool, at time.Time) []ExportEffect {
+	if *flag {
+		return dst
+	}
+	*flag = true
+	if !m.synced() {
+		return dst
+	}
+	keys := slices.AppendSeq(make([]exportKey, 0, len(m.exports)+len(m.owned)), maps.Keys(m.exports))
+	for k := range m.owned {
+		if m.exports[k] == nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareExportKeys)
+	out := dst
+	for _, k := range keys {
+		out = m.reconcile(out, k, at)
+	}
+	return out
+}
+
+// reconcile brings one service's export conditions and owned import to
+// what its export asks for. Nothing happens before both syncs.
+func (m *ExportMachine) reconcile(out []ExportEffect, k exportKey, at time.Time) []ExportEffect {
+	if !m.synced() {
+		return out
+	}
+	ex := m.exports[k]
+	var want Import
+	valid := false
+	if ex != nil {
+		out = m.setConditions(out, k, ex, at)
+		want, valid = m.desired(k, ex)
+	}
+	o := m.owned[k]
+	switch {
+	case valid:
+		if o == nil {
+			o = &ownership{}
+			m.owned[k] = o
+		}
+		if o.have && o.observed.Equal(want) && o.sent != sentDelete {
+			return out
+		}
+		if o.sent == sentUpsert && o.upsert.Equal(want) {
+			return out // asked for already; the write has not come back yet
+		}
+		o.sent, o.upsert = sentUpsert, want
+		return append(out, ExportEffect{Kind: ImportUpsert, Import: want})
+	case o == nil:
+	case !o.have:
+		// Nothing to delete; a create still in flight is deleted when it
+		// is observed.
+		delete(m.owned, k)
+	case o.sent != sentDelete:
+		o.sent = sentDelete
+		return append(out, ExportEffect{Kind: ImportDelete, Import: Import{Namespace: k.namespace, Name: k.name, Owner: m.cfg.ClusterID}})
+	}
+	return out
+}
+
+// desired returns the import this cluster owns for a valid export.
+func (m *ExportMachine) desired(k exportKey, ex *exportState) (Import, bool) {
+	var typ ImportType
+	switch ex.svc.Type {
+	case ExportServiceClusterIP:
+		typ = ImportClusterSetIP
+	case ExportServiceHeadless:
+		typ = ImportHeadless
+	default:
+		return Import{}, false
+	}
+	return Import{Namespace: k.namespace, Name: k.name, Owner: m.cfg.ClusterID, Type: typ,
+		Ports: ex.svc.Ports, ExportCreatedAt: ex.createdAt}, true
+}

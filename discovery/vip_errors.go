@@ -1,0 +1,55 @@
+package discovery
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the VIP machine; test with errors.Is, and use
+// errors.As with *VIPRejectedError for the details. A rejected event leaves
+// the machine unchanged.
+var (
+	// ErrInvalidService: a malformed Service in a ServiceUpsert.
+	ErrInvalidService = errors.New("invalid service")
+	// ErrInvalidSlice: a malformed EndpointSlice in a SliceUpsert, such as
+	// one without the kubernetes.io/service-name label.
+	ErrInvalidSlice = errors.New("invalid endpoint slice")
+	// ErrUnknownService: a ServiceDeleted names a Service the machine does
+	// not hold.
+	ErrUnknownService = errors.New("unknown service")
+	// ErrUnknownSlice: a SliceDeleted names a slice the machine does not hold.
+	ErrUnknownSlice = errors.New("unknown endpoint slice")
+	// ErrVIPUIDMismatch: a deletion names another incarnation than the
+	// stored object's, one that is already gone.
+	ErrVIPUIDMismatch = errors.New("UID does not match the stored object")
+	// ErrInvalidVIPEvent: a nil or foreign event.
+	ErrInvalidVIPEvent = errors.New("invalid VIP event")
+	// ErrInvalidVIPConfig: NewVIPMachine was given an unusable VIPConfig.
+	ErrInvalidVIPConfig = errors.New("invalid VIP config")
+)
+
+// VIPRejectedError says why the VIP machine refused an event.
+type VIPRejectedError struct {
+	Object string // "service" or "slice", if the event names one
+	Key    string // its namespace/name
+	Field  string // the offending field, if one is to blame
+	Reason string
+	Err    error // the sentinel: ErrInvalidService, ErrUnknownSlice, ...
+}
+
+func (e *VIPRejectedError) Error() string {
+	msg := "vip"
+	if e.Object != "" {
+		msg += fmt.Sprintf(" %s %s", e.Object, e.Key)
+	}
+	msg += " rejected: " + e.Err.Error()
+	if e.Field != "" {
+		msg += ": " + e.Field
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+func (e *VIPRejectedError) Unwrap() error { return e.Err }

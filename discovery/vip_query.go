@@ -1,0 +1,60 @@
+package discovery
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// Synced reports whether both sources have synced, so that the machine
+// advertises and withdraws.
+func (m *VIPMachine) Synced() bool { return m.synced() }
+
+// Advertised returns the VIPs the machine has told the adapter to
+// advertise and not withdrawn since, by address.
+func (m *VIPMachine) Advertised() []netip.Addr {
+	var out []netip.Addr
+	for _, a := range sortedVIPs(m.vips) {
+		if m.vips[a].advertised {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Qualifying returns the sorted "namespace/name" keys of the Services that
+// justify vip now, whether or not the machine has synced.
+func (m *VIPMachine) Qualifying(vip netip.Addr) []string {
+	st := m.vips[vip]
+	if st == nil {
+		return nil
+	}
+	return slices.Clone(st.names(true))
+}
+
+// VIPStats counts what a VIPMachine holds, for metrics.
+type VIPStats struct {
+	Services   int `json:"services"`
+	Slices     int `json:"slices"`
+	VIPs       int `json:"vips"`
+	Advertised int `json:"advertised"`
+}
+
+// Stats counts the known Services and slices, the VIPs they list and the
+// advertised VIPs.
+func (m *VIPMachine) Stats() VIPStats {
+	s := VIPStats{Slices: len(m.slices)}
+	for _, g := range m.groups {
+		if g.svc != nil {
+			s.Services++
+		}
+	}
+	for _, st := range m.vips {
+		if len(st.users) > 0 {
+			s.VIPs++
+		}
+		if st.advertised {
+			s.Advertised++
+		}
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/discoverytest"
+)
+
+func replay001(w io.Writer) (bool, string, error) {
+	all, err := discoverytest.ExportScenarios()
+	if err != nil {
+		return false, "", err
+	}
+	i := slices.IndexFunc(all, func(s discoverytest.ExportScenario) bool { return s.Incident == "001" })
+	if i < 0 {
+		return false, "", fmt.Errorf("no scenario for incident 001")
+	}
+	s := all[i]
+	fmt.Fprintf(w, "== incident 001: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
+	lines, _, replayErr := s.Replay()
+	var deleted []string
+	for i, l := range lines {
+		printStep(w, i, l.Step.Note, describeExport(l.Event), l.Effects, l.Err, l.Problem)
+		for _, e := range l.Effects {
+			if e.Kind == discovery.ImportDelete {
+				deleted = append(deleted, e.Import.String())
+			}
+		}
+	}
+	if replayErr != nil {
+		return false, "", replayErr
+	}
+
+	field := fieldPrunes(lines, "west")
+	fmt.Fprintf(w, "\n    field logic (before the fix): deleted %d valid imports: %v\n", len(field), field)
+	fmt.Fprintf(w, "    meshstate:                    deleted %v, once, after its export was deleted\n\n", deleted)
+
+	want := []string{"default/redis@west"}
+	switch {
+	case len(field) == 0:
+		return false, "the scenario does not reproduce the incident: the field logic deletes nothing", nil
+	case !slices.Equal(deleted, want):
+		return false, fmt.Sprintf("deleted %v, want only %v", deleted, want), nil
+	}
+	return true, fmt.Sprintf("nothing was deleted before both caches synced, the broker's aggregate and east's "+
+		"imports were never touched, the restart wrote nothing, and the unexported service's import was deleted "+
+		"once (the field logic deleted %d valid imports)", len(field)), nil
+}
+
+// fieldPrunes replays the agent's logic before the fix: as soon as the
+// import cache synced, every import with no export in the (still partial)
+// export cache, labelled with this cluster or not labelled at all, was an
+// orphan to delete. It returns those that were valid: imports the final
+// state still wants (this cluster's, for an export that arrived later) and
+// every import the cluster did not own.
+func fieldPrunes(lines []discoverytest.ExportLine, cluster string) []string {
+	exports := map[string]bool{}
+	imports := map[string]discovery.Import{}
+	var pruned []discovery.Import
+	for _, l := range lines {
+		switch ev := l.Event.(type) {
+		case discovery.ExportObserved:
+			exports[ev.Namespace+"/"+ev.Name] = true
+		case discovery.ImportObserved:
+			imports[ev.Import.String()] = ev.Import
+		case discovery.ImportsSynced:
+			for _, k := range slices.Sorted(maps.Keys(imports)) {
+				imp := imports[k]
+				if (imp.Owner == cluster || imp.Owner == "") && !exports[imp.Namespace+"/"+imp.Name] {
+					pruned = append(pruned, imp)
+				}
+			}
+		}
+	}
+	var valid []string
+	for _, imp := range pruned {
+		if imp.Owner != cluster || exports[imp.Namespace+"/"+imp.Name] {
+			valid = append(valid, imp.String())
+		}
+	}
+	return valid
+}
+
+func describeExport(ev discovery.ExportEvent) string {
+	switch ev := ev.(type) {
+	case discovery.ExportObserved:
+		svc := "no Service"
+		if ev.Service.Type != discovery.ExportServiceNone {
+			svc = fmt.Sprintf("%s Service %v", ev.Service.Type, ev.Service.Ports)
+		}
+		return fmt.Sprintf("ExportObserved %s/%s (created %s, %s, %d conditions recorded)",
+			ev.Namespace, ev.Name, ev.CreatedAt.Format("2006-01-02 15:04"), svc, len(ev.Conditions))
+	case discovery.ExportDeleted:
+		return fmt.Sprintf("ExportDeleted %s/%s", ev.Namespace, ev.Name)
+	case discovery.ImportObserved:
+		return fmt.Sprintf("ImportObserved %v (%s %v)", ev.Import, ev.Import.Type, ev.Import.Ports)
+	case discovery.ImportDeleted:
+		return "ImportDeleted " + discovery.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String()
+	default:
+		return fmt.Sprintf("%T", ev)[len("discovery."):]
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+
+	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/discoverytest"
+)
+
+func replay004(w io.Writer) (bool, string, error) {
+	all, err := discoverytest.VIPScenarios()
+	if err != nil {
+		return false, "", err
+	}
+	i := slices.IndexFunc(all, func(s discoverytest.VIPScenario) bool { return s.Incident == "004" })
+	if i < 0 {
+		return false, "", fmt.Errorf("no scenario for incident 004")
+	}
+	s := all[i]
+	fmt.Fprintf(w, "== incident 004: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
+	lines, m, replayErr := s.Replay()
+	for i, l := range lines {
+		printStep(w, i, l.Step.Note, describeVIP(l.Event), l.Effects, l.Err, l.Problem)
+	}
+	if replayErr != nil {
+		return false, "", replayErr
+	}
+	want := []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20"), netip.MustParseAddr("192.0.2.30")}
+	if got := m.Advertised(); !slices.Equal(got, want) {
+		return false, fmt.Sprintf("the scenario ends with %v advertised, want %v", got, want), nil
+	}
+
+	const n = 1000
+	atSync, before, err := burst004(n)
+	if err != nil {
+		return false, "", err
+	}
+	field := fieldAdvertised004(n)
+	fmt.Fprintf(w, "\n    %d Services whose EndpointSlices all arrive first, then both synced markers:\n", n)
+	fmt.Fprintf(w, "    field logic (before the fix): %d VIPs advertised at sync; %d wait for the next full re-watch (~30 min)\n", field, n-field)
+	fmt.Fprintf(w, "    meshstate:                    %d effects before sync; %d VIPs advertised at the second synced marker\n\n",
+		before, atSync)
+	switch {
+	case field != 0:
+		return false, "the burst does not reproduce the incident: the field logic advertises something", nil
+	case before != 0 || atSync != n:
+		return false, fmt.Sprintf("%d effects before sync and %d advertised at sync, want 0 and %d", before, atSync, n), nil
+	}
+	return true, fmt.Sprintf("slices that arrived before their Service were kept and joined at sync: all %d VIPs "+
+		"advertised at the second synced marker, none before (the field logic advertised %d until a re-watch)", n, field), nil
+}
+
+// burst004 feeds n Services whose slices all arrive first and returns how
+// many Advertise effects the second synced marker emitted and how many
+// effects came before it.
+func burst004(n int) (atSync, before int, err error) {
+	m, err := discovery.NewVIPMachine(discovery.VIPConfig{NodeName: "node-a"})
+	if err != nil {
+		return 0, 0, err
+	}
+	var events []discovery.VIPEvent
+	for i := range n {
+		events = append(events, discovery.SliceUpsert{Slice: discovery.VIPSlice{
+			Namespace: "default", Name: fmt.Sprintf("svc-%d-abcde", i), UID: fmt.Sprintf("s-%d", i),
+			ServiceName: fmt.Sprintf("svc-%d", i),
+			Endpoints:   []discovery.SliceEndpoint{{NodeName: fmt.Sprintf("node-%d", i%7)}}, // nil ready means ready
+		}})
+	}
+	events = append(events, discovery.SlicesSynced{})
+	for i := range n {
+		events = append(events, discovery.ServiceUpsert{Service: discovery.VIPService{
+			Namespace: "default", Name: fmt.Sprintf("svc-%d", i), UID: fmt.Sprintf("u-%d", i),
+			Type: discovery.ServiceTypeLoadBalancer,
+			VIPs: []netip.Addr{netip.AddrFrom4([4]byte{198, 18, byte(i / 256), byte(i % 256)})},
+		}})
+	}
+	events = append(events, discovery.ServicesSynced{})
+	for i, ev := range events {
+		effects, err := m.Step(ev)
+		if err != nil {
+			return 0, 0, err
+		}
+		if i < len(events)-1 {
+			before += len(effects)
+			continue
+		}
+		for _, e := range effects {
+			if e.Kind == discovery.Advertise {
+				atSync++
+			}
+		}
+	}
+	return atSync, before, nil
+}
+
+// fieldAdvertised004 counts the VIPs the announcer advertised at sync
+// before the fix: an EndpointSlice arriving before its Service was dropped,
+// so a Service whose slices all came first had no endpoints until the next
+// full re-watch. In the burst every slice comes first.
+func fieldAdvertised004(n int) int {
+	known := map[string]bool{}
+	endpoints := map[string]bool{}
+	slicesFirst := make([]string, n)
+	for i := range slicesFirst {
+		slicesFirst[i] = fmt.Sprintf("svc-%d", i)
+	}
+	for _, svc := range slicesFirst { // the endpoint watcher's events
+		if known[svc] {
+			endpoints[svc] = true
+		} // else: dropped, no Service yet
+	}
+	advertised := 0
+	for _, svc := range slicesFirst { // the service watcher's events
+		known[svc] = true
+		if endpoints[svc] {
+			advertised++
+		}
+	}
+	return advertised
+}
+
+func describeVIP(ev discovery.VIPEvent) string {
+	switch ev := ev.(type) {
+	case discovery.ServiceUpsert:
+		s := ev.Service
+		policy := s.ExternalTrafficPolicy
+		if policy == "" {
+			policy = discovery.ServiceTrafficCluster
+		}
+		return fmt.Sprintf("ServiceUpsert %s (%s, VIPs %v, policy %s)", s.Key(), s.Type, s.VIPs, policy)
+	case discovery.SliceUpsert:
+		s := ev.Slice
+		return fmt.Sprintf("SliceUpsert %s (service %q, %s)", s.Key(), s.ServiceName, describeEndpoints(s.Endpoints))
+	case discovery.ServiceDeleted:
+		return "ServiceDeleted " + ev.Namespace + "/" + ev.Name
+	case discovery.SliceDeleted:
+		return "SliceDeleted " + ev.Namespace + "/" + ev.Name
+	default:
+		return fmt.Sprintf("%T", ev)[len("discovery."):]
+	}
+}
+
+func describeEndpoints(eps []discovery.SliceEndpoint) string {
+	if len(eps) == 0 {
+		return "no endpoints"
+	}
+	out := ""
+	for i, ep := range eps {
+		if i > 0 {
+			out += ", "
+		}
+		c := ep.Conditions
+		out += fmt.Sprintf("%s ready=%s serving=%s terminating=%s", ep.NodeName,
+			cond(c.Ready, "nil"), cond(c.Serving, "nil"), cond(c.Terminating, "nil"))
+	}
+	return out
+}
+
+func cond(p *bool, unset string) string {
+	if p == nil {
+		return unset
+	}
+	return fmt.Sprint(*p)
+}
