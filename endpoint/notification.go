@@ -32,8 +32,6 @@ var kindNames = [...]string{
 
 func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
-func (k Kind) valid() bool { return k >= LocalEndpointCreated && k <= StaleRemoteEndpointRemoved }
-
 // Local reports whether k concerns the local cluster's endpoints.
 func (k Kind) Local() bool { return k >= LocalEndpointCreated && k <= StaleLocalEndpointRemoved }
 
