@@ -19,7 +19,7 @@ func TestScenarios(t *testing.T) {
 			lines, err := s.Replay()
 			if err != nil {
 				for _, l := range lines {
-					t.Logf("%s -> %v err=%v %s", l.Step.Event, l.Notifications, l.Err, l.Problem)
+					t.Logf("%s -> %v err=%v %s", l.Step.Event, l.Effects, l.Err, l.Problem)
 				}
 				t.Fatal(err)
 			}

@@ -2,9 +2,6 @@ package discoverytest
 
 import (
 	"embed"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/internal/scenario"
@@ -40,48 +37,27 @@ func ExportScenarios() ([]ExportScenario, error) {
 }
 
 // ExportLine is one replayed step.
-type ExportLine struct {
-	Step    scenario.Step
-	Event   discovery.ExportEvent
-	Effects []discovery.ExportEffect
-	Err     error
-	// Problem says how the step departed from the scenario or broke a
-	// rule the ExportChecker enforces; empty when it did neither.
-	Problem string
-}
+type ExportLine = scenario.Line[discovery.ExportEvent, discovery.ExportEffect]
 
 // Replay runs the scenario through a fresh machine, checking each step's
 // expectations and the ExportChecker's rules, and returns the transcript
 // and the machine. The error is non-nil if any step has a Problem.
 func (s ExportScenario) Replay() ([]ExportLine, *discovery.ExportMachine, error) {
 	var cfg discovery.ExportConfig
-	if err := json.Unmarshal(s.File.Config, &cfg); err != nil {
-		return nil, nil, fmt.Errorf("%s: config: %w", s.Name, err)
+	if err := s.DecodeConfig(&cfg); err != nil {
+		return nil, nil, err
 	}
 	m, err := discovery.NewExportMachine(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
 	checker := NewExportChecker(cfg.ClusterID)
-	var lines []ExportLine
-	var failed error
-	for i, st := range s.Steps {
-		ev, err := discovery.UnmarshalExportEvent(st.Event)
+	check := func(ev discovery.ExportEvent, effects []discovery.ExportEffect, err error) error {
 		if err != nil {
-			return lines, m, fmt.Errorf("step %d: %w", i, err)
+			return nil // a rejection is the scenario's to expect
 		}
-		effects, stepErr := m.Step(ev)
-		line := ExportLine{Step: st, Event: ev, Effects: effects, Err: stepErr,
-			Problem: scenario.Mismatch(st, effects, stepErr, exportSentinels, errors.Is)}
-		if line.Problem == "" && stepErr == nil {
-			if err := checker.Observe(ev, effects); err != nil {
-				line.Problem = err.Error()
-			}
-		}
-		if line.Problem != "" && failed == nil {
-			failed = fmt.Errorf("%s step %d: %s", s.Name, i, line.Problem)
-		}
-		lines = append(lines, line)
+		return checker.Observe(ev, effects)
 	}
-	return lines, m, failed
+	lines, err := scenario.Replay(s.File, discovery.UnmarshalExportEvent, m.Step, check, exportSentinels)
+	return lines, m, err
 }

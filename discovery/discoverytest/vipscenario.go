@@ -2,9 +2,6 @@ package discoverytest
 
 import (
 	"embed"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/internal/scenario"
@@ -41,15 +38,7 @@ func VIPScenarios() ([]VIPScenario, error) {
 }
 
 // VIPLine is one replayed step.
-type VIPLine struct {
-	Step    scenario.Step
-	Event   discovery.VIPEvent
-	Effects []discovery.VIPEffect
-	Err     error
-	// Problem says how the step departed from the scenario or broke an
-	// invariant; empty when it did neither.
-	Problem string
-}
+type VIPLine = scenario.Line[discovery.VIPEvent, discovery.VIPEffect]
 
 // Replay runs the scenario through a fresh machine, checking each step's
 // expectations and, with a VIPChecker, the invariants; it returns the
@@ -57,31 +46,13 @@ type VIPLine struct {
 // Problem.
 func (s VIPScenario) Replay() ([]VIPLine, *discovery.VIPMachine, error) {
 	var cfg discovery.VIPConfig
-	if err := json.Unmarshal(s.File.Config, &cfg); err != nil {
-		return nil, nil, fmt.Errorf("%s: config: %w", s.Name, err)
+	if err := s.DecodeConfig(&cfg); err != nil {
+		return nil, nil, err
 	}
 	m, err := discovery.NewVIPMachine(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	c := NewVIPChecker(cfg)
-	var lines []VIPLine
-	var failed error
-	for i, st := range s.Steps {
-		ev, err := discovery.UnmarshalVIPEvent(st.Event)
-		if err != nil {
-			return lines, m, fmt.Errorf("step %d: %w", i, err)
-		}
-		effects, stepErr := m.Step(ev)
-		line := VIPLine{Step: st, Event: ev, Effects: effects, Err: stepErr,
-			Problem: scenario.Mismatch(st, effects, stepErr, vipSentinels, errors.Is)}
-		if err := c.Observe(ev, effects, stepErr); err != nil && line.Problem == "" {
-			line.Problem = err.Error()
-		}
-		if line.Problem != "" && failed == nil {
-			failed = fmt.Errorf("%s step %d: %s", s.Name, i, line.Problem)
-		}
-		lines = append(lines, line)
-	}
-	return lines, m, failed
+	lines, err := scenario.Replay(s.File, discovery.UnmarshalVIPEvent, m.Step, NewVIPChecker(cfg).Observe, vipSentinels)
+	return lines, m, err
 }

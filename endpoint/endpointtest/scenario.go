@@ -3,7 +3,6 @@ package endpointtest
 import (
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/meshstate/meshstate/endpoint"
@@ -62,23 +61,12 @@ func ParseScenario(data []byte) (Scenario, error) {
 // Config decodes the scenario's machine configuration.
 func (s Scenario) Config() (endpoint.Config, error) {
 	var cfg endpoint.Config
-	if len(s.File.Config) == 0 {
-		return cfg, nil
-	}
-	err := json.Unmarshal(s.File.Config, &cfg)
+	err := s.DecodeConfig(&cfg)
 	return cfg, err
 }
 
-// Line is one replayed step.
-type Line struct {
-	Step          ScenarioStep
-	Event         endpoint.Event
-	Notifications []endpoint.Notification
-	Err           error
-	// Problem says how the step departed from the scenario or broke an
-	// invariant; empty when it did neither.
-	Problem string
-}
+// Line is one replayed step; its Effects are the notifications.
+type Line = scenario.Line[endpoint.Event, endpoint.Notification]
 
 // Replay runs the scenario through a fresh machine, delivers every
 // notification to the handlers, checks each step's expectations and the
@@ -93,33 +81,21 @@ func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
-	checker := NewChecker(cfg.LocalClusterID)
-	var lines []Line
-	var failed error
-	for i, st := range s.Steps {
-		ev, err := endpoint.UnmarshalEvent(st.Event)
-		if err != nil {
-			return lines, fmt.Errorf("step %d: %w", i, err)
-		}
-		ns, stepErr := m.Step(ev)
-		line := Line{Step: st, Event: ev, Notifications: ns, Err: stepErr,
-			Problem: scenario.Mismatch(st, ns, stepErr, sentinels, errors.Is)}
-		if line.Problem == "" {
-			if err := checker.Observe(ev, ns, stepErr); err != nil {
-				line.Problem = err.Error()
-			}
-		}
+	var refused error
+	step := func(ev endpoint.Event) ([]endpoint.Notification, error) {
+		ns, err := m.Step(ev)
 		for _, n := range ns {
 			for _, h := range handlers {
-				if err := endpoint.Deliver(h, n); err != nil {
-					return append(lines, line), fmt.Errorf("step %d: handler refused %v: %w", i, n, err)
+				if herr := endpoint.Deliver(h, n); herr != nil && refused == nil {
+					refused = fmt.Errorf("handler refused %v: %w", n, herr)
 				}
 			}
 		}
-		if line.Problem != "" && failed == nil {
-			failed = fmt.Errorf("%s step %d: %s", s.Name, i, line.Problem)
-		}
-		lines = append(lines, line)
+		return ns, err
 	}
-	return lines, failed
+	lines, err := scenario.Replay(s.File, endpoint.UnmarshalEvent, step, NewChecker(cfg.LocalClusterID).Observe, sentinels)
+	if err == nil {
+		err = refused
+	}
+	return lines, err
 }

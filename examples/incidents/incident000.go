@@ -54,7 +54,7 @@ func replay000(w io.Writer) (bool, string, error) {
 	routes := &routeHandler{active: map[string]string{}}
 	lines, replayErr := s.Replay(health.funcs(), asHandler{routes.funcs()})
 	for i, l := range lines {
-		printStep(w, i, l.Step.Note, describe(l.Event), l.Notifications, l.Err, l.Problem)
+		printStep(w, i, l.Step.Note, describe(l.Event), l.Effects, l.Err, l.Problem)
 	}
 	if replayErr != nil {
 		return false, "", replayErr
@@ -69,7 +69,7 @@ func replay000(w io.Writer) (bool, string, error) {
 	// nothing else: the last remote endpoint announced or updated.
 	var want []string
 	for _, l := range lines {
-		for _, n := range l.Notifications {
+		for _, n := range l.Effects {
 			if n.Kind == endpoint.RemoteEndpointCreated || n.Kind == endpoint.RemoteEndpointUpdated {
 				want = []string{n.Endpoint.HealthCheckIP.String()}
 			}
@@ -100,7 +100,7 @@ func fieldHealthProbes(lines []endpointtest.Line) []string {
 		case endpoint.Upsert:
 			byName[ev.Endpoint.Name] = ev.Endpoint
 		}
-		for _, n := range l.Notifications {
+		for _, n := range l.Effects {
 			if n.Kind == endpoint.RemoteEndpointCreated {
 				latest[n.Endpoint.ClusterID] = n.Endpoint.Name
 				probing[n.Endpoint.Name] = n.Endpoint.HealthCheckIP.String()

@@ -5,6 +5,7 @@ package scenario
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -87,4 +88,57 @@ func Mismatch[F fmt.Stringer](st Step, got []F, err error, sentinels map[string]
 		return fmt.Sprintf("effects %q, want %q", texts, st.Expect)
 	}
 	return ""
+}
+
+// Line is one replayed step.
+type Line[E, F any] struct {
+	Step    Step
+	Event   E
+	Effects []F
+	Err     error
+	// Problem says how the step departed from the scenario or broke an
+	// invariant; empty when it did neither.
+	Problem string
+}
+
+// DecodeConfig decodes the file's machine configuration into cfg; a file
+// without one leaves cfg as it is.
+func (f File) DecodeConfig(cfg any) error {
+	if len(f.Config) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(f.Config, cfg); err != nil {
+		return fmt.Errorf("%s: config: %w", f.Name, err)
+	}
+	return nil
+}
+
+// Replay feeds each step's event, decoded with decode, to step; compares
+// the outcome with the step's expectations (sentinels name the errors a
+// step may expect); and, where they agree, asks check, if not nil, whether
+// an invariant broke. It returns the transcript, and an error if a step
+// departed or an event did not decode.
+func Replay[E any, F fmt.Stringer](f File, decode func([]byte) (E, error), step func(E) ([]F, error),
+	check func(E, []F, error) error, sentinels map[string]error) ([]Line[E, F], error) {
+	var lines []Line[E, F]
+	var failed error
+	for i, st := range f.Steps {
+		ev, err := decode(st.Event)
+		if err != nil {
+			return lines, fmt.Errorf("%s step %d: %w", f.Name, i, err)
+		}
+		effects, stepErr := step(ev)
+		line := Line[E, F]{Step: st, Event: ev, Effects: effects, Err: stepErr,
+			Problem: Mismatch(st, effects, stepErr, sentinels, errors.Is)}
+		if line.Problem == "" && check != nil {
+			if err := check(ev, effects, stepErr); err != nil {
+				line.Problem = err.Error()
+			}
+		}
+		if line.Problem != "" && failed == nil {
+			failed = fmt.Errorf("%s step %d: %s", f.Name, i, line.Problem)
+		}
+		lines = append(lines, line)
+	}
+	return lines, failed
 }

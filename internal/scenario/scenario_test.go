@@ -54,3 +54,33 @@ func TestLoad(t *testing.T) {
 		t.Errorf("an undecodable event loaded: %v", err)
 	}
 }
+
+func TestReplay(t *testing.T) {
+	f := File{Name: "f.json", Steps: []Step{
+		{Event: []byte(`1`), Expect: []string{"e1"}},
+		{Event: []byte(`2`), Expect: []string{"e2"}},
+		{Event: []byte(`3`), Reject: "ErrBad"},
+	}}
+	decode := func(b []byte) (int, error) { return int(b[0] - '0'), nil }
+	step := func(n int) ([]effect, error) {
+		if n == 3 {
+			return nil, errBad
+		}
+		return []effect{effect("e" + string(rune('0'+n)))}, nil
+	}
+	var checked []int
+	check := func(n int, _ []effect, _ error) error {
+		checked = append(checked, n)
+		if n == 2 {
+			return errors.New("invariant broken")
+		}
+		return nil
+	}
+	lines, err := Replay(f, decode, step, check, map[string]error{"ErrBad": errBad})
+	if err == nil || !strings.Contains(err.Error(), "f.json step 1: invariant broken") {
+		t.Errorf("err = %v, want the invariant of step 1", err)
+	}
+	if len(lines) != 3 || lines[0].Problem != "" || lines[2].Problem != "" || len(checked) != 3 {
+		t.Errorf("lines %+v, checked %v", lines, checked)
+	}
+}

@@ -2,9 +2,6 @@ package ipamtest
 
 import (
 	"embed"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/meshstate/meshstate/internal/scenario"
 	"github.com/meshstate/meshstate/ipam"
@@ -39,48 +36,28 @@ func Scenarios() ([]Scenario, error) {
 }
 
 // Line is one replayed step.
-type Line struct {
-	Step    scenario.Step
-	Event   ipam.Event
-	Effects []ipam.Effect
-	Err     error
-	// Problem says how the step departed from the scenario or broke an
-	// invariant; empty when it did neither.
-	Problem string
-}
+type Line = scenario.Line[ipam.Event, ipam.Effect]
 
 // Replay runs the scenario through a fresh machine, checking each step's
 // expectations and the invariants, and returns the transcript and the
 // machine. The error is non-nil if any step has a Problem.
 func (s Scenario) Replay() ([]Line, *ipam.Machine, error) {
 	var cfg ipam.Config
-	if err := json.Unmarshal(s.File.Config, &cfg); err != nil {
-		return nil, nil, fmt.Errorf("%s: config: %w", s.Name, err)
+	if err := s.DecodeConfig(&cfg); err != nil {
+		return nil, nil, err
 	}
 	m, err := ipam.New(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	var lines []Line
-	var failed error
-	for i, st := range s.Steps {
-		ev, err := ipam.UnmarshalEvent(st.Event)
-		if err != nil {
-			return lines, m, fmt.Errorf("step %d: %w", i, err)
-		}
-		before := holdings(m)
-		effects, stepErr := m.Step(ev)
-		line := Line{Step: st, Event: ev, Effects: effects, Err: stepErr,
-			Problem: scenario.Mismatch(st, effects, stepErr, sentinels, errors.Is)}
-		if line.Problem == "" {
-			if err := Invariants(m, before, ev, cfg.ReleaseOnNotFound); err != nil {
-				line.Problem = err.Error()
-			}
-		}
-		if line.Problem != "" && failed == nil {
-			failed = fmt.Errorf("%s step %d: %s", s.Name, i, line.Problem)
-		}
-		lines = append(lines, line)
+	var before map[string]ipam.Holding
+	step := func(ev ipam.Event) ([]ipam.Effect, error) {
+		before = holdings(m)
+		return m.Step(ev)
 	}
-	return lines, m, failed
+	check := func(ev ipam.Event, _ []ipam.Effect, _ error) error {
+		return Invariants(m, before, ev, cfg.ReleaseOnNotFound)
+	}
+	lines, err := scenario.Replay(s.File, ipam.UnmarshalEvent, step, check, sentinels)
+	return lines, m, err
 }
