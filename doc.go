@@ -27,10 +27,13 @@
 //   - lookup: the one place where errors are classified (Found, NotFound,
 //     Conflict, Transient, Permanent); machines act on the class, never on
 //     err != nil.
-//   - discovery, routes, cni, health: the service correlation and
-//     export/import reconciliation, owned-route reconciliation, CNI
-//     interface discovery and endpoint health. They follow the same shape
-//     as they land.
+//   - discovery: which VIPs a load-balancer announcer advertises, joined
+//     from Services and EndpointSlices whatever order they arrive in; and
+//     which ServiceImports a cluster's agent creates and deletes, never
+//     before its caches synced and never one it does not own.
+//   - routes, cni, health: owned-route reconciliation, CNI interface
+//     discovery and endpoint health. They follow the same shape as they
+//     land.
 //
 // # Machines and adapters
 //
