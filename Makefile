@@ -32,9 +32,9 @@ BENCH ?= .
 PKG ?= ./...
 FUZZTIME ?= 30s
 
-.PHONY: test fmt-check vet staticcheck rapid-version unit bench bench-compare fuzz incidents
+.PHONY: test fmt-check vet staticcheck tools rapid-version unit bench bench-compare fuzz incidents
 
-test: fmt-check vet staticcheck unit
+test: fmt-check vet staticcheck tools unit
 
 # Tracked and untracked (but not ignored) files, so a new file is checked
 # before it is committed; files deleted from the work tree are skipped.
@@ -49,6 +49,14 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+# Kernel-adapter tests run in network namespaces and compare with iproute2;
+# install it where it is missing and we may (root on Debian, as in CI).
+tools:
+	@command -v ip >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -qq iproute2 >/dev/null; \
+		else echo "iproute2 (ip) is missing: the namespace tests will not run"; fi; }
 
 staticcheck:
 	$(STATICCHECK) ./...
