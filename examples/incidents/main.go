@@ -22,6 +22,7 @@ type incident struct {
 var incidents = []incident{
 	{id: "000", replay: replay000},
 	{id: "001", replay: replay001},
+	{id: "002", replay: replay002},
 	{id: "003", replay: replay003},
 	{id: "004", replay: replay004},
 }
