@@ -1,0 +1,18 @@
+// Package routes reconciles the routes and policy rules a multi-cluster
+// route agent owns in the kernel: remote clusters' subnets routed via a
+// gateway or a device, in a table of their own, and the rules steering
+// traffic to that table.
+//
+// The Machine is pure (DESIGN.md principle 1). It is fed the desired
+// remotes (Desired, DesiredSynced), what the kernel holds (Dump,
+// RouteUpdate) and the outcome of each operation (Applied, RetryDue), and
+// returns the minimal Operations that bring the kernel to the desired
+// state. It never touches what does not carry the ownership marker of its
+// Config (protocol and table); it deletes only after the desired source
+// has synced and only from a complete dump; it counts an operation as done
+// only once the adapter reports success, and retries failures with
+// backoff. A route that would hijack local traffic (overlapping the pod or
+// service CIDRs, or a default route) is refused with ErrHijack.
+//
+// routes/kernel is the netlink adapter; routes/routestest the test kit.
+package routes

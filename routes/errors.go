@@ -1,0 +1,62 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+)
+
+// Sentinel errors; test with errors.Is, and use errors.As with
+// *RejectedError or *RefusedError for the details. A rejected event
+// leaves the machine unchanged.
+var (
+	// ErrInvalidConfig: New was given an unusable Config.
+	ErrInvalidConfig = errors.New("invalid config")
+	// ErrInvalidEvent: a nil or foreign event, or a malformed field.
+	ErrInvalidEvent = errors.New("invalid event")
+	// ErrHijack: a remote subnet overlaps a local pod or service CIDR, or
+	// is a default route; it would capture local traffic.
+	ErrHijack = errors.New("route would hijack local traffic")
+	// ErrConflict: two remotes claim the same subnet; the cluster whose
+	// name sorts first keeps it.
+	ErrConflict = errors.New("subnet claimed by another remote")
+)
+
+// RejectedError says why the machine refused an event or a config.
+type RejectedError struct {
+	Field  string
+	Reason string
+	Err    error
+}
+
+// Error says what was rejected and why.
+func (e *RejectedError) Error() string {
+	msg := "routes rejected: " + e.Err.Error()
+	if e.Field != "" {
+		msg += ": " + e.Field
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+// Unwrap returns the sentinel.
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// RefusedError says why one remote subnet is not routed. The rest of the
+// Desired event is applied.
+type RefusedError struct {
+	Cluster string
+	Subnet  netip.Prefix
+	Reason  string
+	Err     error // ErrHijack or ErrConflict
+}
+
+// Error names the cluster, the subnet and the reason.
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("routes: cluster %q subnet %s refused: %v: %s", e.Cluster, e.Subnet, e.Err, e.Reason)
+}
+
+// Unwrap returns the sentinel.
+func (e *RefusedError) Unwrap() error { return e.Err }

@@ -1,0 +1,107 @@
+package routes
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/meshstate/meshstate/internal/tagged"
+)
+
+// Event is an input to the machine. The set is sealed; each event encodes
+// to JSON with a "type" member (see UnmarshalEvent).
+type Event interface{ isEvent() }
+
+// Desired replaces the whole desired state: every remote cluster, and the
+// CNI interface's address used as the routes' source (the zero Addr for
+// none; it applies to routes of its family only).
+type Desired struct {
+	Source  netip.Addr `json:"source,omitzero"`
+	Remotes []Remote   `json:"remotes"`
+}
+
+// DesiredSynced reports that the desired-state source has delivered its
+// initial list. Before it nothing is deleted.
+type DesiredSynced struct{}
+
+// Dump reports what the kernel holds. Only a Complete dump (not
+// interrupted, netlink.ErrDumpInterrupted) replaces the observed state;
+// an incomplete one is ignored and answered with a Redump operation.
+// Unowned entries are ignored.
+type Dump struct {
+	Routes   []Route `json:"routes"`
+	Rules    []Rule  `json:"rules"`
+	Complete bool    `json:"complete"`
+}
+
+// RouteUpdate reports a route added or removed in the kernel, by us or by
+// someone else; an owned route removed while desired is restored.
+type RouteUpdate struct {
+	Route   Route `json:"route"`
+	Deleted bool  `json:"deleted,omitempty"`
+}
+
+// Applied reports the outcome of an operation, with its error classified
+// by the adapter (Class OK for success).
+type Applied struct {
+	Op      Operation `json:"op"`
+	Class   Class     `json:"class"`
+	Message string    `json:"message,omitempty"`
+	At      time.Time `json:"at,omitzero"`
+}
+
+// RetryDue reports that the delay of a RetryAfter operation has passed;
+// the machine re-decides what its target needs now.
+type RetryDue struct {
+	Op Operation `json:"op"`
+}
+
+func (Desired) isEvent()       {}
+func (DesiredSynced) isEvent() {}
+func (Dump) isEvent()          {}
+func (RouteUpdate) isEvent()   {}
+func (Applied) isEvent()       {}
+func (RetryDue) isEvent()      {}
+
+type (
+	desiredJSON       Desired
+	desiredSyncedJSON DesiredSynced
+	dumpJSON          Dump
+	routeUpdateJSON   RouteUpdate
+	appliedJSON       Applied
+	retryDueJSON      RetryDue
+)
+
+// MarshalJSON encodes the event with "type": "Desired".
+func (e Desired) MarshalJSON() ([]byte, error) { return tagged.Marshal("Desired", desiredJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "DesiredSynced".
+func (e DesiredSynced) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("DesiredSynced", desiredSyncedJSON(e))
+}
+
+// MarshalJSON encodes the event with "type": "Dump".
+func (e Dump) MarshalJSON() ([]byte, error) { return tagged.Marshal("Dump", dumpJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "RouteUpdate".
+func (e RouteUpdate) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("RouteUpdate", routeUpdateJSON(e))
+}
+
+// MarshalJSON encodes the event with "type": "Applied".
+func (e Applied) MarshalJSON() ([]byte, error) { return tagged.Marshal("Applied", appliedJSON(e)) }
+
+// MarshalJSON encodes the event with "type": "RetryDue".
+func (e RetryDue) MarshalJSON() ([]byte, error) { return tagged.Marshal("RetryDue", retryDueJSON(e)) }
+
+var eventDecoders = tagged.Decoders[Event]{
+	"Desired":       tagged.As(func(e desiredJSON) Event { return Desired(e) }),
+	"DesiredSynced": tagged.As(func(e desiredSyncedJSON) Event { return DesiredSynced(e) }),
+	"Dump":          tagged.As(func(e dumpJSON) Event { return Dump(e) }),
+	"RouteUpdate":   tagged.As(func(e routeUpdateJSON) Event { return RouteUpdate(e) }),
+	"Applied":       tagged.As(func(e appliedJSON) Event { return Applied(e) }),
+	"RetryDue":      tagged.As(func(e retryDueJSON) Event { return RetryDue(e) }),
+}
+
+// UnmarshalEvent decodes one event encoded by json.Marshal, such as a line
+// of a recorded trace. The machine validates it when it steps.
+func UnmarshalEvent(data []byte) (Event, error) { return eventDecoders.Decode(data) }

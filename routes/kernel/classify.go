@@ -1,0 +1,36 @@
+package kernel
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/meshstate/meshstate/routes"
+)
+
+// Classify maps the error of a netlink write to the class the machine acts
+// on: the one place where errno values are interpreted.
+func Classify(err error) routes.Class {
+	var errno unix.Errno
+	switch {
+	case err == nil:
+		return routes.OK
+	case !errors.As(err, &errno):
+		return routes.Transient // not the kernel's answer: the socket, say
+	}
+	switch errno {
+	case unix.ENETUNREACH, unix.EHOSTUNREACH, unix.ENETDOWN:
+		return routes.Unreachable
+	case unix.ESRCH, unix.ENOENT:
+		return routes.Gone
+	case unix.EEXIST:
+		return routes.Exists
+	case unix.ENOBUFS, unix.EAGAIN, unix.EBUSY, unix.EINTR, unix.ENOMEM:
+		return routes.Transient
+	case unix.ENODEV:
+		// The device is not there (yet): it may appear, like tunl0
+		// after a reboot.
+		return routes.Unreachable
+	}
+	return routes.Permanent
+}

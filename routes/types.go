@@ -1,0 +1,123 @@
+package routes
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// Route is a kernel route as the machine sees it: our own value type, so
+// that the machine does not depend on netlink.
+type Route struct {
+	Dst netip.Prefix `json:"dst"`
+	// Gateway is the next hop; the zero Addr means a device route via
+	// LinkIndex.
+	Gateway   netip.Addr `json:"gateway,omitzero"`
+	LinkIndex int        `json:"linkIndex,omitempty"`
+	// Src is the preferred source address (the CNI interface's address).
+	Src      netip.Addr `json:"src,omitzero"`
+	Table    uint32     `json:"table"`
+	Protocol uint8      `json:"protocol"`
+	Metric   uint32     `json:"metric,omitempty"`
+}
+
+// RouteKey is what identifies a route in the kernel: two routes with the
+// same key cannot coexist, so a replace of one overwrites the other.
+type RouteKey struct {
+	Table  uint32       `json:"table"`
+	Dst    netip.Prefix `json:"dst"`
+	Metric uint32       `json:"metric,omitempty"`
+}
+
+// routeID is RouteKey as plain integers: without netip's internal
+// pointer it hashes as one block of memory, cheaper to hash on the hot
+// path of a dump.
+type routeID struct {
+	hi, lo        uint64
+	table, metric uint32
+	bits          int16
+	v6            bool
+}
+
+func (r Route) id() routeID {
+	a := r.Dst.Addr().As16()
+	return routeID{
+		hi: beUint64(a[:8]), lo: beUint64(a[8:]), table: r.Table, metric: r.Metric,
+		bits: int16(r.Dst.Bits()), v6: r.Dst.Addr().Is6(),
+	}
+}
+
+func beUint64(b []byte) uint64 {
+	var v uint64
+	for _, c := range b[:8] {
+		v = v<<8 | uint64(c)
+	}
+	return v
+}
+
+// Key returns the route's identity in the kernel.
+func (r Route) Key() RouteKey { return RouteKey{Table: r.Table, Dst: r.Dst, Metric: r.Metric} }
+
+// String writes the route as `ip route` would, roughly.
+func (r Route) String() string {
+	s := fmt.Sprintf("%s table %d proto %d", r.Dst, r.Table, r.Protocol)
+	if r.Gateway.IsValid() {
+		s += " via " + r.Gateway.String()
+	}
+	if r.LinkIndex != 0 {
+		s += fmt.Sprintf(" dev #%d", r.LinkIndex)
+	}
+	if r.Src.IsValid() {
+		s += " src " + r.Src.String()
+	}
+	if r.Metric != 0 {
+		s += fmt.Sprintf(" metric %d", r.Metric)
+	}
+	return s
+}
+
+// Rule is a policy routing rule: traffic of the family (IPv6 or IPv4)
+// from Src to Dst (the zero Prefix means any) looks up Table. The whole
+// value is its identity.
+type Rule struct {
+	Priority uint32       `json:"priority"`
+	Table    uint32       `json:"table"`
+	Src      netip.Prefix `json:"src,omitzero"`
+	Dst      netip.Prefix `json:"dst,omitzero"`
+	Protocol uint8        `json:"protocol"`
+	IPv6     bool         `json:"ipv6,omitempty"`
+}
+
+// String writes the rule as `ip rule` would, roughly.
+func (r Rule) String() string {
+	from, to := "all", "all"
+	if r.Src.IsValid() {
+		from = r.Src.String()
+	}
+	if r.Dst.IsValid() {
+		to = r.Dst.String()
+	}
+	family := "-4"
+	if r.IPv6 {
+		family = "-6"
+	}
+	return fmt.Sprintf("%s %d: from %s to %s lookup %d proto %d", family, r.Priority, from, to, r.Table, r.Protocol)
+}
+
+// Remote is one remote cluster's subnets and how to reach them: via
+// Gateway, or through the device LinkIndex, or both.
+type Remote struct {
+	Cluster   string         `json:"cluster"`
+	Subnets   []netip.Prefix `json:"subnets"`
+	Gateway   netip.Addr     `json:"gateway,omitzero"`
+	LinkIndex int            `json:"linkIndex,omitempty"`
+}
+
+// routeSatisfies reports whether the kernel's route have is the wanted
+// one. A route via a gateway wanted without a device (LinkIndex 0) is
+// reported by the kernel with the device it resolved: any device will do.
+func routeSatisfies(have, want Route) bool {
+	if want.LinkIndex == 0 && want.Gateway.IsValid() {
+		have.LinkIndex = 0
+	}
+	return have == want
+}
