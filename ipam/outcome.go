@@ -31,7 +31,10 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 		if m.cfg.ReleaseOnNotFound {
 			out = m.drop(out, h)
 			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released and reallocated", ev.At)
-			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At), nil
+			out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At)
+			// Next-fit may have given h other addresses than those it
+			// released, which can now serve an owner that waits.
+			return m.serveWaiting(out, ev.At), nil
 		}
 		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: h.addrs})
 		return m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, ev.Message, ev.At), nil
