@@ -31,9 +31,13 @@
 //     from Services and EndpointSlices whatever order they arrive in; and
 //     which ServiceImports a cluster's agent creates and deletes, never
 //     before its caches synced and never one it does not own.
-//   - routes, cni, health: owned-route reconciliation, CNI interface
-//     discovery and endpoint health. They follow the same shape as they
-//     land.
+//   - cni: which link is the CNI interface, found again whenever links or
+//     addresses change, retried with backoff forever while none matches.
+//   - routes: the routes and rules a route agent owns (marked by table and
+//     protocol), reconciled with minimal operations, never pruned before
+//     sync or from an interrupted dump, refused when they would hijack local
+//     traffic. cni/kernel and routes/kernel apply them over netlink.
+//   - health: endpoint health. It follows the same shape as it lands.
 //
 // # Machines and adapters
 //
