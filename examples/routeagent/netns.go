@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"runtime"
 	"slices"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/meshstate/meshstate/internal/nstest"
 	"github.com/meshstate/meshstate/routes"
 )
 
@@ -22,28 +22,9 @@ type namespace struct {
 	h    *netlink.Handle
 }
 
-// newNamespace creates a namespace without leaving the calling thread in
-// it: netns.New switches the thread it runs on, so that thread is locked
-// and switched back before it is released (as internal/nstest does).
+// newNamespace creates an anonymous namespace and a handle bound to it.
 func newNamespace(name string) (*namespace, error) {
-	ns, err := func() (netns.NsHandle, error) {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			return 0, fmt.Errorf("current namespace: %w", err)
-		}
-		defer orig.Close()
-		ns, err := netns.New()
-		if err != nil {
-			return 0, fmt.Errorf("new namespace: %w", err)
-		}
-		if err := netns.Set(orig); err != nil {
-			// The thread is stuck in the new namespace: never hand it back.
-			panic(fmt.Sprintf("routeagent: cannot return to the original namespace: %v", err))
-		}
-		return ns, nil
-	}()
+	ns, err := nstest.Create()
 	if err != nil {
 		return nil, fmt.Errorf("namespace %s: %w", name, err)
 	}

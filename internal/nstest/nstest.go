@@ -25,7 +25,7 @@ type Namespace struct {
 func New(t testing.TB) *Namespace {
 	t.Helper()
 	testenv.RequireRoot(t)
-	ns, err := create()
+	ns, err := Create()
 	if err != nil {
 		t.Fatalf("nstest: %v", err)
 	}
@@ -41,10 +41,11 @@ func New(t testing.TB) *Namespace {
 	return &Namespace{NS: ns, Handle: h}
 }
 
-// create makes a namespace without leaving the calling thread in it:
-// netns.New switches the thread it runs on, so that thread is locked and
-// switched back before it is released.
-func create() (netns.NsHandle, error) {
+// Create makes an anonymous network namespace without leaving the calling
+// thread in it: netns.New switches the thread it runs on, so that thread is
+// locked and switched back before it is released. Programs outside tests
+// (examples) use it directly; the caller closes the handle.
+func Create() (netns.NsHandle, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	orig, err := netns.Get()
