@@ -143,7 +143,7 @@ func (a *Adapter) write(op routes.Operation) error {
 	a.writes.Add(1)
 	switch op.Kind {
 	case routes.ReplaceRoute:
-		return a.h.RouteReplace(toKernel(op.Route))
+		return a.replaceRoute(toKernel(op.Route))
 	case routes.DeleteRoute:
 		return a.h.RouteDel(toKernel(op.Route))
 	case routes.AddRule:
@@ -152,6 +152,33 @@ func (a *Adapter) write(op routes.Operation) error {
 		return a.h.RuleDel(ruleToKernel(op.Rule))
 	}
 	return fmt.Errorf("routes/kernel: %v is not a write", op.Kind)
+}
+
+// replaceRoute installs r without ever overwriting a foreign route: the
+// kernel keys a route by table, destination and metric, not protocol, so a
+// plain replace would take over another owner's route on our key. The
+// common case, a new route, is one exclusive add; a route already there is
+// replaced only if it carries our protocol.
+func (a *Adapter) replaceRoute(r *netlink.Route) error {
+	err := a.h.RouteAdd(r)
+	if !errors.Is(err, unix.EEXIST) {
+		return err
+	}
+	filter := &netlink.Route{Table: r.Table, Dst: r.Dst, Priority: r.Priority}
+	family := netlink.FAMILY_V4
+	if r.Dst.IP.To4() == nil {
+		family = netlink.FAMILY_V6
+	}
+	held, err := a.h.RouteListFiltered(family, filter, netlink.RT_FILTER_TABLE|netlink.RT_FILTER_DST|netlink.RT_FILTER_PRIORITY)
+	if err != nil {
+		return err
+	}
+	for _, h := range held {
+		if h.Protocol != r.Protocol {
+			return &ForeignRouteError{Dst: r.Dst.String(), Table: r.Table, Protocol: int(h.Protocol)}
+		}
+	}
+	return a.h.RouteReplace(r)
 }
 
 // dump lists the owned routes (filtered in the kernel by table and

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"fmt"
 
 	"golang.org/x/sys/unix"
 
@@ -12,9 +13,13 @@ import (
 // on: the one place where errno values are interpreted.
 func Classify(err error) routes.Class {
 	var errno unix.Errno
+	var foreign *ForeignRouteError
 	switch {
 	case err == nil:
 		return routes.OK
+	case errors.As(err, &foreign):
+		// Never ours to take: retried slowly, in case its owner removes it.
+		return routes.Permanent
 	case !errors.As(err, &errno):
 		return routes.Transient // not the kernel's answer: the socket, say
 	}
@@ -33,4 +38,16 @@ func Classify(err error) routes.Class {
 		return routes.Unreachable
 	}
 	return routes.Permanent
+}
+
+// ForeignRouteError reports that a route of another owner (another
+// protocol) holds the key one of ours needs; it is left alone.
+type ForeignRouteError struct {
+	Dst      string
+	Table    int
+	Protocol int
+}
+
+func (e *ForeignRouteError) Error() string {
+	return fmt.Sprintf("a foreign route (protocol %d) holds %s in table %d; not replacing it", e.Protocol, e.Dst, e.Table)
 }

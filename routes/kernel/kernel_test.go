@@ -143,6 +143,35 @@ func TestSyncKeepsForeign(t *testing.T) {
 	}
 }
 
+// A foreign route on exactly the key one of ours needs (same table,
+// destination and metric, another protocol) is never replaced: ours is
+// refused with a clear error and retried slowly.
+func TestForeignRouteOnOurKeyIsKept(t *testing.T) {
+	ns, link := setup(t)
+	foreign := &netlink.Route{Dst: cidr("10.1.0.0/16"), LinkIndex: link, Table: table, Protocol: 4, Scope: netlink.SCOPE_LINK}
+	if err := ns.Handle.RouteAdd(foreign); err != nil {
+		t.Fatal(err)
+	}
+	a := newAdapter(t, ns)
+	if err := a.Sync(desired("10.1.0.0/16", "10.2.0.0/16")); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.1.0.0/16 static", "10.2.0.0/16 250"}
+	if got := listTable(t, ns.Handle, table); !slices.Equal(got, want) {
+		t.Errorf("table %d: %q, want %q", table, got, want)
+	}
+	if a.Stats().Failures == 0 {
+		t.Error("the refused route was not reported as a failure")
+	}
+	fs := a.Machine().Failures()
+	if len(fs) != 1 || fs[0].Reason != routes.ReasonFailedPermanently || !strings.Contains(fs[0].Message, "foreign route (protocol 4)") {
+		t.Errorf("failures %+v, want one permanent failure naming the foreign route", fs)
+	}
+	if c := kernel.Classify(&kernel.ForeignRouteError{}); c != routes.Permanent {
+		t.Errorf("Classify(ForeignRouteError) = %v", c)
+	}
+}
+
 // A restart onto a kernel already converged performs no write: one dump.
 func TestRestartConvergedNoWrite(t *testing.T) {
 	ns, _ := setup(t)
