@@ -1,0 +1,43 @@
+package health
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the health machine; test with errors.Is, and use
+// errors.As with *RejectedError for the details. A rejected event leaves the
+// machine unchanged.
+var (
+	// ErrInvalidEvent: a nil or foreign event, an unknown notification kind,
+	// an endpoint without a name, or a malformed probe result.
+	ErrInvalidEvent = errors.New("invalid event")
+	// ErrInvalidConfig: New was given an unusable Config.
+	ErrInvalidConfig = errors.New("invalid config")
+)
+
+// RejectedError says why the machine refused an event or New a config.
+type RejectedError struct {
+	Endpoint string
+	Field    string
+	Reason   string
+	Err      error
+}
+
+func (e *RejectedError) Error() string {
+	msg := "health"
+	if e.Endpoint != "" {
+		msg += fmt.Sprintf(" endpoint %s", e.Endpoint)
+	}
+	msg += " rejected: " + e.Err.Error()
+	if e.Field != "" {
+		msg += ": " + e.Field
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+// Unwrap returns the sentinel.
+func (e *RejectedError) Unwrap() error { return e.Err }

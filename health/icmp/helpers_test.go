@@ -1,0 +1,154 @@
+package icmp_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vishvananda/netlink"
+
+	"github.com/meshstate/meshstate/health/icmp"
+	"github.com/meshstate/meshstate/internal/nstest"
+)
+
+const (
+	interval = 50 * time.Millisecond
+	timeout  = 150 * time.Millisecond
+)
+
+var (
+	addrA = netip.MustParsePrefix("169.254.200.1/30")
+	addrB = netip.MustParsePrefix("169.254.200.2/30")
+)
+
+// pair is two namespaces joined by a veth pair: "a" holds ms-a with addrA,
+// "b" holds ms-b with addrB, both up.
+type pair struct {
+	a, b  *nstest.Namespace
+	peerB netlink.Link
+}
+
+func newPair(t *testing.T) *pair {
+	t.Helper()
+	a, b := nstest.New(t), nstest.New(t)
+	la := a.Veth(t, "ms-a", "ms-b")
+	peer, err := a.Handle.LinkByName("ms-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Handle.LinkSetNsFd(peer, int(b.NS)); err != nil {
+		t.Fatalf("move ms-b into b: %v", err)
+	}
+	peer, err = b.Handle.LinkByName("ms-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		ns   *nstest.Namespace
+		link netlink.Link
+		addr netip.Prefix
+	}{{a, la, addrA}, {b, peer, addrB}} {
+		nl, err := netlink.ParseAddr(s.addr.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ns.Handle.AddrAdd(s.link, nl); err != nil {
+			t.Fatalf("address %v: %v", s.addr, err)
+		}
+		if err := s.ns.Handle.LinkSetUp(s.link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &pair{a: a, b: b, peerB: peer}
+}
+
+// inEchos reads the Icmp InEchos counter of ns. /proc/net follows the
+// process's namespace, not the thread's, so the per-thread view is read
+// from the thread Do switched into ns.
+func inEchos(t *testing.T, ns *nstest.Namespace) int {
+	t.Helper()
+	var n int
+	err := ns.Do(func() error {
+		b, err := os.ReadFile("/proc/thread-self/net/snmp")
+		if err != nil {
+			return err
+		}
+		n, err = parseInEchos(b)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read ICMP counters: %v", err)
+	}
+	return n
+}
+
+// parseInEchos finds InEchos in /proc/net/snmp, whose Icmp section is a
+// header line of names followed by a line of values.
+func parseInEchos(b []byte) (int, error) {
+	var header []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 || f[0] != "Icmp:" {
+			continue
+		}
+		if header == nil {
+			header = f
+			continue
+		}
+		for i, name := range header {
+			if name == "InEchos" && i < len(f) {
+				return strconv.Atoi(f[i])
+			}
+		}
+	}
+	return 0, errors.New("no Icmp InEchos in snmp")
+}
+
+// recorder collects results on a channel the test reads.
+type recorder chan icmp.Result
+
+func (r recorder) add(res icmp.Result) {
+	select {
+	case r <- res:
+	default: // the test stopped reading; dropping keeps the prober moving
+	}
+}
+
+// waitFor reads results until one satisfies ok, failing after within.
+func (r recorder) waitFor(t *testing.T, within time.Duration, what string, ok func(icmp.Result) bool) icmp.Result {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case res := <-r:
+			if ok(res) {
+				return res
+			}
+		case <-deadline:
+			t.Fatalf("no result %s within %v", what, within)
+			return icmp.Result{}
+		}
+	}
+}
+
+// runPool runs p until the test ends, then checks Run's error.
+func runPool(t *testing.T, p *icmp.Pool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+}

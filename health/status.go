@@ -1,0 +1,70 @@
+package health
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/meshstate/meshstate/internal/enum"
+)
+
+// Status is an endpoint's connection status. The zero value is not a
+// status: every tracked endpoint has one of the four, from the moment it is
+// tracked, so consumers never map an empty status.
+type Status uint8
+
+// The statuses; see the package documentation for the rules.
+const (
+	Connecting Status = iota + 1
+	Connected
+	Degraded
+	Error
+)
+
+var statusNames = [...]string{Connecting: "connecting", Connected: "connected", Degraded: "degraded", Error: "error"}
+
+func (s Status) String() string { return enum.Name(statusNames[:], s, "Status") }
+
+// MarshalText encodes s as its name.
+func (s Status) MarshalText() ([]byte, error) {
+	return enum.Marshal(statusNames[:], s, "health.Status")
+}
+
+// UnmarshalText decodes a status name.
+func (s *Status) UnmarshalText(b []byte) (err error) {
+	*s, err = enum.Unmarshal[Status](statusNames[:], b, "health.Status")
+	return err
+}
+
+// Reasons given with a status.
+const (
+	ReasonProberStarted     = "ProberStarted"     // tracked, or restarted at a new IP: no results yet
+	ReasonAwaitingReply     = "AwaitingReply"     // results, but no reply yet in the window
+	ReasonConsecutiveLosses = "ConsecutiveLosses" // the last ErrorAfter results were lost
+	ReasonLossRatio         = "LossRatio"         // too many losses in the window
+	ReasonHighLatency       = "HighLatency"       // mean latency above MaxMeanLatency
+	ReasonReplies           = "Replies"           // healthy
+)
+
+// LatencyStats summarise the replies in a window. All are zero without
+// replies. StdDev is the population standard deviation.
+type LatencyStats struct {
+	Samples int           `json:"samples"`
+	Last    time.Duration `json:"last"`
+	Min     time.Duration `json:"min"`
+	Max     time.Duration `json:"max"`
+	Mean    time.Duration `json:"mean"`
+	StdDev  time.Duration `json:"stdDev"`
+}
+
+// EndpointStatus is one entry of a Report and of the Statuses query.
+type EndpointStatus struct {
+	Endpoint  string     `json:"endpoint"`
+	ClusterID string     `json:"clusterID"`
+	IP        netip.Addr `json:"ip"`
+	Status    Status     `json:"status"`
+	Reason    string     `json:"reason"`
+	// Results and Lost count the window's results and its losses.
+	Results int          `json:"results"`
+	Lost    int          `json:"lost"`
+	Latency LatencyStats `json:"latency"`
+}

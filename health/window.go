@@ -1,0 +1,138 @@
+package health
+
+import (
+	"math"
+	"math/bits"
+	"time"
+)
+
+// lost marks a lost result in the ring; replies hold their latency in ns.
+const lost = -1
+
+// window is a fixed ring of a prober's latest results with exact running
+// sums of its replies. Its ring is allocated once, when the prober starts,
+// so adding a result never allocates.
+type window struct {
+	ring     []int64 // latency ns, or lost; ring[(head+i)%len] is the i-th oldest
+	head, n  int
+	losses   int // lost results in the ring
+	tail     int // consecutive losses at the newest end, at most len(ring)
+	replies  int
+	sum      int64  // of reply latencies; < MaxWindow*MaxRTT, no overflow
+	sqHi     uint64 // 128-bit sum of squared latencies:
+	sqLo     uint64 // exact, so the variance never drifts
+	min, max int64
+	last     int64 // latest reply in the ring, if any
+}
+
+func newWindow(size int) window { return window{ring: make([]int64, size)} }
+
+// reset empties w for a new prober, keeping the ring.
+func (w *window) reset() { *w = window{ring: w.ring} }
+
+// add appends one result, evicting the oldest if the ring is full.
+func (w *window) add(v int64) {
+	rescan := false
+	if w.n == len(w.ring) {
+		evicted := w.ring[w.head]
+		w.ring[w.head] = v
+		if w.head++; w.head == len(w.ring) {
+			w.head = 0
+		}
+		w.count(evicted, -1)
+		// Only the evicted sample's leaving can make an extreme stale.
+		rescan = evicted != lost && (evicted == w.min || evicted == w.max)
+	} else {
+		w.ring[(w.head+w.n)%len(w.ring)] = v
+		w.n++
+	}
+	w.count(v, 1)
+	if v == lost {
+		w.tail = min(w.tail+1, len(w.ring))
+	} else {
+		w.tail, w.last = 0, v
+	}
+	switch {
+	case w.replies == 0:
+		w.min, w.max, w.last = 0, 0, 0
+	case rescan:
+		w.rescan()
+	case v == lost:
+	case w.replies == 1:
+		w.min, w.max = v, v
+	default:
+		w.min, w.max = min(w.min, v), max(w.max, v)
+	}
+}
+
+// count adds (sign 1) or removes (sign -1) one result from the counts and
+// exact sums.
+func (w *window) count(v int64, sign int) {
+	if v == lost {
+		w.losses += sign
+		return
+	}
+	w.replies += sign
+	hi, lo := bits.Mul64(uint64(v), uint64(v))
+	var c uint64
+	if sign > 0 {
+		w.sum += v
+		w.sqLo, c = bits.Add64(w.sqLo, lo, 0)
+		w.sqHi += hi + c
+	} else {
+		w.sum -= v
+		w.sqLo, c = bits.Sub64(w.sqLo, lo, 0)
+		w.sqHi -= hi + c
+	}
+}
+
+// rescan recomputes min and max over the ring: O(Window), only when an
+// extreme leaves it.
+func (w *window) rescan() {
+	first := true
+	for i := range w.n {
+		v := w.ring[(w.head+i)%len(w.ring)]
+		if v == lost {
+			continue
+		}
+		if first {
+			w.min, w.max, first = v, v, false
+			continue
+		}
+		w.min, w.max = min(w.min, v), max(w.max, v)
+	}
+}
+
+// mean is the mean reply latency in ns, truncated; 0 without replies.
+func (w *window) mean() int64 {
+	if w.replies == 0 {
+		return 0
+	}
+	return w.sum / int64(w.replies)
+}
+
+// stats computes the window's latency statistics. The variance is
+// (n·Σx² − (Σx)²)/n², computed exactly in 128 bits (n ≤ 2¹⁰, x < 2⁴², so
+// both terms stay below 2¹⁰⁴) and rounded once when converted to float64.
+func (w *window) stats() LatencyStats {
+	if w.replies == 0 {
+		return LatencyStats{}
+	}
+	n := uint64(w.replies)
+	aHi, aLo := mul128(w.sqHi, w.sqLo, n)
+	sHi, sLo := bits.Mul64(uint64(w.sum), uint64(w.sum))
+	dLo, b := bits.Sub64(aLo, sLo, 0)
+	dHi, _ := bits.Sub64(aHi, sHi, b)
+	variance := (float64(dHi)*(1<<64) + float64(dLo)) / float64(n*n)
+	return LatencyStats{
+		Samples: w.replies, Last: time.Duration(w.last),
+		Min: time.Duration(w.min), Max: time.Duration(w.max),
+		Mean: time.Duration(w.mean()), StdDev: time.Duration(math.Sqrt(variance)),
+	}
+}
+
+// mul128 multiplies a 128-bit value by a small factor; the product fits.
+func mul128(hi, lo, n uint64) (uint64, uint64) {
+	h1, l := bits.Mul64(lo, n)
+	return hi*n + h1, l
+}
