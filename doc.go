@@ -37,7 +37,10 @@
 //     protocol), reconciled with minimal operations, never pruned before
 //     sync or from an interrupted dump, refused when they would hijack local
 //     traffic. cni/kernel and routes/kernel apply them over netlink.
-//   - health: endpoint health. It follows the same shape as it lands.
+//   - health: each remote endpoint's status and latency over a sliding
+//     window of probe results, and exactly one prober per tracked endpoint,
+//     stopped as soon as the endpoint is removed or superseded. health/icmp
+//     probes over ICMP; its Checker is a ready endpoint handler.
 //
 // # Machines and adapters
 //

@@ -8,23 +8,69 @@ import (
 
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/endpointtest"
+	"github.com/meshstate/meshstate/health"
 )
 
-// healthChecker probes the health-check IP of every endpoint it was told
-// about until told it is gone; stale-aware, as the fix requires.
-type healthChecker struct{ probing map[string]string }
-
-func (h *healthChecker) start(ep *endpoint.Endpoint) error {
-	h.probing[ep.Name] = ep.HealthCheckIP.String()
-	return nil
+// healthChecker is the health package's machine as a handler of the
+// endpoint machine: it starts and stops probers as its effects say, and
+// keeps every prober effect for the verdict. A real gateway applies the
+// same effects to an icmp.Pool (see health/icmp.Checker).
+type healthChecker struct {
+	machine *health.Machine
+	probing map[string]string // endpoint name -> health-check IP
+	effects []health.Effect
 }
-func (h *healthChecker) stop(ep *endpoint.Endpoint) error { delete(h.probing, ep.Name); return nil }
+
+func newHealthChecker() (*healthChecker, error) {
+	m, err := health.New(health.Config{})
+	return &healthChecker{machine: m, probing: map[string]string{}}, err
+}
+
+// notify steps one notification of kind k and applies its prober effects.
+func (h *healthChecker) notify(k endpoint.Kind) func(*endpoint.Endpoint) error {
+	return func(ep *endpoint.Endpoint) error {
+		effects, err := h.machine.Step(health.Notified{Notification: endpoint.Notification{Kind: k, Endpoint: *ep}})
+		for _, e := range effects {
+			switch e.Kind {
+			case health.StartProber:
+				h.probing[e.Endpoint] = e.IP.String()
+			case health.StopProber:
+				delete(h.probing, e.Endpoint)
+			default:
+				continue
+			}
+			h.effects = append(h.effects, e)
+		}
+		return err
+	}
+}
 
 func (h *healthChecker) funcs() endpoint.HandlerFuncs {
-	return endpoint.HandlerFuncs{RemoteCreated: h.start, RemoteRemoved: h.stop, StaleRemoteGone: h.stop}
+	return endpoint.HandlerFuncs{
+		RemoteCreated:   h.notify(endpoint.RemoteEndpointCreated),
+		RemoteUpdated:   h.notify(endpoint.RemoteEndpointUpdated),
+		RemoteRemoved:   h.notify(endpoint.RemoteEndpointRemoved),
+		StaleRemoteGone: h.notify(endpoint.StaleRemoteEndpointRemoved),
+	}
 }
 
 func (h *healthChecker) ips() []string { return slices.Sorted(maps.Values(h.probing)) }
+
+// stopped says whether the prober of the endpoint named name was started
+// and then stopped.
+func (h *healthChecker) stopped(name string) bool {
+	started := false
+	for _, e := range h.effects {
+		switch {
+		case e.Endpoint != name:
+		case e.Kind == health.StartProber:
+			started = true
+		case e.Kind == health.StopProber && started:
+			return true
+		}
+	}
+	return false
+}
 
 // routeHandler follows each remote cluster's active endpoint and counts
 // tear-downs; it implements Handler only.
@@ -50,28 +96,40 @@ func replay000(w io.Writer) (bool, string, error) {
 		return false, "", err
 	}
 	fmt.Fprintf(w, "== incident 000: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
-	health := &healthChecker{probing: map[string]string{}}
+	checker, err := newHealthChecker()
+	if err != nil {
+		return false, "", err
+	}
 	routes := &routeHandler{active: map[string]string{}}
-	lines, replayErr := s.Replay(health.funcs(), asHandler{routes.funcs()})
+	lines, replayErr := s.Replay(checker.funcs(), asHandler{routes.funcs()})
 	for i, l := range lines {
 		printStep(w, i, l.Step.Note, describe(l.Event), l.Effects, l.Err, l.Problem)
 	}
 	if replayErr != nil {
 		return false, "", replayErr
 	}
+	fmt.Fprintf(w, "\n    health machine prober effects:\n")
+	for _, e := range checker.effects {
+		fmt.Fprintf(w, "      %v\n", e)
+	}
 
 	field := fieldHealthProbes(lines)
 	fmt.Fprintf(w, "\n    field logic (before the fix): health checker probes %v\n", field)
 	fmt.Fprintf(w, "    meshstate:                    health checker probes %v; route handler: %v, %d tear-downs\n\n",
-		health.ips(), routes.active, routes.teardowns)
+		checker.ips(), routes.active, routes.teardowns)
 
 	// The health checker must end up probing the active endpoint of east and
-	// nothing else: the last remote endpoint announced or updated.
+	// nothing else (the last remote endpoint announced or updated), and the
+	// superseded endpoint's prober must have been stopped.
 	var want []string
+	var ghost string
 	for _, l := range lines {
 		for _, n := range l.Effects {
-			if n.Kind == endpoint.RemoteEndpointCreated || n.Kind == endpoint.RemoteEndpointUpdated {
+			switch n.Kind {
+			case endpoint.RemoteEndpointCreated, endpoint.RemoteEndpointUpdated:
 				want = []string{n.Endpoint.HealthCheckIP.String()}
+			case endpoint.StaleRemoteEndpointRemoved:
+				ghost = n.Endpoint.Name
 			}
 		}
 	}
@@ -79,13 +137,16 @@ func replay000(w io.Writer) (bool, string, error) {
 	switch {
 	case ghosts <= 0:
 		return false, "the scenario does not reproduce the incident: the field logic leaves no ghost", nil
-	case !slices.Equal(health.ips(), want):
-		return false, fmt.Sprintf("health checker probes %v, want only %v", health.ips(), want), nil
+	case ghost == "" || !checker.stopped(ghost):
+		return false, fmt.Sprintf("the superseded endpoint %q was never probed and then stopped", ghost), nil
+	case !slices.Equal(checker.ips(), want):
+		return false, fmt.Sprintf("health checker probes %v, want only %v", checker.ips(), want), nil
 	case routes.teardowns != 0:
 		return false, "a route handler tore down a live cluster", nil
 	}
-	return true, fmt.Sprintf("the superseded endpoint was retired as stale: the health checker probes only %v "+
-		"(the field logic kept %d ghost), and route handlers never tore the cluster down", want, ghosts), nil
+	return true, fmt.Sprintf("the superseded endpoint was retired as stale and the health machine stopped its "+
+		"prober: it probes only %v (the field logic kept %d ghost), and route handlers never tore the cluster down",
+		want, ghosts), nil
 }
 
 // fieldHealthProbes replays the notifications the event layer sent before

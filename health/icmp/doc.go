@@ -17,12 +17,19 @@
 // its own identifier, and checks the reply's source and sequence number, so a
 // late reply to a replaced prober is never credited to its successor.
 //
+// A Checker joins a Pool to the health machine: it is an endpoint handler
+// (stale removals included), steps the machine under one lock for every
+// notification and result, applies the StartProber and StopProber effects
+// to its Pool, and hands StatusChanged and Report effects to the caller.
+//
 // Each prober sends one echo request per Interval, the first at once. A probe
 // answered within Timeout is reported with its Received time; one that is
 // not is reported Lost when Timeout has passed; one that could not be sent is
 // reported Lost at once, with Err set. Probes still outstanding when a
 // prober stops are not reported: their key is no longer of interest.
 //
-// Only IPv4 targets are supported; Start rejects others with
-// ErrUnsupportedAddr. The raw socket needs CAP_NET_RAW in the namespace.
+// Only IPv4 targets are probed. An IPv6 target is accepted, and each of its
+// probes is reported Lost with an Err wrapping ErrUnsupportedAddr, so its
+// endpoint is reported unreachable rather than silently unprobed. The raw
+// socket needs CAP_NET_RAW in the namespace.
 package icmp

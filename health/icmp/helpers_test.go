@@ -38,15 +38,22 @@ type pair struct {
 func newPair(t *testing.T) *pair {
 	t.Helper()
 	a, b := nstest.New(t), nstest.New(t)
-	la := a.Veth(t, "ms-a", "ms-b")
-	peer, err := a.Handle.LinkByName("ms-b")
+	return &pair{a: a, b: b, peerB: join(t, a, b, "ms-a", "ms-b", addrA, addrB)}
+}
+
+// join links a and b by a veth pair, nameA in a with addressA and nameB in
+// b with addressB, both up, and returns b's end.
+func join(t *testing.T, a, b *nstest.Namespace, nameA, nameB string, addressA, addressB netip.Prefix) netlink.Link {
+	t.Helper()
+	la := a.Veth(t, nameA, nameB)
+	peer, err := a.Handle.LinkByName(nameB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Handle.LinkSetNsFd(peer, int(b.NS)); err != nil {
-		t.Fatalf("move ms-b into b: %v", err)
+		t.Fatalf("move %s into its namespace: %v", nameB, err)
 	}
-	peer, err = b.Handle.LinkByName("ms-b")
+	peer, err = b.Handle.LinkByName(nameB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +61,7 @@ func newPair(t *testing.T) *pair {
 		ns   *nstest.Namespace
 		link netlink.Link
 		addr netip.Prefix
-	}{{a, la, addrA}, {b, peer, addrB}} {
+	}{{a, la, addressA}, {b, peer, addressB}} {
 		nl, err := netlink.ParseAddr(s.addr.String())
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +73,7 @@ func newPair(t *testing.T) *pair {
 			t.Fatal(err)
 		}
 	}
-	return &pair{a: a, b: b, peerB: peer}
+	return peer
 }
 
 // inEchos reads the Icmp InEchos counter of ns. /proc/net follows the

@@ -38,9 +38,11 @@ type Result struct {
 	// replaced or retired prober can be told from its successor's.
 	Key        string
 	Generation uint64
-	// Seq is the echo request's sequence number: 1 for a prober's first
-	// probe, wrapping after 65535 to 0.
-	Seq int
+	// Seq numbers the prober's probes from 1 and never wraps, so a
+	// consumer can drop duplicates and late reports by comparing it with the
+	// last one taken, as the health machine does. (The 16-bit ICMP sequence
+	// on the wire is its low bits.)
+	Seq uint64
 	// Sent is when the request was handed to the kernel.
 	Sent time.Time
 	// Received is when the reply was read; zero when Lost.
@@ -110,13 +112,18 @@ func New(cfg Config) (*Pool, error) {
 // prober is stopped and a new one, with a fresh sequence and identifier,
 // takes its place. Before Run, the prober waits for it. After Run's context
 // is done, Start returns ErrStopped.
+//
+// An IPv6 address is accepted, but its probes cannot be sent yet: each is
+// reported Lost with an Err wrapping ErrUnsupportedAddr, so that the health
+// machine sees an endpoint it cannot reach instead of one that is silently
+// never probed.
 func (p *Pool) Start(key string, generation uint64, ip netip.Addr) error {
 	if key == "" {
 		return ErrInvalidKey
 	}
 	ip = ip.Unmap()
-	if !ip.Is4() {
-		return fmt.Errorf("%w: %v for key %q", ErrUnsupportedAddr, ip, key)
+	if !ip.IsValid() {
+		return fmt.Errorf("%w: no address for key %q", ErrUnsupportedAddr, key)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -1,6 +1,7 @@
 package icmp
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"time"
@@ -34,7 +35,7 @@ func newProber(key string, gen uint64, ip netip.Addr, id int) *prober {
 
 // outstanding is a probe sent and not yet answered or expired.
 type outstanding struct {
-	seq  int
+	seq  uint64
 	sent time.Time
 }
 
@@ -49,7 +50,7 @@ func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) 
 	// pending is in sending order, which is also deadline order, because
 	// every probe has the same Timeout.
 	var pending []outstanding
-	seq := 0
+	var seq uint64
 
 	report := func(r Result) bool {
 		// A prober stopped while it was waiting reports nothing more: its
@@ -66,9 +67,12 @@ func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) 
 		return true
 	}
 	send := func() bool {
-		seq = (seq + 1) % maxProbers
-		b, err := marshalEcho(pr.id, seq)
+		seq++
+		b, err := marshalEcho(pr.id, wireSeq(seq))
 		sent := time.Now()
+		if !pr.ip.Is4() {
+			err = fmt.Errorf("%w: %v (only IPv4 is probed)", ErrUnsupportedAddr, pr.ip)
+		}
 		if err == nil {
 			_, err = conn.WriteTo(b, dst)
 		}
@@ -99,7 +103,7 @@ func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) 
 			}
 		case r := <-pr.replies:
 			for i, o := range pending {
-				if o.seq != r.seq {
+				if wireSeq(o.seq) != r.seq {
 					continue
 				}
 				pending = append(pending[:i], pending[i+1:]...)
@@ -119,3 +123,6 @@ func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) 
 		}
 	}
 }
+
+// wireSeq is the ICMP sequence number of a prober's probe seq.
+func wireSeq(seq uint64) int { return int(seq % maxProbers) }
