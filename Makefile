@@ -6,6 +6,7 @@
 #   make bench-compare  ipam.Pool beside the Kubernetes bitmap allocator
 #   make fuzz        each fuzz target for FUZZTIME (default 30s)
 #   make incidents   replay the five field incidents (examples/incidents)
+#   make kube-assets build kube-apiserver and etcd for the adapter tests
 
 # bash with pipefail, so that `go test | testreport` fails when go test
 # fails, even if the reader of the pipe exits 0.
@@ -32,9 +33,17 @@ BENCH ?= .
 PKG ?= ./...
 FUZZTIME ?= 30s
 
-.PHONY: test fmt-check vet staticcheck tools rapid-version unit bench bench-compare fuzz incidents
+.PHONY: test fmt-check vet staticcheck tools kube-assets rapid-version unit bench bench-compare fuzz incidents
 
-test: fmt-check vet staticcheck tools unit
+test: fmt-check vet staticcheck tools kube-assets unit
+
+# The control plane of the Kubernetes adapter tests, built from the Go module
+# proxy by hack/kube-assets.sh into a cache outside the repository (about 6
+# minutes the first time, nothing after). internal/kubetest finds it there.
+KUBE_ASSETS := $(shell bash hack/kube-assets.sh --dir)
+export MESHSTATE_KUBE_ASSETS := $(KUBE_ASSETS)
+kube-assets:
+	@bash hack/kube-assets.sh >/dev/null
 
 # Tracked and untracked (but not ignored) files, so a new file is checked
 # before it is committed; files deleted from the work tree are skipped.

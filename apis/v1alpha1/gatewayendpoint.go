@@ -1,0 +1,77 @@
+package v1alpha1
+
+import (
+	"maps"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// GatewayEndpoint is one gateway endpoint a cluster publishes, modelled on
+// Submariner's Endpoint. Its creation timestamp and Spec.Sequence order the
+// endpoints of one cluster.
+type GatewayEndpoint struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec GatewayEndpointSpec `json:"spec"`
+}
+
+// GatewayEndpointSpec describes the endpoint. Addresses and subnets are
+// strings, as the API carries them; the adapter parses and the machine
+// validates them.
+type GatewayEndpointSpec struct {
+	ClusterID     string            `json:"clusterID"`
+	CableName     string            `json:"cableName,omitempty"`
+	Hostname      string            `json:"hostname,omitempty"`
+	Subnets       []string          `json:"subnets,omitempty"`
+	PrivateIP     string            `json:"privateIP,omitempty"`
+	PublicIP      string            `json:"publicIP,omitempty"`
+	HealthCheckIP string            `json:"healthCheckIP,omitempty"`
+	Backend       string            `json:"backend,omitempty"`
+	BackendConfig map[string]string `json:"backendConfig,omitempty"`
+	// Sequence is the gateway's incarnation number; it breaks ties of the
+	// one-second creation timestamps.
+	Sequence int64 `json:"sequence,omitempty"`
+}
+
+// GatewayEndpointList is a list of GatewayEndpoints.
+type GatewayEndpointList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []GatewayEndpoint `json:"items"`
+}
+
+// DeepCopyInto copies e into out.
+func (e *GatewayEndpoint) DeepCopyInto(out *GatewayEndpoint) {
+	*out = *e
+	e.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
+	out.Spec.Subnets = append([]string(nil), e.Spec.Subnets...)
+	out.Spec.BackendConfig = maps.Clone(e.Spec.BackendConfig)
+}
+
+// DeepCopy returns a deep copy of e.
+func (e *GatewayEndpoint) DeepCopy() *GatewayEndpoint {
+	if e == nil {
+		return nil
+	}
+	out := new(GatewayEndpoint)
+	e.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyObject implements runtime.Object.
+func (e *GatewayEndpoint) DeepCopyObject() runtime.Object { return e.DeepCopy() }
+
+// DeepCopyObject implements runtime.Object.
+func (l *GatewayEndpointList) DeepCopyObject() runtime.Object {
+	if l == nil {
+		return nil
+	}
+	out := &GatewayEndpointList{TypeMeta: l.TypeMeta}
+	l.ListMeta.DeepCopyInto(&out.ListMeta)
+	for i := range l.Items {
+		out.Items = append(out.Items, *l.Items[i].DeepCopy())
+	}
+	return out
+}

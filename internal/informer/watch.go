@@ -1,0 +1,49 @@
+package informer
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/client-go/tools/cache"
+)
+
+// Watch makes inf's callbacks push items named source onto q, and queues a
+// Synced item once the handler has received inf's initial list. The
+// informer itself is started by the caller (through its factory). The
+// handler is removed, and the goroutine that waits for the sync exits, when
+// ctx is done; Watch returns an error only if inf refuses the handler (it
+// has been stopped).
+func Watch(ctx context.Context, inf cache.SharedInformer, source string, q *Queue) error {
+	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
+		UpdateFunc: func(_, obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
+		DeleteFunc: func(obj any) { q.Push(deleted(source, obj)) },
+	})
+	if err != nil {
+		return fmt.Errorf("informer: watch %s: %w", source, err)
+	}
+	go func() {
+		if cache.WaitForCacheSync(ctx.Done(), reg.HasSynced) {
+			q.Push(Item{Source: source, Op: Synced})
+		}
+		<-ctx.Done()
+		_ = inf.RemoveEventHandler(reg) // fails only once inf has stopped: nothing left to remove
+	}()
+	return nil
+}
+
+// deleted is the Delete item of a DeleteFunc callback, unwrapping a
+// tombstone.
+func deleted(source string, obj any) Item {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		return Item{Source: source, Op: Delete, Obj: t.Obj, Key: t.Key, Tombstone: true}
+	}
+	return Item{Source: source, Op: Delete, Obj: obj, Key: key(obj)}
+}
+
+// key is obj's namespace/name, or empty if obj has no object metadata (the
+// adapter then reports it as malformed).
+func key(obj any) string {
+	k, _ := cache.MetaNamespaceKeyFunc(obj)
+	return k
+}
