@@ -12,12 +12,21 @@ import (
 //go:embed crd/*.yaml
 var crds embed.FS
 
+//go:embed rbac/*.yaml
+var rbac embed.FS
+
 // CRDs returns the CRD manifests of the meshstate.io group, one YAML
 // document per file.
-func CRDs() fs.FS {
-	sub, err := fs.Sub(crds, "crd")
+func CRDs() fs.FS { return sub(crds, "crd") }
+
+// RBAC returns the adapters' ClusterRoles, one per adapter:
+// endpoint.yaml, ipam.yaml and discovery.yaml.
+func RBAC() fs.FS { return sub(rbac, "rbac") }
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
 	if err != nil { // unreachable: the directory is embedded
-		return crds
+		return f
 	}
-	return sub
+	return s
 }
