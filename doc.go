@@ -55,7 +55,11 @@
 // Adapters live in subpackages: they translate informer callbacks and kernel
 // notifications into events, apply the effects, and report the outcome back
 // as events. Anything that can be decided without I/O is decided in the
-// machine.
+// machine. Kernel adapters (cni/kernel, routes/kernel, health/icmp) are
+// tested in fresh network namespaces; Kubernetes adapters (endpoint/kube and
+// the others named in the README) against a real kube-apiserver and etcd,
+// as users bound only to the ClusterRoles in config/rbac. Their own API
+// types are in apis/v1alpha1 (group meshstate.io), their CRDs in config.
 //
 // # Wiring a controller
 //
