@@ -67,7 +67,9 @@ type WatchError struct {
 	Err   error
 }
 
-func (e *WatchError) Error() string { return fmt.Sprintf("watch GatewayEndpoints (%v): %v", e.Class, e.Err) }
+func (e *WatchError) Error() string {
+	return fmt.Sprintf("watch GatewayEndpoints (%v): %v", e.Class, e.Err)
+}
 
 func (e *WatchError) Unwrap() error { return e.Err }
 
