@@ -1,0 +1,42 @@
+package kube
+
+import (
+	"sync"
+	"time"
+)
+
+// Status is a snapshot of an adapter, for health checks and metrics.
+type Status struct {
+	// Synced reports that every source has delivered its initial list, so
+	// that the machine decides; SyncedAt is when (zero before).
+	Synced   bool
+	SyncedAt time.Time
+	// Events counts the events fed to the machine, Rejected those it
+	// refused, Skipped the objects that could not be converted.
+	Events, Rejected, Skipped int
+	// Retries counts the failed effects waiting for their retry.
+	Retries int
+	// LastError is the last failure, a *WatchError or a *WriteError; it is
+	// kept after the failure has been cured, as the last one seen.
+	LastError error
+}
+
+// status guards a Status: the loop writes it, any goroutine reads it.
+type status struct {
+	mu sync.Mutex
+	s  Status
+}
+
+func (st *status) get() Status {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.s
+}
+
+func (st *status) update(f func(*Status)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	f(&st.s)
+}
+
+func (st *status) fail(err error) { st.update(func(s *Status) { s.LastError = err }) }

@@ -1,0 +1,93 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/internal/tracefile"
+)
+
+// Sources of the VIP adapter's items.
+const (
+	srcServices = "services"
+	srcSlices   = "endpointslices"
+)
+
+// VIPConfig configures a VIPAdapter.
+type VIPConfig struct {
+	// Client lists and watches Services and EndpointSlices.
+	Client kubernetes.Interface
+	// Namespace limits the informers to one namespace; empty means all.
+	Namespace string
+	// Machine configures the VIP machine: this node's name, and the VIPs
+	// announced before a restart if the Announcer cannot find them itself.
+	Machine discovery.VIPConfig
+	// Announcer receives the decisions. It may implement Committer.
+	Announcer Announcer
+	// Log receives failures, rejections and, at V(1), each decision; the
+	// zero Logger discards.
+	Log logr.Logger
+	// Trace, if set, receives every event fed to the machine as a JSON
+	// line (discovery.UnmarshalVIPEvent reads them back).
+	Trace io.Writer
+}
+
+// VIPAdapter feeds a discovery.VIPMachine from Service and EndpointSlice
+// informers and applies its effects through an Announcer. Both informers
+// push onto one queue, and one goroutine steps the machine, so slices that
+// arrive before their Service are kept, and the whole desired set is
+// announced in one batch once both informers have synced (incident 004).
+type VIPAdapter struct {
+	core
+	cfg  VIPConfig
+	m    *discovery.VIPMachine
+	held map[string]bool // the slices the machine holds, by namespace/name
+	// Loop state: the effects of the current batch, the failed effects
+	// awaiting their retry (the latest per VIP is what the machine wants
+	// for it), and whether a Commit is owed.
+	batch     []discovery.VIPEffect
+	failed    map[netip.Addr]discovery.VIPEffect
+	due       map[netip.Addr]bool // failed VIPs whose retry fell due in this batch
+	committed bool
+	recommit  bool
+}
+
+// NewVIPAdapter validates cfg and returns an adapter; Run starts it.
+func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
+	switch {
+	case cfg.Client == nil:
+		return nil, fmt.Errorf("%w: no Client", ErrInvalidConfig)
+	case cfg.Announcer == nil:
+		return nil, fmt.Errorf("%w: no Announcer", ErrInvalidConfig)
+	}
+	m, err := discovery.NewVIPMachine(cfg.Machine)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return &VIPAdapter{core: core{log: cfg.Log, trace: tracefile.New(cfg.Trace)}, cfg: cfg, m: m,
+		held: map[string]bool{}, failed: map[netip.Addr]discovery.VIPEffect{}, due: map[netip.Addr]bool{}}, nil
+}
+
+// Run watches Services and EndpointSlices and announces until ctx is done,
+// then returns nil once its informers, its loop and its retry timers have
+// stopped. It returns an error only if it could not start; a list or
+// watch that fails (even Forbidden) is logged, kept in Status and retried.
+// An adapter runs once: a second Run returns ErrStarted.
+func (a *VIPAdapter) Run(ctx context.Context) error {
+	f := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
+	srcs := []source{
+		{srcServices, f.Core().V1().Services().Informer()},
+		{srcSlices, f.Discovery().V1().EndpointSlices().Informer()},
+	}
+	return a.run(ctx, srcs, []factory{f}, a.handle, a.flush)
+}
+
+// Status returns a snapshot of the adapter's progress.
+func (a *VIPAdapter) Status() Status { return a.status.get() }

@@ -1,0 +1,92 @@
+package kube
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+
+	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/internal/informer"
+)
+
+// handle turns one queued item into the machine's event and steps it, or
+// handles a due retry.
+func (a *VIPAdapter) handle(it informer.Item) {
+	if it.Source == retrySource {
+		a.retry(it.Obj.(retryDue))
+		return
+	}
+	if ev := a.event(it); ev != nil {
+		a.step(ev)
+	}
+}
+
+// event translates an item; nil means there is nothing to step.
+func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
+	ns, name := splitKey(it.Key)
+	switch {
+	case it.Op == informer.Synced && it.Source == srcServices:
+		return discovery.ServicesSynced{}
+	case it.Op == informer.Synced:
+		return discovery.SlicesSynced{}
+	case it.Source == srcServices && it.Op == informer.Delete:
+		uid := ""
+		if s, ok := it.Obj.(*corev1.Service); ok {
+			uid = string(s.UID)
+		}
+		return discovery.ServiceDeleted{Namespace: ns, Name: name, UID: uid}
+	case it.Source == srcServices:
+		s, ok := it.Obj.(*corev1.Service)
+		if !ok {
+			a.skip(it, malformed(it.Source, it.Obj))
+			return nil
+		}
+		svc, bad := vipService(s)
+		if len(bad) > 0 {
+			a.log.Info("service addresses that are not IPs left out", "service", it.Key, "addresses", bad)
+		}
+		return discovery.ServiceUpsert{Service: svc}
+	case it.Op == informer.Delete:
+		if !a.held[it.Key] {
+			return nil // never accepted: the machine does not know it
+		}
+		uid := ""
+		if s, ok := it.Obj.(*discoveryv1.EndpointSlice); ok {
+			uid = string(s.UID)
+		}
+		return discovery.SliceDeleted{Namespace: ns, Name: name, UID: uid}
+	}
+	s, ok := it.Obj.(*discoveryv1.EndpointSlice)
+	if !ok {
+		a.skip(it, malformed(it.Source, it.Obj))
+		return nil
+	}
+	slice, labelled := vipSlice(s)
+	if !labelled {
+		// A slice of no Service (a custom one, or its label removed): if
+		// the machine holds an older version, it no longer counts.
+		if a.held[it.Key] {
+			return discovery.SliceDeleted{Namespace: ns, Name: name}
+		}
+		return nil
+	}
+	return discovery.SliceUpsert{Slice: slice}
+}
+
+// step traces ev, steps the machine and keeps the effects for flush.
+func (a *VIPAdapter) step(ev discovery.VIPEvent) {
+	a.record(ev)
+	var err error
+	a.batch, err = a.m.AppendStep(a.batch, ev)
+	a.stepped(ev, err)
+	if err != nil {
+		return
+	}
+	switch ev := ev.(type) {
+	case discovery.SliceUpsert:
+		a.held[ev.Slice.Key()] = true
+	case discovery.SliceDeleted:
+		delete(a.held, ev.Namespace+"/"+ev.Name)
+	case discovery.ServicesSynced, discovery.SlicesSynced:
+		a.markSynced(a.m.Synced())
+	}
+}
