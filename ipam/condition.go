@@ -29,6 +29,7 @@ const (
 	ReasonLookupFailed      = "LookupFailed"      // transient error: the address is kept, retried with backoff
 	ReasonLookupDenied      = "LookupDenied"      // permanent error: the address is kept, retried slowly
 	ReasonDependencyEnsured = "DependencyEnsured" // the adapter created or updated the dependency
+	ReasonEnsureFailed      = "EnsureFailed"      // creating or updating the dependency failed: retried, the address is kept
 )
 
 // setCondition records a condition on h through apimachinery's helper and

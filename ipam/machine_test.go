@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/ipam"
@@ -188,6 +191,46 @@ func TestWriteOutcomes(t *testing.T) {
 	}
 	if got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done}); len(got) != 0 {
 		t.Errorf("Done: %v", got)
+	}
+	if a, _ := m.Addresses("default", "a"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
+		t.Errorf("holds %v", a)
+	}
+}
+
+// A restarted machine that finds the dependency its owner's status already
+// calls ready says nothing: a reason rewritten from DependencyEnsured to
+// Found would be a status write per owner on every restart.
+func TestFoundKeepsReadyDependency(t *testing.T) {
+	m := newMachine(t, ipam.Config{})
+	ready := metav1.Condition{Type: ipam.ConditionDependencyReady, Status: metav1.ConditionTrue,
+		Reason: ipam.ReasonDependencyEnsured, LastTransitionTime: metav1.NewTime(t0)}
+	allocated := metav1.Condition{Type: ipam.ConditionAllocated, Status: metav1.ConditionTrue,
+		Reason: ipam.ReasonAllocated, LastTransitionTime: metav1.NewTime(t0)}
+	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0,
+		Status: ipam.Status{Addresses: addrs("242.0.0.1"), Conditions: []metav1.Condition{allocated, ready}}})
+	if got := step(t, m, ipam.Synced{At: t0}); !slices.Equal(got, []string{"Lookup default/a"}) {
+		t.Fatalf("Synced: %v", got)
+	}
+	if got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, At: t0.Add(time.Hour)}); len(got) != 0 {
+		t.Errorf("Found for a ready dependency: %v, want nothing", got)
+	}
+}
+
+// A failed ensure shows on the owner while it lasts, keeps the address and
+// retries; success clears it.
+func TestEnsureFailureIsReported(t *testing.T) {
+	m := newMachine(t, ipam.Config{})
+	step(t, m, ipam.Synced{At: t0})
+	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
+	got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Failed,
+		Class: lookup.Transient, Message: "etcd timeout", At: t0})
+	if len(got) != 2 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
+		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") {
+		t.Fatalf("failed ensure: %v", got)
+	}
+	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, At: t0})
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured"}) {
+		t.Errorf("ensured: %v", got)
 	}
 	if a, _ := m.Addresses("default", "a"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
 		t.Errorf("holds %v", a)

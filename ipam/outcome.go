@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+
 	"github.com/meshstate/meshstate/lookup"
 )
 
@@ -25,6 +27,12 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 	switch ev.Class {
 	case lookup.Found:
 		h.lookups = 0
+		if meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
+			// Already known ready, whoever said so (DependencyEnsured
+			// before a restart): rewriting the reason would be a status
+			// write that tells nobody anything.
+			return out, nil
+		}
 		return m.setCondition(out, h, ConditionDependencyReady, true, ReasonFound, "", ev.At), nil
 	case lookup.NotFound:
 		h.lookups = 0
@@ -64,21 +72,26 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 	if h.addrs == nil {
 		return dst, nil // released since: nothing to retry
 	}
-	switch {
-	case ev.Outcome == Done:
+	if ev.Outcome == Done {
 		h.failures = 0
 		if ev.Effect == WriteStatus {
 			h.shown = h.addrs
 			return dst, nil
 		}
 		return m.setCondition(dst, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At), nil
-	case ev.Outcome == Failed && ev.Class == lookup.Permanent:
-		h.failures++
-		return append(dst, m.retry(h, ev.Effect, m.cfg.SlowRetry.Delay(h.owner.UID, h.failures-1))), nil
-	default:
-		h.failures++
-		return append(dst, m.retry(h, ev.Effect, m.cfg.Retry.Delay(h.owner.UID, h.failures-1))), nil
 	}
+	h.failures++
+	out := dst
+	if ev.Effect == EnsureDependency {
+		// The failure is visible on the owner while it lasts; a status
+		// write's own failure cannot be, it would need a status write.
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
+	}
+	schedule := m.cfg.Retry
+	if ev.Outcome == Failed && ev.Class == lookup.Permanent {
+		schedule = m.cfg.SlowRetry
+	}
+	return append(out, m.retry(h, ev.Effect, schedule.Delay(h.owner.UID, h.failures-1))), nil
 }
 
 func (m *Machine) retry(h *holding, what Kind, delay time.Duration) Effect {

@@ -52,16 +52,24 @@ func (c *core) run(ctx context.Context, srcs []source, factories []factory,
 		return ErrStarted
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var waits []func()
+	defer func() {
+		cancel()
+		for _, wait := range waits {
+			wait()
+		}
+	}()
 	q := informer.NewQueue()
 	c.retries = newRetries(q)
 	for _, s := range srcs {
 		if err := s.inf.SetWatchErrorHandlerWithContext(c.watchError(s.name)); err != nil {
 			return fmt.Errorf("kube: watch %s: %w", s.name, err)
 		}
-		if err := informer.Watch(ctx, s.inf, s.name, q); err != nil {
+		wait, err := informer.Watch(ctx, s.inf, s.name, q)
+		if err != nil {
 			return err
 		}
+		waits = append(waits, wait)
 	}
 	for _, f := range factories {
 		f.Start(ctx.Done())

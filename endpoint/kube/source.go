@@ -104,16 +104,18 @@ func (s *Source) Run(ctx context.Context) error {
 	if err := inf.SetWatchErrorHandler(s.watchError); err != nil {
 		return err
 	}
-	if err := informer.Watch(ctx, inf, "gatewayendpoints", q); err != nil {
+	waitWatch, err := informer.Watch(ctx, inf, "gatewayendpoints", q)
+	if err != nil {
 		return err
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 1)
 	wg.Go(func() { errc <- s.dispatch.Run(ctx) })
 	factory.Start(ctx.Done())
-	err := s.loop(ctx, q)
+	err = s.loop(ctx, q)
 	cancel()
 	factory.Shutdown()
+	waitWatch()
 	wg.Wait()
 	if err != nil {
 		return err

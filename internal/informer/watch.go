@@ -9,27 +9,34 @@ import (
 
 // Watch makes inf's callbacks push items named source onto q, and queues a
 // Synced item once the handler has received inf's initial list. The
-// informer itself is started by the caller (through its factory). The
-// handler is removed, and the goroutine that waits for the sync exits, when
-// ctx is done; Watch returns an error only if inf refuses the handler (it
-// has been stopped).
-func Watch(ctx context.Context, inf cache.SharedInformer, source string, q *Queue) error {
+// informer itself is started by the caller (through its factory). When ctx
+// is done the handler is removed; wait blocks until that has happened, so
+// a caller that calls it after cancelling leaves nothing running. Watch
+// returns an error only if inf refuses the handler (it has been stopped).
+func Watch(ctx context.Context, inf cache.SharedInformer, source string, q *Queue) (wait func(), err error) {
 	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
 		UpdateFunc: func(_, obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
 		DeleteFunc: func(obj any) { q.Push(deleted(source, obj)) },
 	})
 	if err != nil {
-		return fmt.Errorf("informer: watch %s: %w", source, err)
+		return nil, fmt.Errorf("informer: watch %s: %w", source, err)
 	}
+	done := make(chan struct{})
 	go func() {
-		if cache.WaitForCacheSync(ctx.Done(), reg.HasSynced) {
+		defer close(done)
+		// The registration's checker closes its channel once the handler
+		// has seen every item of the initial list: no polling, so the
+		// marker follows the list at once.
+		select {
+		case <-reg.HasSyncedChecker().Done():
 			q.Push(Item{Source: source, Op: Synced})
+		case <-ctx.Done():
 		}
 		<-ctx.Done()
 		_ = inf.RemoveEventHandler(reg) // fails only once inf has stopped: nothing left to remove
 	}()
-	return nil
+	return func() { <-done }, nil
 }
 
 // deleted is the Delete item of a DeleteFunc callback, unwrapping a

@@ -37,11 +37,12 @@ func TestWatchQueuesListThenSyncedThenChanges(t *testing.T) {
 	runCtx, cancel := context.WithCancel(ctx)
 	factory := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithNamespace(ns))
 	q := informer.NewQueue()
-	if err := informer.Watch(runCtx, factory.Core().V1().ConfigMaps().Informer(), "configmaps", q); err != nil {
+	wait, err := informer.Watch(runCtx, factory.Core().V1().ConfigMaps().Informer(), "configmaps", q)
+	if err != nil {
 		t.Fatal(err)
 	}
 	factory.Start(runCtx.Done())
-	defer func() { cancel(); factory.Shutdown() }()
+	defer func() { cancel(); factory.Shutdown(); wait() }()
 
 	got := next(t, q, 4)
 	for i, it := range got[:3] {

@@ -52,6 +52,9 @@ func AssetsDir() string {
 	return filepath.Join(cache, "meshstate", "kube-assets", "k8s-"+KubeVersion+"-etcd-"+EtcdVersion)
 }
 
+// ServiceCIDR is the test API server's ClusterIP range.
+const ServiceCIDR = "10.96.0.0/16"
+
 // Env is a running control plane.
 type Env struct {
 	env *envtest.Environment
@@ -82,6 +85,9 @@ func Start() (*Env, error) {
 		ControlPlaneStartTimeout: time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}
+	// envtest's default Service range, a /24, holds fewer ClusterIP
+	// Services than the adapters' tests create.
+	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", ServiceCIDR)
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("kubetest: start control plane from %s: %w", dir, err)

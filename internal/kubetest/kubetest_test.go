@@ -2,9 +2,11 @@ package kubetest_test
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -16,7 +18,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }
 
-// The control plane serves the MCS CRDs, and a user without bindings is
+// The control plane serves the MCS CRDs, allocates ClusterIPs from
+// ServiceCIDR, and a user without bindings is
 // refused by RBAC.
 func TestControlPlane(t *testing.T) {
 	env := kubetest.Shared(t)
@@ -33,6 +36,16 @@ func TestControlPlane(t *testing.T) {
 	}
 	if _, err := mcs.MulticlusterV1alpha1().ServiceImports(ns).Create(ctx, si, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("create ServiceImport: %v", err)
+	}
+
+	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns},
+		Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 80}}}}
+	admin := kubernetes.NewForConfigOrDie(env.Config)
+	if svc, err = admin.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("create Service: %v", err)
+	}
+	if ip, err := netip.ParseAddr(svc.Spec.ClusterIP); err != nil || !netip.MustParsePrefix(kubetest.ServiceCIDR).Contains(ip) {
+		t.Errorf("ClusterIP %q, want one in %s", svc.Spec.ClusterIP, kubetest.ServiceCIDR)
 	}
 
 	cfg, err := env.AddUser("nobody")

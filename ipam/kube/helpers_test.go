@@ -14,8 +14,6 @@ import (
 
 	"go.uber.org/goleak"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
@@ -63,7 +61,6 @@ func newHarness(t testing.TB) *harness {
 		user: env.UserWithRole(t, "ipam-"+ns, "ipam.yaml"),
 	}
 	h.gips = h.dyn.Resource(v1alpha1.GlobalIPResource).Namespace(ns)
-	moreServiceIPs(t, h.kube)
 	return h
 }
 
@@ -92,20 +89,6 @@ func (h *harness) leakCheck() func() {
 			time.Sleep(100 * time.Millisecond)
 		}
 		goleak.VerifyNone(h.t, current)
-	}
-}
-
-// moreServiceIPs adds a /16 to the cluster's Service IP ranges: envtest's
-// default /24 holds fewer ClusterIP Services than the tests create. The
-// API server allocates from a ServiceCIDR without waiting for the
-// controller that would mark it ready, which envtest does not run.
-func moreServiceIPs(t testing.TB, cs kubernetes.Interface) {
-	t.Helper()
-	cidr := &networkingv1.ServiceCIDR{ObjectMeta: metav1.ObjectMeta{Name: "meshstate-ipam-tests"},
-		Spec: networkingv1.ServiceCIDRSpec{CIDRs: []string{"10.100.0.0/16"}}}
-	_, err := cs.NetworkingV1().ServiceCIDRs().Create(context.Background(), cidr, metav1.CreateOptions{})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
 	}
 }
 

@@ -144,9 +144,11 @@ func (s *session) run(ctx context.Context) error {
 		if err := w.inf.SetTransform(stripManagedFields); err != nil {
 			return err
 		}
-		if err := informer.Watch(ctx, w.inf, w.source, s.q); err != nil {
+		wait, err := informer.Watch(ctx, w.inf, w.source, s.q)
+		if err != nil {
 			return err
 		}
+		wg.Go(wait)
 	}
 	for range s.a.cfg.Workers {
 		wg.Go(func() { s.a.clients.work(ctx, s.jobs, s.q) })
