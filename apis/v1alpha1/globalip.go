@@ -1,6 +1,12 @@
 package v1alpha1
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -37,8 +43,27 @@ type GlobalIPStatus struct {
 }
 
 // InternalServiceName is the name of the Service that carries the
-// addresses of the GlobalIP called name.
-func InternalServiceName(name string) string { return "globalip-" + name }
+// addresses of the GlobalIP called name: "globalip-" and the name when
+// that is a valid Service name (a DNS-1035 label). A GlobalIP's name may
+// be longer or hold dots, which a Service's may not; such a name is cut,
+// its other characters made dashes, and a hash of the whole name
+// appended, so that the result is valid and stays the same across
+// restarts and replicas.
+func InternalServiceName(name string) string {
+	const prefix = "globalip-"
+	if full := prefix + name; len(validation.IsDNS1035Label(full)) == 0 {
+		return full
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := "-" + hex.EncodeToString(sum[:5])
+	keep := []byte(name[:min(len(name), validation.DNS1035LabelMaxLength-len(prefix)-len(suffix))])
+	for i, c := range keep {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			keep[i] = '-'
+		}
+	}
+	return prefix + strings.TrimRight(string(keep), "-") + suffix
+}
 
 // GlobalIPList is a list of GlobalIPs.
 type GlobalIPList struct {

@@ -53,12 +53,20 @@ func TestFaults(t *testing.T) {
 	second := h.run(a)
 	h.create(owners("new", added, 2))
 
-	// While the faults last, every owner whose Service cannot be looked up
-	// says so, and keeps its address.
-	waitFor(t, 30*time.Second, "LookupFailed on every owner with a Service", func() (bool, string) {
-		for name, g := range h.statuses() {
+	// While the faults last, every owner whose Service cannot be looked up,
+	// or created, says so, and keeps its address.
+	waitFor(t, 30*time.Second, "LookupFailed or EnsureFailed on every owner with a Service", func() (bool, string) {
+		gips := h.statuses()
+		if len(gips) < old+added {
+			return false, "not all created yet"
+		}
+		for name, g := range gips {
 			c := meta.FindStatusCondition(g.Status.Conditions, ipam.ConditionDependencyReady)
-			if strings.HasPrefix(name, "old") && g.Spec.InternalService && (c == nil || c.Reason != ipam.ReasonLookupFailed) {
+			want := ipam.ReasonLookupFailed
+			if strings.HasPrefix(name, "new") {
+				want = ipam.ReasonEnsureFailed
+			}
+			if g.Spec.InternalService && (c == nil || c.Reason != want) {
 				return false, name + ": " + condString(c)
 			}
 		}
