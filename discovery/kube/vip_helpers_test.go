@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/netip"
 	"slices"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/discoverytest"
+	"github.com/meshstate/meshstate/discovery/kube"
 )
 
 const node = "node-a"
@@ -189,4 +191,18 @@ func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call
 		t.Fatalf("replaying %d traced events gives\n%v\nthe announcer received\n%v", n, got, want)
 	}
 	t.Logf("replayed %d traced events: %d identical effects", n, len(got))
+}
+
+// newVIPAdapter is a VIP adapter for ns on node, run through c, that
+// announces to rec (which sees whether it had synced at each call) and
+// records the events it steps to trace, if set.
+func newVIPAdapter(t *testing.T, c *clients, ns string, rec *recorder, trace io.Writer) *kube.VIPAdapter {
+	t.Helper()
+	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns,
+		Machine: discovery.VIPConfig{NodeName: node}, Announcer: rec, Trace: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.synced = func() bool { return a.Status().Synced }
+	return a
 }

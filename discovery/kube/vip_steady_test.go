@@ -32,12 +32,7 @@ func TestVIPSteadyState(t *testing.T) {
 	defer c.close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	mcfg := discovery.VIPConfig{NodeName: node}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: mcfg, Announcer: rec, Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.synced = func() bool { return a.Status().Synced }
+	a := newVIPAdapter(t, c, ns, rec, &trace)
 	r := start(a.Run)
 	waitFor(t, 20*time.Second, "sync", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 
@@ -53,7 +48,7 @@ func TestVIPSteadyState(t *testing.T) {
 		t.Fatalf("a Service without an address announced %v", calls)
 	}
 	svc.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: vip1.String()}}
-	svc, err = cs.CoreV1().Services(ns).UpdateStatus(ctx, svc, metav1.UpdateOptions{})
+	svc, err := cs.CoreV1().Services(ns).UpdateStatus(ctx, svc, metav1.UpdateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +103,7 @@ func TestVIPSteadyState(t *testing.T) {
 	if !slices.Equal(ops, want) {
 		t.Fatalf("calls\n%v\nwant\n%v", ops, want)
 	}
-	replayVIP(t, mcfg, trace.Bytes(), rec.calls())
+	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
 }
 
 // A failing Announcer is retried with backoff, with what the machine
@@ -130,11 +125,7 @@ func TestVIPAnnouncerFailureRetried(t *testing.T) {
 		}
 		return nil
 	}}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: discovery.VIPConfig{NodeName: node}, Announcer: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.synced = func() bool { return a.Status().Synced }
+	a := newVIPAdapter(t, c, ns, rec, nil)
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
 	createService(t, cs, lbService(ns, "web", "203.0.113.7", false))
 	r := start(a.Run)

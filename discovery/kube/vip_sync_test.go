@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/kube"
 	"github.com/meshstate/meshstate/internal/kubetest"
 )
 
@@ -50,12 +49,7 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 	defer c.close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	mcfg := discovery.VIPConfig{NodeName: node}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: mcfg, Announcer: rec, Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.synced = func() bool { return a.Status().Synced }
+	a := newVIPAdapter(t, c, ns, rec, &trace)
 	began := time.Now()
 	r := start(a.Run)
 	waitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
@@ -82,7 +76,7 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 	if st := a.Status(); st.Rejected != 0 || st.Skipped != 0 || st.LastError != nil {
 		t.Errorf("status %+v", st)
 	}
-	replayVIP(t, mcfg, trace.Bytes(), rec.calls())
+	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
 }
 
 // The other order: the adapter starts on an empty namespace, then the
@@ -100,12 +94,7 @@ func TestVIPStartThenSlicesThenServices(t *testing.T) {
 	defer c.close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	mcfg := discovery.VIPConfig{NodeName: node}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: mcfg, Announcer: rec, Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.synced = func() bool { return a.Status().Synced }
+	a := newVIPAdapter(t, c, ns, rec, &trace)
 	r := start(a.Run)
 	waitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 	if b, _ := rec.committed(); len(b[0]) != 0 {
@@ -136,5 +125,5 @@ func TestVIPStartThenSlicesThenServices(t *testing.T) {
 	t.Logf("Service created -> VIP announced: median %v, max %v over %d services whose slices came first",
 		lat[n/2].Round(time.Microsecond), lat[n-1].Round(time.Microsecond), n)
 	r.stop(t)
-	replayVIP(t, mcfg, trace.Bytes(), rec.calls())
+	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
 }
