@@ -14,9 +14,8 @@ import (
 // Recovery of 10,000 owners, 1,000 of them with an internal Service, by
 // a new adapter against the test API server: from Run to Settled (every
 // owner recovered, every lookup answered, nothing to write). The issue's
-// target is 5s. Setup (creating and allocating the owners, then one
-// restart, whose DependencyReady reason changes TestRestart explains) is
-// not timed.
+// target is 5s. Setup (creating and allocating the owners, and one warm-up
+// restart) is not timed.
 func BenchmarkRecovery10000(b *testing.B) {
 	const n = 10000
 	h := newHarness(b)

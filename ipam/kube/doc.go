@@ -28,7 +28,8 @@
 //     a ClusterIP Service with the addresses as external IPs, labelled as
 //     the adapter's and controlled by the GlobalIP (garbage-collected with
 //     it); or update the one it owns. A Service of that name the adapter
-//     does not own is never touched: ErrForeignService, Permanent.
+//     does not own is never touched: ErrForeignService, Permanent. A
+//     failure shows as DependencyReady=False/EnsureFailed until it heals.
 //   - Lookup: a Service in the cache that belongs to the owner is Found;
 //     anything else, including a miss before the cache has synced, is
 //     asked of the API server, so NotFound is only the server's word.
@@ -39,9 +40,9 @@
 //
 // A term starts a fresh machine, which reserves what statuses record and
 // allocates only after the initial list; a restart against an unchanged
-// cluster therefore writes no address (and no status, as far as the
-// machine's conditions allow), and State().Settled says when recovery is
-// complete.
+// cluster therefore writes nothing: no address, no condition, no Service
+// (TestRestart counts the requests). State().Settled says when recovery
+// is complete.
 //
 // # Leader election
 //
