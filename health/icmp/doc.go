@@ -10,12 +10,13 @@
 // pinged under its successor's name, and the Generation in each Result lets
 // the machine discard results that belong to a generation it has retired.
 //
-// All probers share one raw ICMPv4 socket, opened by Run inside the
+// All probers of a family share one raw socket, opened by Run inside the
 // configured network namespace (a socket stays in the namespace it was
-// created in, whichever thread later uses it). One reader goroutine
-// dispatches echo replies to probers by ICMP identifier, each prober having
-// its own identifier, and checks the reply's source and sequence number, so a
-// late reply to a replaced prober is never credited to its successor.
+// created in, whichever thread later uses it). One reader goroutine per
+// socket dispatches echo replies to probers by ICMP identifier, each prober
+// having its own identifier, and checks the reply's source and sequence
+// number, so a late reply to a replaced prober is never credited to its
+// successor.
 //
 // A Checker joins a Pool to the health machine: it is an endpoint handler
 // (stale removals included), steps the machine under one lock for every
@@ -28,8 +29,10 @@
 // reported Lost at once, with Err set. Probes still outstanding when a
 // prober stops are not reported: their key is no longer of interest.
 //
-// Only IPv4 targets are probed. An IPv6 target is accepted, and each of its
-// probes is reported Lost with an Err wrapping ErrUnsupportedAddr, so its
-// endpoint is reported unreachable rather than silently unprobed. The raw
-// socket needs CAP_NET_RAW in the namespace.
+// IPv4 targets are probed with ICMP echoes and IPv6 targets with ICMPv6
+// echoes, each family over one raw socket of its own. Where the kernel has
+// no IPv6, the pool still runs, and each probe of an IPv6 target is
+// reported Lost with an Err wrapping ErrUnsupportedAddr, so its endpoint is
+// reported unreachable rather than silently unprobed. The raw sockets need
+// CAP_NET_RAW in the namespace.
 package icmp

@@ -11,8 +11,8 @@ var (
 	// ErrInvalidKey: Start was given an empty key.
 	ErrInvalidKey = errors.New("icmp: empty key")
 	// ErrUnsupportedAddr: Start was given no address, or a probe of an
-	// IPv6 address could not be sent (only IPv4 is probed so far); the
-	// latter comes as a lost Result's Err.
+	// IPv6 address could not be sent because the kernel gave no ICMPv6
+	// socket; the latter comes as a lost Result's Err.
 	ErrUnsupportedAddr = errors.New("icmp: unsupported address")
 	// ErrTooManyProbers: Start would need more probers than there are ICMP
 	// identifiers (65536).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/meshstate/meshstate/health/icmp"
 	"github.com/meshstate/meshstate/internal/nstest"
@@ -24,9 +25,37 @@ const (
 )
 
 var (
-	addrA = netip.MustParsePrefix("169.254.200.1/30")
-	addrB = netip.MustParsePrefix("169.254.200.2/30")
+	addrA  = netip.MustParsePrefix("169.254.200.1/30")
+	addrB  = netip.MustParsePrefix("169.254.200.2/30")
+	addr6A = netip.MustParsePrefix("fd00:6d73::1/64")
+	addr6B = netip.MustParsePrefix("fd00:6d73::2/64")
 )
+
+// addAddr6 gives ns's link name the IPv6 address addr, usable at once:
+// without duplicate address detection, which would hold it tentative, and
+// kept while the link is down, where the kernel would otherwise drop it.
+func addAddr6(t *testing.T, ns *nstest.Namespace, name string, addr netip.Prefix) {
+	t.Helper()
+	err := ns.Do(func() error {
+		// /proc/sys/net, opened from a thread in ns, is ns's.
+		return os.WriteFile("/proc/sys/net/ipv6/conf/"+name+"/keep_addr_on_down", []byte("1"), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := ns.Handle.LinkByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl, err := netlink.ParseAddr(addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl.Flags = unix.IFA_F_NODAD
+	if err := ns.Handle.AddrAdd(link, nl); err != nil {
+		t.Fatalf("address %v: %v", addr, err)
+	}
+}
 
 // pair is two namespaces joined by a veth pair: "a" holds ms-a with addrA,
 // "b" holds ms-b with addrB, both up.
@@ -76,24 +105,40 @@ func join(t *testing.T, a, b *nstest.Namespace, nameA, nameB string, addressA, a
 	return peer
 }
 
-// inEchos reads the Icmp InEchos counter of ns. /proc/net follows the
-// process's namespace, not the thread's, so the per-thread view is read
-// from the thread Do switched into ns.
+// inEchos reads the Icmp InEchos counter of ns, and inEchos6 its Icmp6
+// InEchos. /proc/net follows the process's namespace, not the thread's, so
+// the per-thread view is read from the thread Do switched into ns.
 func inEchos(t *testing.T, ns *nstest.Namespace) int {
 	t.Helper()
-	var n int
-	err := ns.Do(func() error {
-		b, err := os.ReadFile("/proc/thread-self/net/snmp")
-		if err != nil {
-			return err
-		}
-		n, err = parseInEchos(b)
+	b := readProc(t, ns, "/proc/thread-self/net/snmp")
+	n, err := parseInEchos(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func inEchos6(t *testing.T, ns *nstest.Namespace) int {
+	t.Helper()
+	b := readProc(t, ns, "/proc/thread-self/net/snmp6")
+	n, err := parseInEchos6(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func readProc(t *testing.T, ns *nstest.Namespace, path string) []byte {
+	t.Helper()
+	var b []byte
+	err := ns.Do(func() (err error) {
+		b, err = os.ReadFile(path)
 		return err
 	})
 	if err != nil {
-		t.Fatalf("read ICMP counters: %v", err)
+		t.Fatalf("read %s: %v", path, err)
 	}
-	return n
+	return b
 }
 
 // parseInEchos finds InEchos in /proc/net/snmp, whose Icmp section is a
@@ -117,6 +162,18 @@ func parseInEchos(b []byte) (int, error) {
 		}
 	}
 	return 0, errors.New("no Icmp InEchos in snmp")
+}
+
+// parseInEchos6 finds Icmp6InEchos in /proc/net/snmp6, a name and a value
+// per line.
+func parseInEchos6(b []byte) (int, error) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "Icmp6InEchos" {
+			return strconv.Atoi(f[1])
+		}
+	}
+	return 0, errors.New("no Icmp6InEchos in snmp6")
 }
 
 // recorder collects results on a channel the test reads.

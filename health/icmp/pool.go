@@ -78,9 +78,28 @@ type Pool struct {
 	nextID  int
 	started bool
 	stopped bool
-	conn    *xicmp.PacketConn // nil until Run has opened it
-	done    <-chan struct{}   // Run's ctx.Done(); nil before Run
-	wg      sync.WaitGroup    // prober goroutines
+	socks   *sockets        // nil until Run has opened them
+	done    <-chan struct{} // Run's ctx.Done(); nil before Run
+	wg      sync.WaitGroup  // prober goroutines
+}
+
+// sockets are the pool's raw sockets, one per family. The ICMPv6 one may be
+// missing (IPv6 disabled in the kernel): v6err then says why, and probes of
+// IPv6 addresses are reported Lost with it.
+type sockets struct {
+	v4, v6 *xicmp.PacketConn
+	v6err  error
+}
+
+// conn is the socket for probes of ip, or the error to report instead.
+func (s *sockets) conn(ip netip.Addr) (*xicmp.PacketConn, error) {
+	if ip.Is4() {
+		return s.v4, nil
+	}
+	if s.v6 == nil {
+		return nil, fmt.Errorf("%w: %v: no ICMPv6 socket: %w", ErrUnsupportedAddr, ip, s.v6err)
+	}
+	return s.v6, nil
 }
 
 // New validates cfg and returns a pool that probes nothing until Start and
@@ -113,10 +132,10 @@ func New(cfg Config) (*Pool, error) {
 // takes its place. Before Run, the prober waits for it. After Run's context
 // is done, Start returns ErrStopped.
 //
-// An IPv6 address is accepted, but its probes cannot be sent yet: each is
-// reported Lost with an Err wrapping ErrUnsupportedAddr, so that the health
-// machine sees an endpoint it cannot reach instead of one that is silently
-// never probed.
+// IPv6 addresses are probed with ICMPv6 echoes. Where the kernel has no
+// IPv6, each of their probes is reported Lost with an Err wrapping
+// ErrUnsupportedAddr, so that the health machine sees an endpoint it cannot
+// reach instead of one that is silently never probed.
 func (p *Pool) Start(key string, generation uint64, ip netip.Addr) error {
 	if key == "" {
 		return ErrInvalidKey
@@ -147,7 +166,7 @@ func (p *Pool) Start(key string, generation uint64, ip netip.Addr) error {
 	p.nextID = (p.nextID + 1) % maxProbers
 	p.probers[key] = pr
 	p.byID[pr.id] = pr
-	if p.conn != nil {
+	if p.socks != nil {
 		p.launch(pr)
 	}
 	return nil
@@ -187,17 +206,18 @@ func (p *Pool) retire(pr *prober) {
 
 // launch starts pr's goroutine. p.mu is held and Run is running.
 func (p *Pool) launch(pr *prober) {
-	conn, done := p.conn, p.done
-	p.wg.Go(func() { pr.run(conn, done, p.cfg) })
+	socks, done := p.socks, p.done
+	p.wg.Go(func() { pr.run(socks, done, p.cfg) })
 }
 
-// Run opens the socket in the configured namespace, starts the probers
+// Run opens the sockets in the configured namespace, starts the probers
 // started so far and those started later, and probes until ctx is done.
-// It then stops every prober, closes the socket, waits for all its
-// goroutines to exit and returns nil. If the socket cannot be opened or
-// reading from it fails, Run stops the same way and returns an error
-// wrapping ErrSocket; the caller may then build a new Pool. A Pool runs only
-// once; another call returns ErrAlreadyRun.
+// It then stops every prober, closes the sockets, waits for all its
+// goroutines to exit and returns nil. If the ICMPv4 socket cannot be
+// opened, or reading from either fails, Run stops the same way and returns
+// an error wrapping ErrSocket; the caller may then build a new Pool. (An
+// ICMPv6 socket that cannot be opened only fails IPv6 probes: see Start.)
+// A Pool runs only once; another call returns ErrAlreadyRun.
 func (p *Pool) Run(ctx context.Context) error {
 	p.mu.Lock()
 	if p.started {
@@ -207,32 +227,50 @@ func (p *Pool) Run(ctx context.Context) error {
 	p.started = true
 	p.mu.Unlock()
 
-	conn, err := listen(p.cfg.Namespace)
-	if err != nil {
+	socks := &sockets{}
+	var err error
+	if socks.v4, err = listen(p.cfg.Namespace, v4); err != nil {
 		p.shutdown()
 		return fmt.Errorf("%w: open: %w", ErrSocket, err)
 	}
+	socks.v6, socks.v6err = listen(p.cfg.Namespace, v6)
+	conns := []*xicmp.PacketConn{socks.v4}
+	if socks.v6 != nil {
+		conns = append(conns, socks.v6)
+	}
 	p.mu.Lock()
-	p.conn, p.done = conn, ctx.Done()
+	p.socks, p.done = socks, ctx.Done()
 	for _, pr := range p.probers {
 		p.launch(pr)
 	}
 	p.mu.Unlock()
 
-	readErr := make(chan error, 1)
-	go func() { readErr <- p.read(conn) }()
+	readErr := make(chan error, len(conns))
+	for _, c := range conns {
+		f := v4
+		if c == socks.v6 {
+			f = v6
+		}
+		go func() { readErr <- p.read(c, f) }()
+	}
 	select {
 	case <-ctx.Done():
-		err = nil
 	case err = <-readErr:
 		err = fmt.Errorf("%w: read: %w", ErrSocket, err)
 	}
 	p.shutdown()
-	// Closing the socket is what unblocks the reader; probers still sending
-	// get net.ErrClosed and exit on their stop channel.
-	conn.Close()
-	if err == nil {
-		if rerr := <-readErr; rerr != nil {
+	// Closing the sockets is what unblocks the readers; probers still
+	// sending get net.ErrClosed and exit on their stop channel.
+	for _, c := range conns {
+		c.Close()
+	}
+	// Collect the readers still running (all of them, unless one failed).
+	pending := len(conns)
+	if err != nil {
+		pending--
+	}
+	for range pending {
+		if rerr := <-readErr; rerr != nil && err == nil {
 			err = fmt.Errorf("%w: read: %w", ErrSocket, rerr)
 		}
 	}
@@ -251,9 +289,9 @@ func (p *Pool) shutdown() {
 	}
 }
 
-// read hands echo replies to their probers until the socket is closed,
-// then returns nil; any other read error is returned.
-func (p *Pool) read(conn *xicmp.PacketConn) error {
+// read hands the echo replies of family f to their probers until conn is
+// closed, then returns nil; any other read error is returned.
+func (p *Pool) read(conn *xicmp.PacketConn, f family) error {
 	buf := make([]byte, 1500)
 	for {
 		n, addr, err := conn.ReadFrom(buf)
@@ -264,7 +302,7 @@ func (p *Pool) read(conn *xicmp.PacketConn) error {
 			}
 			return err
 		}
-		id, seq, ok := parseReply(buf[:n])
+		id, seq, ok := parseReply(f, buf[:n])
 		if !ok {
 			continue
 		}

@@ -221,23 +221,49 @@ func TestRunOnceThenStopped(t *testing.T) {
 	}
 }
 
-// An IPv6 endpoint cannot be probed yet: it is reported lost, with
-// ErrUnsupportedAddr, probe after probe, rather than never probed.
-func TestIPv6ProbesReportUnsupported(t *testing.T) {
+// IPv6 endpoints are probed with ICMPv6 echoes across the namespaces:
+// answered with a plausible RTT, lost after link down, answered again
+// after link up, and a stopped prober sends nothing more to the peer.
+func TestProbeIPv6AcrossNamespaces(t *testing.T) {
 	pr := newPair(t)
+	addAddr6(t, pr.a, "ms-a", addr6A)
+	addAddr6(t, pr.b, "ms-b", addr6B)
 	rec := make(recorder, 1024)
 	p, err := icmp.New(icmp.Config{Interval: interval, Timeout: timeout, Namespace: pr.a.NS, Results: rec.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	runPool(t, p)
-	if err := p.Start("v6", 1, netip.MustParseAddr("2001:db8::1")); err != nil {
+	if err := p.Start("b6", 1, addr6B.Addr()); err != nil {
 		t.Fatal(err)
 	}
-	for want := uint64(1); want <= 2; want++ {
-		r := rec.waitFor(t, 2*time.Second, "lost", lost("v6"))
-		if !errors.Is(r.Err, icmp.ErrUnsupportedAddr) || r.Seq != want {
-			t.Fatalf("IPv6 probe %+v: want Seq %d lost with ErrUnsupportedAddr", r, want)
-		}
+	r := rec.waitFor(t, 5*time.Second, "answered over ICMPv6", answered("b6"))
+	if r.RTT() <= 0 || r.RTT() >= time.Second {
+		t.Fatalf("first reply %+v, RTT %v: want 0 < RTT < 1s", r, r.RTT())
+	}
+	t.Logf("ICMPv6 RTT across the veth pair: %v", r.RTT())
+
+	if err := pr.b.Handle.LinkSetDown(pr.peerB); err != nil {
+		t.Fatal(err)
+	}
+	drain(rec)
+	rec.waitFor(t, timeout+3*interval+time.Second, "lost after link down", lost("b6"))
+	if err := pr.b.Handle.LinkSetUp(pr.peerB); err != nil {
+		t.Fatal(err)
+	}
+	// The address comes back with the link, without duplicate address
+	// detection (NODAD), so replies resume at once.
+	rec.waitFor(t, 5*time.Second, "answered after link up", answered("b6"))
+
+	p.Stop("b6")
+	time.Sleep(timeout)
+	base := inEchos6(t, pr.b)
+	if base == 0 {
+		t.Fatal("b counted no ICMPv6 echo requests while probed: the counter is not the right one")
+	}
+	drain(rec)
+	time.Sleep(6 * interval)
+	if after := inEchos6(t, pr.b); after != base {
+		t.Fatalf("b received %d ICMPv6 echo requests after Stop", after-base)
 	}
 }

@@ -1,12 +1,9 @@
 package icmp
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"time"
-
-	xicmp "golang.org/x/net/icmp"
 )
 
 // replyBuffer is how many replies the reader may queue for one prober
@@ -41,12 +38,14 @@ type outstanding struct {
 
 // run sends a probe at once and then every cfg.Interval, and reports each
 // outcome, until pr is stopped or done is closed.
-func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) {
+func (pr *prober) run(socks *sockets, done <-chan struct{}, cfg Config) {
 	ticker := time.NewTicker(cfg.Interval)
 	defer ticker.Stop()
 	timer := time.NewTimer(cfg.Timeout)
 	defer timer.Stop()
-	dst := &net.IPAddr{IP: pr.ip.AsSlice()}
+	dst := &net.IPAddr{IP: pr.ip.AsSlice(), Zone: pr.ip.Zone()}
+	conn, connErr := socks.conn(pr.ip)
+	f := familyOf(pr.ip)
 	// pending is in sending order, which is also deadline order, because
 	// every probe has the same Timeout.
 	var pending []outstanding
@@ -68,10 +67,10 @@ func (pr *prober) run(conn *xicmp.PacketConn, done <-chan struct{}, cfg Config) 
 	}
 	send := func() bool {
 		seq++
-		b, err := marshalEcho(pr.id, wireSeq(seq))
+		b, err := marshalEcho(f, pr.id, wireSeq(seq))
 		sent := time.Now()
-		if !pr.ip.Is4() {
-			err = fmt.Errorf("%w: %v (only IPv4 is probed)", ErrUnsupportedAddr, pr.ip)
+		if connErr != nil {
+			err = connErr
 		}
 		if err == nil {
 			_, err = conn.WriteTo(b, dst)

@@ -11,22 +11,42 @@ import (
 	"github.com/vishvananda/netns"
 	xicmp "golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
 )
 
-// protocolICMP is the IANA protocol number of ICMPv4, which ParseMessage
-// needs to tell ICMPv4 from ICMPv6.
-const protocolICMP = 1
+// family is what differs between ICMPv4 and ICMPv6 echoes.
+type family struct {
+	network, addr   string
+	proto           int // IANA protocol number, which ParseMessage needs
+	echo, echoReply xicmp.Type
+}
 
-// listen opens a raw ICMPv4 socket inside ns, or in the calling thread's
-// namespace when ns is not a valid handle (zero or netns.None()).
+var (
+	v4 = family{network: "ip4:icmp", addr: "0.0.0.0", proto: 1,
+		echo: ipv4.ICMPTypeEcho, echoReply: ipv4.ICMPTypeEchoReply}
+	// The kernel computes ICMPv6 checksums on raw sockets itself, so
+	// messages are marshalled without the pseudo-header.
+	v6 = family{network: "ip6:ipv6-icmp", addr: "::", proto: 58,
+		echo: ipv6.ICMPTypeEchoRequest, echoReply: ipv6.ICMPTypeEchoReply}
+)
+
+func familyOf(ip netip.Addr) family {
+	if ip.Is4() {
+		return v4
+	}
+	return v6
+}
+
+// listen opens a raw socket of family f inside ns, or in the calling
+// thread's namespace when ns is not a valid handle (zero or netns.None()).
 //
 // The switch happens on a goroutine of its own with its OS thread locked:
 // if switching back fails, the goroutine exits still locked, and the runtime
 // then discards the thread instead of reusing it in the wrong namespace. That
 // avoids both a panic and a poisoned thread.
-func listen(ns netns.NsHandle) (*xicmp.PacketConn, error) {
+func listen(ns netns.NsHandle, f family) (*xicmp.PacketConn, error) {
 	if ns <= 0 {
-		return xicmp.ListenPacket("ip4:icmp", "0.0.0.0")
+		return xicmp.ListenPacket(f.network, f.addr)
 	}
 	type result struct {
 		conn *xicmp.PacketConn
@@ -47,7 +67,7 @@ func listen(ns netns.NsHandle) (*xicmp.PacketConn, error) {
 			ch <- result{err: fmt.Errorf("enter namespace: %w", err)}
 			return
 		}
-		conn, err := xicmp.ListenPacket("ip4:icmp", "0.0.0.0")
+		conn, err := xicmp.ListenPacket(f.network, f.addr)
 		if rerr := netns.Set(orig); rerr != nil {
 			// Leave the thread locked: it dies with this goroutine.
 			if conn != nil {
@@ -70,12 +90,13 @@ type reply struct {
 	at   time.Time
 }
 
-// parseReply decodes an ICMPv4 message read from the socket. ok is false for
-// anything but an echo reply, such as the echo requests other hosts send us
-// or errors (the raw socket sees every ICMP message of the namespace).
-func parseReply(b []byte) (id, seq int, ok bool) {
-	m, err := xicmp.ParseMessage(protocolICMP, b)
-	if err != nil || m.Type != ipv4.ICMPTypeEchoReply {
+// parseReply decodes an ICMP message of family f read from the socket. ok
+// is false for anything but an echo reply, such as the echo requests other
+// hosts send us, errors, or (for ICMPv6) neighbour discovery: a raw socket
+// sees every ICMP message of the namespace.
+func parseReply(f family, b []byte) (id, seq int, ok bool) {
+	m, err := xicmp.ParseMessage(f.proto, b)
+	if err != nil || m.Type != f.echoReply {
 		return 0, 0, false
 	}
 	e, isEcho := m.Body.(*xicmp.Echo)
@@ -85,17 +106,19 @@ func parseReply(b []byte) (id, seq int, ok bool) {
 	return e.ID, e.Seq, true
 }
 
-// marshalEcho builds an echo request. The payload carries nothing the
-// reader relies on; it only gives the request a conventional size.
-func marshalEcho(id, seq int) ([]byte, error) {
+// marshalEcho builds an echo request of family f. The payload carries
+// nothing the reader relies on; it only gives the request a conventional
+// size.
+func marshalEcho(f family, id, seq int) ([]byte, error) {
 	m := xicmp.Message{
-		Type: ipv4.ICMPTypeEcho,
+		Type: f.echo,
 		Body: &xicmp.Echo{ID: id, Seq: seq, Data: []byte("meshstate-health")},
 	}
 	return m.Marshal(nil)
 }
 
-// sourceAddr converts the address ReadFrom returns for a raw IPv4 socket.
+// sourceAddr converts the address ReadFrom returns for a raw socket. The
+// zone of a link-local source is kept, as a prober's address has it.
 func sourceAddr(a net.Addr) netip.Addr {
 	ipa, ok := a.(*net.IPAddr)
 	if !ok {
@@ -105,7 +128,7 @@ func sourceAddr(a net.Addr) netip.Addr {
 	if !ok {
 		return netip.Addr{}
 	}
-	return ip.Unmap()
+	return ip.Unmap().WithZone(ipa.Zone)
 }
 
 // isClosed reports whether err comes from reading a socket Run has closed,
