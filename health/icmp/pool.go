@@ -234,9 +234,13 @@ func (p *Pool) Run(ctx context.Context) error {
 		return fmt.Errorf("%w: open: %w", ErrSocket, err)
 	}
 	socks.v6, socks.v6err = listen(p.cfg.Namespace, v6)
-	conns := []*xicmp.PacketConn{socks.v4}
+	type reader struct {
+		conn *xicmp.PacketConn
+		f    family
+	}
+	readers := []reader{{socks.v4, v4}}
 	if socks.v6 != nil {
-		conns = append(conns, socks.v6)
+		readers = append(readers, reader{socks.v6, v6})
 	}
 	p.mu.Lock()
 	p.socks, p.done = socks, ctx.Done()
@@ -245,13 +249,9 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 	p.mu.Unlock()
 
-	readErr := make(chan error, len(conns))
-	for _, c := range conns {
-		f := v4
-		if c == socks.v6 {
-			f = v6
-		}
-		go func() { readErr <- p.read(c, f) }()
+	readErr := make(chan error, len(readers))
+	for _, r := range readers {
+		go func() { readErr <- p.read(r.conn, r.f) }()
 	}
 	select {
 	case <-ctx.Done():
@@ -261,11 +261,11 @@ func (p *Pool) Run(ctx context.Context) error {
 	p.shutdown()
 	// Closing the sockets is what unblocks the readers; probers still
 	// sending get net.ErrClosed and exit on their stop channel.
-	for _, c := range conns {
-		c.Close()
+	for _, r := range readers {
+		r.conn.Close()
 	}
 	// Collect the readers still running (all of them, unless one failed).
-	pending := len(conns)
+	pending := len(readers)
 	if err != nil {
 		pending--
 	}
