@@ -29,6 +29,7 @@ const (
 
 var kindNames = [...]string{Discovered: "Discovered", Lost: "Lost", RetryAfter: "RetryAfter", Waiting: "Waiting"}
 
+// String implements fmt.Stringer.
 func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 // MarshalText encodes k as its name.

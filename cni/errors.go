@@ -28,6 +28,7 @@ type RejectedError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string {
 	msg := "cni rejected: " + e.Err.Error()
 	if e.Field != "" {

@@ -56,6 +56,7 @@ type ExportPort struct {
 	AppProtocol string `json:"appProtocol,omitempty"`
 }
 
+// String implements fmt.Stringer.
 func (p ExportPort) String() string {
 	s := fmt.Sprintf("%d/%s", p.Port, p.Protocol)
 	if p.Name != "" {
@@ -94,6 +95,7 @@ type Import struct {
 	ExportCreatedAt time.Time `json:"exportCreatedAt,omitzero"`
 }
 
+// String implements fmt.Stringer.
 func (i Import) String() string {
 	return fmt.Sprintf("%s/%s@%s", i.Namespace, i.Name, ownerName(i.Owner))
 }

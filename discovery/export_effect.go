@@ -26,6 +26,7 @@ const (
 var exportKindNames = [...]string{ImportUpsert: "UpsertImport", ImportDelete: "DeleteImport",
 	ExportSetCondition: "SetCondition"}
 
+// String implements fmt.Stringer.
 func (k ExportKind) String() string {
 	if k >= ImportUpsert && k <= ExportSetCondition {
 		return exportKindNames[k]

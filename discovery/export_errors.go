@@ -33,6 +33,7 @@ type ExportRejectedError struct {
 	Err       error
 }
 
+// Error implements error.
 func (e *ExportRejectedError) Error() string {
 	msg := "discovery"
 	if e.Name != "" {
@@ -51,4 +52,5 @@ func (e *ExportRejectedError) Error() string {
 	return msg
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *ExportRejectedError) Unwrap() error { return e.Err }

@@ -21,6 +21,7 @@ const (
 
 var vipKindNames = [...]string{Advertise: "Advertise", Withdraw: "Withdraw"}
 
+// String implements fmt.Stringer.
 func (k VIPKind) String() string { return enum.Name(vipKindNames[:], k, "VIPKind") }
 
 // MarshalText encodes k as its name.

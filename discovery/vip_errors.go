@@ -37,6 +37,7 @@ type VIPRejectedError struct {
 	Err    error // the sentinel: ErrInvalidService, ErrUnknownSlice, ...
 }
 
+// Error implements error.
 func (e *VIPRejectedError) Error() string {
 	msg := "vip"
 	if e.Object != "" {
@@ -52,4 +53,5 @@ func (e *VIPRejectedError) Error() string {
 	return msg
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *VIPRejectedError) Unwrap() error { return e.Err }

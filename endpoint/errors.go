@@ -35,6 +35,7 @@ type RejectedError struct {
 	Err    error // the sentinel: ErrInvalidEndpoint, ErrClusterChanged, ...
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string {
 	msg := "endpoint"
 	if e.Name != "" {
@@ -50,11 +51,13 @@ func (e *RejectedError) Error() string {
 	return msg
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *RejectedError) Unwrap() error { return e.Err }
 
 // UnknownKindError reports a notification of a kind this package does not define.
 type UnknownKindError struct{ Kind Kind }
 
+// Error implements error.
 func (e *UnknownKindError) Error() string {
 	return fmt.Sprintf("endpoint: unknown notification kind %d", uint8(e.Kind))
 }

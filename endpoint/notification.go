@@ -30,6 +30,7 @@ var kindNames = [...]string{
 	StaleRemoteEndpointRemoved: "StaleRemoteEndpointRemoved",
 }
 
+// String implements fmt.Stringer.
 func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 // Local reports whether k concerns the local cluster's endpoints.

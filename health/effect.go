@@ -29,6 +29,7 @@ const (
 var kindNames = [...]string{StartProber: "StartProber", StopProber: "StopProber",
 	StatusChanged: "StatusChanged", Report: "Report"}
 
+// String implements fmt.Stringer.
 func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 // MarshalText encodes k as its name.

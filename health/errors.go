@@ -24,6 +24,7 @@ type RejectedError struct {
 	Err      error
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string {
 	msg := "health"
 	if e.Endpoint != "" {

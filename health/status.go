@@ -22,6 +22,7 @@ const (
 
 var statusNames = [...]string{Connecting: "connecting", Connected: "connected", Degraded: "degraded", Error: "error"}
 
+// String implements fmt.Stringer.
 func (s Status) String() string { return enum.Name(statusNames[:], s, "Status") }
 
 // MarshalText encodes s as its name.

@@ -37,6 +37,7 @@ var kindNames = [...]string{
 	Lookup: "Lookup", RetryAfter: "RetryAfter", Release: "Release",
 }
 
+// String implements fmt.Stringer.
 func (k Kind) String() string { return enum.Name(kindNames[:], k, "Kind") }
 
 // MarshalText encodes k as its name.
@@ -50,6 +51,7 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 
 var outcomeNames = [...]string{Done: "Done", Conflict: "Conflict", Failed: "Failed"}
 
+// String implements fmt.Stringer.
 func (o Outcome) String() string { return enum.Name(outcomeNames[:], o, "Outcome") }
 
 // MarshalText encodes o as its name.

@@ -32,6 +32,7 @@ type RejectedError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string {
 	msg := "ipam"
 	if e.Owner.Name != "" {
@@ -47,4 +48,5 @@ func (e *RejectedError) Error() string {
 	return msg
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *RejectedError) Unwrap() error { return e.Err }

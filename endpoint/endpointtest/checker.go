@@ -17,6 +17,7 @@ type Violation struct {
 	Problem       string
 }
 
+// Error implements error.
 func (v *Violation) Error() string {
 	return fmt.Sprintf("invariant violated by %T %+v -> %v: %s", v.Event, v.Event, v.Notifications, v.Problem)
 }

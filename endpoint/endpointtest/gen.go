@@ -18,6 +18,7 @@ type Step struct {
 	Event   endpoint.Event
 }
 
+// String implements fmt.Stringer.
 func (s Step) String() string {
 	if s.Restart {
 		return "restart"

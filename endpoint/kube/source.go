@@ -67,10 +67,12 @@ type WatchError struct {
 	Err   error
 }
 
+// Error implements error.
 func (e *WatchError) Error() string {
 	return fmt.Sprintf("watch GatewayEndpoints (%v): %v", e.Class, e.Err)
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *WatchError) Unwrap() error { return e.Err }
 
 // New validates cfg and returns a Source; Run starts it.

@@ -48,6 +48,7 @@ type ForeignRouteError struct {
 	Protocol int
 }
 
+// Error implements error.
 func (e *ForeignRouteError) Error() string {
 	return fmt.Sprintf("a foreign route (protocol %d) holds %s in table %d; not replacing it", e.Protocol, e.Dst, e.Table)
 }
