@@ -28,13 +28,19 @@ func BenchmarkRecovery10000(b *testing.B) {
 	warm.stopCleanly(b)
 
 	for b.Loop() {
-		r := h.start(h.config(nil))
-		r.settled(b, time.Minute, n)
-		b.StopTimer()
-		r.stopCleanly(b)
-		b.StartTimer()
+		runUntilSettled(b, h, n)
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "owners/s")
+}
+
+// runUntilSettled times a new adapter from Run until it has settled with
+// n owners; stopping it is not timed.
+func runUntilSettled(b *testing.B, h *harness, n int) {
+	r := h.start(h.config(nil))
+	r.settled(b, time.Minute, n)
+	b.StopTimer()
+	r.stopCleanly(b)
+	b.StartTimer()
 }
 
 // New owners allocated end to end: batches of 500 GlobalIPs are created
@@ -91,11 +97,7 @@ func BenchmarkAllocateBacklog(b *testing.B) {
 		h := newHarness(b)
 		h.create(owners("b", n, 0))
 		b.StartTimer()
-		r := h.start(h.config(nil))
-		r.settled(b, time.Minute, n)
-		b.StopTimer()
-		r.stopCleanly(b)
-		b.StartTimer()
+		runUntilSettled(b, h, n)
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "owners/s")
 }
