@@ -5,10 +5,9 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // GlobalIP asks the allocator for Spec.Count contiguous global IP addresses
