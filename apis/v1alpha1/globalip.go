@@ -7,7 +7,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/meshstate/meshstate/internal/k8sname"
 )
 
 // GlobalIP asks the allocator for Spec.Count contiguous global IP addresses
@@ -50,12 +51,14 @@ type GlobalIPStatus struct {
 // restarts and replicas.
 func InternalServiceName(name string) string {
 	const prefix = "globalip-"
-	if full := prefix + name; len(validation.IsDNS1035Label(full)) == 0 {
+	// With a prefix that starts with a letter, a DNS-1123 label is also
+	// the DNS-1035 label a Service name must be.
+	if full := prefix + name; k8sname.Label(full) == "" {
 		return full
 	}
 	sum := sha256.Sum256([]byte(name))
 	suffix := "-" + hex.EncodeToString(sum[:5])
-	keep := []byte(name[:min(len(name), validation.DNS1035LabelMaxLength-len(prefix)-len(suffix))])
+	keep := []byte(name[:min(len(name), k8sname.LabelMaxLength-len(prefix)-len(suffix))])
 	for i, c := range keep {
 		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
 			keep[i] = '-'

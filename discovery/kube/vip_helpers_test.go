@@ -193,13 +193,16 @@ func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call
 	t.Logf("replayed %d traced events: %d identical effects", n, len(got))
 }
 
+// vipConfig is the VIP machine's configuration in these tests.
+func vipConfig() discovery.VIPConfig { return discovery.VIPConfig{NodeName: node} }
+
 // newVIPAdapter is a VIP adapter for ns on node, run through c, that
 // announces to rec (which sees whether it had synced at each call) and
 // records the events it steps to trace, if set.
 func newVIPAdapter(t *testing.T, c *clients, ns string, rec *recorder, trace io.Writer) *kube.VIPAdapter {
 	t.Helper()
 	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns,
-		Machine: discovery.VIPConfig{NodeName: node}, Announcer: rec, Trace: trace})
+		Machine: vipConfig(), Announcer: rec, Trace: trace})
 	if err != nil {
 		t.Fatal(err)
 	}

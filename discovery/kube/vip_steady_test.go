@@ -12,7 +12,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
 	"github.com/meshstate/meshstate/internal/kubetest"
 )
@@ -103,7 +102,7 @@ func TestVIPSteadyState(t *testing.T) {
 	if !slices.Equal(ops, want) {
 		t.Fatalf("calls\n%v\nwant\n%v", ops, want)
 	}
-	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
+	replayVIP(t, vipConfig(), trace.Bytes(), rec.calls())
 }
 
 // A failing Announcer is retried with backoff, with what the machine

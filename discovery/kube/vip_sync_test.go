@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/internal/kubetest"
 )
 
@@ -76,7 +75,7 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 	if st := a.Status(); st.Rejected != 0 || st.Skipped != 0 || st.LastError != nil {
 		t.Errorf("status %+v", st)
 	}
-	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
+	replayVIP(t, vipConfig(), trace.Bytes(), rec.calls())
 }
 
 // The other order: the adapter starts on an empty namespace, then the
@@ -125,5 +124,5 @@ func TestVIPStartThenSlicesThenServices(t *testing.T) {
 	t.Logf("Service created -> VIP announced: median %v, max %v over %d services whose slices came first",
 		lat[n/2].Round(time.Microsecond), lat[n-1].Round(time.Microsecond), n)
 	r.stop(t)
-	replayVIP(t, discovery.VIPConfig{NodeName: node}, trace.Bytes(), rec.calls())
+	replayVIP(t, vipConfig(), trace.Bytes(), rec.calls())
 }

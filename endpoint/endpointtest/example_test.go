@@ -23,8 +23,7 @@ func (h *tunnels) RemoteEndpointCreated(ep *endpoint.Endpoint) error {
 }
 
 func (h *tunnels) RemoteEndpointUpdated(ep *endpoint.Endpoint) error {
-	h.to[ep.ClusterID] = ep.Name
-	return nil
+	return h.RemoteEndpointCreated(ep)
 }
 
 func (h *tunnels) RemoteEndpointRemoved(ep *endpoint.Endpoint) error {

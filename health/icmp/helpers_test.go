@@ -106,39 +106,35 @@ func join(t *testing.T, a, b *nstest.Namespace, nameA, nameB string, addressA, a
 }
 
 // inEchos reads the Icmp InEchos counter of ns, and inEchos6 its Icmp6
-// InEchos. /proc/net follows the process's namespace, not the thread's, so
-// the per-thread view is read from the thread Do switched into ns.
+// InEchos.
 func inEchos(t *testing.T, ns *nstest.Namespace) int {
 	t.Helper()
-	b := readProc(t, ns, "/proc/thread-self/net/snmp")
-	n, err := parseInEchos(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return echoCounter(t, ns, "snmp", parseInEchos)
 }
 
 func inEchos6(t *testing.T, ns *nstest.Namespace) int {
 	t.Helper()
-	b := readProc(t, ns, "/proc/thread-self/net/snmp6")
-	n, err := parseInEchos6(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return echoCounter(t, ns, "snmp6", parseInEchos6)
 }
 
-func readProc(t *testing.T, ns *nstest.Namespace, path string) []byte {
+// echoCounter parses ns's /proc/net/file with parse. /proc/net follows the
+// process's namespace, not the thread's, so the per-thread view is read
+// from the thread Do switched into ns.
+func echoCounter(t *testing.T, ns *nstest.Namespace, file string, parse func([]byte) (int, error)) int {
 	t.Helper()
-	var b []byte
-	err := ns.Do(func() (err error) {
-		b, err = os.ReadFile(path)
+	var n int
+	err := ns.Do(func() error {
+		b, err := os.ReadFile("/proc/thread-self/net/" + file)
+		if err != nil {
+			return err
+		}
+		n, err = parse(b)
 		return err
 	})
 	if err != nil {
-		t.Fatalf("read %s: %v", path, err)
+		t.Fatalf("read ICMP counters from %s: %v", file, err)
 	}
-	return b
+	return n
 }
 
 // parseInEchos finds InEchos in /proc/net/snmp, whose Icmp section is a

@@ -83,23 +83,41 @@ type Pool struct {
 	wg      sync.WaitGroup  // prober goroutines
 }
 
-// sockets are the pool's raw sockets, one per family. The ICMPv6 one may be
-// missing (IPv6 disabled in the kernel): v6err then says why, and probes of
-// IPv6 addresses are reported Lost with it.
-type sockets struct {
-	v4, v6 *xicmp.PacketConn
-	v6err  error
+// socket is the pool's raw socket of one family. The ICMPv6 one may be
+// missing (IPv6 disabled in the kernel): conn is then nil and err says why.
+type socket struct {
+	f    family
+	conn *xicmp.PacketConn
+	err  error
 }
 
-// conn is the socket for probes of ip, or the error to report instead.
-func (s *sockets) conn(ip netip.Addr) (*xicmp.PacketConn, error) {
+// sockets are the pool's sockets, one per family.
+type sockets struct{ v4, v6 socket }
+
+// forAddr is the socket that probes ip.
+func (s *sockets) forAddr(ip netip.Addr) *socket {
 	if ip.Is4() {
-		return s.v4, nil
+		return &s.v4
 	}
-	if s.v6 == nil {
-		return nil, fmt.Errorf("%w: %v: no ICMPv6 socket: %w", ErrUnsupportedAddr, ip, s.v6err)
+	return &s.v6
+}
+
+// open lists the sockets that were opened.
+func (s *sockets) open() []*socket {
+	out := []*socket{&s.v4}
+	if s.v6.conn != nil {
+		out = append(out, &s.v6)
 	}
-	return s.v6, nil
+	return out
+}
+
+// unusable is the error a probe through s reports instead of being sent,
+// or nil when s is open.
+func (s *socket) unusable(ip netip.Addr) error {
+	if s.conn != nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %v: no ICMPv6 socket: %w", ErrUnsupportedAddr, ip, s.err)
 }
 
 // New validates cfg and returns a pool that probes nothing until Start and
@@ -227,21 +245,14 @@ func (p *Pool) Run(ctx context.Context) error {
 	p.started = true
 	p.mu.Unlock()
 
-	socks := &sockets{}
+	socks := &sockets{v4: socket{f: v4}, v6: socket{f: v6}}
 	var err error
-	if socks.v4, err = listen(p.cfg.Namespace, v4); err != nil {
+	if socks.v4.conn, err = listen(p.cfg.Namespace, v4); err != nil {
 		p.shutdown()
 		return fmt.Errorf("%w: open: %w", ErrSocket, err)
 	}
-	socks.v6, socks.v6err = listen(p.cfg.Namespace, v6)
-	type reader struct {
-		conn *xicmp.PacketConn
-		f    family
-	}
-	readers := []reader{{socks.v4, v4}}
-	if socks.v6 != nil {
-		readers = append(readers, reader{socks.v6, v6})
-	}
+	socks.v6.conn, socks.v6.err = listen(p.cfg.Namespace, v6)
+	readers := socks.open()
 	p.mu.Lock()
 	p.socks, p.done = socks, ctx.Done()
 	for _, pr := range p.probers {
@@ -251,7 +262,7 @@ func (p *Pool) Run(ctx context.Context) error {
 
 	readErr := make(chan error, len(readers))
 	for _, r := range readers {
-		go func() { readErr <- p.read(r.conn, r.f) }()
+		go func() { readErr <- p.read(r) }()
 	}
 	select {
 	case <-ctx.Done():
@@ -289,12 +300,12 @@ func (p *Pool) shutdown() {
 	}
 }
 
-// read hands the echo replies of family f to their probers until conn is
+// read hands the echo replies that reach s to their probers until s is
 // closed, then returns nil; any other read error is returned.
-func (p *Pool) read(conn *xicmp.PacketConn, f family) error {
+func (p *Pool) read(s *socket) error {
 	buf := make([]byte, 1500)
 	for {
-		n, addr, err := conn.ReadFrom(buf)
+		n, addr, err := s.conn.ReadFrom(buf)
 		at := time.Now()
 		if err != nil {
 			if isClosed(err) {
@@ -302,7 +313,7 @@ func (p *Pool) read(conn *xicmp.PacketConn, f family) error {
 			}
 			return err
 		}
-		id, seq, ok := parseReply(f, buf[:n])
+		id, seq, ok := parseReply(s.f, buf[:n])
 		if !ok {
 			continue
 		}

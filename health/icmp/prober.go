@@ -44,8 +44,8 @@ func (pr *prober) run(socks *sockets, done <-chan struct{}, cfg Config) {
 	timer := time.NewTimer(cfg.Timeout)
 	defer timer.Stop()
 	dst := &net.IPAddr{IP: pr.ip.AsSlice(), Zone: pr.ip.Zone()}
-	conn, connErr := socks.conn(pr.ip)
-	f := familyOf(pr.ip)
+	sock := socks.forAddr(pr.ip)
+	unusable := sock.unusable(pr.ip)
 	// pending is in sending order, which is also deadline order, because
 	// every probe has the same Timeout.
 	var pending []outstanding
@@ -67,13 +67,13 @@ func (pr *prober) run(socks *sockets, done <-chan struct{}, cfg Config) {
 	}
 	send := func() bool {
 		seq++
-		b, err := marshalEcho(f, pr.id, wireSeq(seq))
+		b, err := marshalEcho(sock.f, pr.id, wireSeq(seq))
 		sent := time.Now()
-		if connErr != nil {
-			err = connErr
+		if unusable != nil {
+			err = unusable
 		}
 		if err == nil {
-			_, err = conn.WriteTo(b, dst)
+			_, err = sock.conn.WriteTo(b, dst)
 		}
 		if err != nil {
 			return report(Result{Seq: seq, Sent: sent, Lost: true, Err: err})

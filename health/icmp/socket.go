@@ -30,13 +30,6 @@ var (
 		echo: ipv6.ICMPTypeEchoRequest, echoReply: ipv6.ICMPTypeEchoReply}
 )
 
-func familyOf(ip netip.Addr) family {
-	if ip.Is4() {
-		return v4
-	}
-	return v6
-}
-
 // listen opens a raw socket of family f inside ns, or in the calling
 // thread's namespace when ns is not a valid handle (zero or netns.None()).
 //

@@ -13,11 +13,13 @@ import (
 // theirs, and IPv6 probes an error wrapping ErrUnsupportedAddr and the
 // reason the socket is missing.
 func TestSocketsWithoutIPv6(t *testing.T) {
-	s := &sockets{v6err: syscall.EAFNOSUPPORT}
-	if c, err := s.conn(netip.MustParseAddr("192.0.2.1")); err != nil || c != s.v4 {
+	s := &sockets{v4: socket{f: v4, conn: &xicmp.PacketConn{}}, v6: socket{f: v6, err: syscall.EAFNOSUPPORT}}
+	ip4 := netip.MustParseAddr("192.0.2.1")
+	if c, err := s.forAddr(ip4), s.forAddr(ip4).unusable(ip4); err != nil || c != &s.v4 {
 		t.Errorf("IPv4: %v, %v", c, err)
 	}
-	_, err := s.conn(netip.MustParseAddr("2001:db8::1"))
+	ip6 := netip.MustParseAddr("2001:db8::1")
+	err := s.forAddr(ip6).unusable(ip6)
 	if !errors.Is(err, ErrUnsupportedAddr) || !errors.Is(err, syscall.EAFNOSUPPORT) {
 		t.Errorf("IPv6 without a socket: %v, want ErrUnsupportedAddr and EAFNOSUPPORT", err)
 	}
