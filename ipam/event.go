@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/meshstate/meshstate/internal/tagged"
@@ -62,12 +63,16 @@ const (
 
 // Applied reports the outcome of a WriteStatus or EnsureDependency effect.
 type Applied struct {
-	Owner   Owner        `json:"owner"`
-	Effect  Kind         `json:"effect"`
-	Outcome Outcome      `json:"outcome"`
-	Class   lookup.Class `json:"class,omitempty"` // for Failed: Transient or Permanent
-	Message string       `json:"message,omitempty"`
-	At      time.Time    `json:"at,omitzero"`
+	Owner   Owner   `json:"owner"`
+	Effect  Kind    `json:"effect"`
+	Outcome Outcome `json:"outcome"`
+	// Addresses are those the write carried, for a WriteStatus: once it
+	// is Done the status records them, which may be older addresses than
+	// the owner holds by then.
+	Addresses []netip.Addr `json:"addresses,omitempty"`
+	Class     lookup.Class `json:"class,omitempty"` // for Failed: Transient or Permanent
+	Message   string       `json:"message,omitempty"`
+	At        time.Time    `json:"at,omitzero"`
 }
 
 func (Observed) isEvent()     {}

@@ -17,8 +17,11 @@ type Config struct {
 	// Prefixes are the pool's ranges (see NewPool).
 	Prefixes []netip.Prefix `json:"prefixes"`
 	// ReleaseOnNotFound releases an owner's addresses and allocates new ones
-	// when its dependency is confirmed gone. Off by default: the dependency
-	// is recreated with the same addresses, which keeps connections alive.
+	// when its dependency is confirmed gone. The old ones go to nobody else
+	// until an Applied WriteStatus or an Observed status shows the new ones,
+	// so no two statuses ever record one address. Off by default: the
+	// dependency is recreated with the same addresses, which keeps
+	// connections alive.
 	ReleaseOnNotFound bool `json:"releaseOnNotFound,omitempty"`
 	// Retry schedules retries after transient errors; zero means
 	// retry.DefaultSchedule().
@@ -135,20 +138,60 @@ func (m *Machine) unwait(h *holding) {
 	}
 }
 
-// drop returns h's addresses to the pool and says so.
+// free returns addrs, one address or a contiguous range h held, to the
+// pool.
+func (m *Machine) free(addrs []netip.Addr) {
+	switch {
+	case len(addrs) == 1:
+		_ = m.pool.Release(addrs[0]) // held, so allocated: cannot fail
+	case len(addrs) > 1:
+		_ = m.pool.ReleaseRange(addrs[0], len(addrs))
+	}
+}
+
+// drop returns h's addresses, retiring ones included, to the pool and
+// says so.
 func (m *Machine) drop(out []Effect, h *holding) []Effect {
+	out = m.releaseRetiring(out, h)
 	if h.addrs == nil {
 		return out
 	}
-	if len(h.addrs) == 1 {
-		_ = m.pool.Release(h.addrs[0]) // held, so allocated: cannot fail
-	} else {
-		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
-	}
+	m.free(h.addrs)
 	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.addrs})
 	h.addrs = nil
 	m.wait(h)
 	return out
+}
+
+// retire moves h's addresses to its retiring ones, still allocated, so
+// that it can be given new ones.
+func (m *Machine) retire(h *holding) {
+	h.retiring = append(h.retiring, h.addrs...)
+	h.addrs = nil
+	m.wait(h)
+}
+
+// releaseRetiring returns h's retiring addresses to the pool and says so.
+func (m *Machine) releaseRetiring(out []Effect, h *holding) []Effect {
+	if h.retiring == nil {
+		return out
+	}
+	// A retired range and the next one need not be contiguous.
+	for _, a := range h.retiring {
+		m.free([]netip.Addr{a})
+	}
+	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.retiring})
+	h.retiring = nil
+	return out
+}
+
+// retired releases h's retiring addresses once its status is known to
+// record the addresses it holds now, and serves the owners waiting.
+func (m *Machine) retired(out []Effect, h *holding, at time.Time) []Effect {
+	if h.retiring == nil || h.addrs == nil || !slices.Equal(h.shown, h.addrs) {
+		return out
+	}
+	return m.serveWaiting(m.releaseRetiring(out, h), at)
 }
 
 // allocate gives h new addresses, writes them to its status and, for

@@ -92,6 +92,7 @@ func TestRejections(t *testing.T) {
 		{ipam.LookupResult{Owner: owner("a")}, ipam.ErrInvalidEvent},
 		{ipam.Applied{Owner: owner("a"), Effect: ipam.Lookup, Outcome: ipam.Done}, ipam.ErrInvalidEvent},
 		{ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus}, ipam.ErrInvalidEvent},
+		{ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: []netip.Addr{{}}}, ipam.ErrInvalidEvent},
 		{nil, ipam.ErrInvalidEvent},
 	} {
 		effects, err := m.Step(tc.ev)
@@ -237,6 +238,47 @@ func TestEnsureFailureIsReported(t *testing.T) {
 	}
 }
 
+// With ReleaseOnNotFound, an owner whose dependency is gone gets new
+// addresses, but its old ones go to nobody else until its status records
+// the new ones: until then a restart would find two owners recording them
+// and move the younger one's address.
+func TestReallocationRetiresUntilShown(t *testing.T) {
+	m := newMachine(t, ipam.Config{ReleaseOnNotFound: true})
+	step(t, m, ipam.Synced{At: t0})
+	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
+	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
+	got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.NotFound, At: t0})
+	want := []string{
+		"WriteStatus default/a [242.0.0.2]",
+		"SetCondition default/a Allocated=True/Reallocated",
+		"EnsureDependency default/a [242.0.0.2]",
+		"SetCondition default/a DependencyReady=False/Reallocated",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("NotFound (-want +got):\n%s", diff)
+	}
+	// Next-fit would hand out .1 after .6: fill the pool so it must choose.
+	for _, name := range []string{"b", "c", "d", "e"} {
+		step(t, m, ipam.Observed{Owner: owner(name), Want: 1, At: t0})
+	}
+	if got := step(t, m, ipam.Observed{Owner: owner("f"), Want: 1, At: t0}); !slices.Equal(got, []string{"SetCondition default/f Allocated=False/PoolExhausted"}) {
+		t.Fatalf("f got %v, want to wait: a's old address is not free yet", got)
+	}
+	// A write of the old addresses landing late changes nothing.
+	if got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0}); len(got) != 0 {
+		t.Fatalf("stale write: %v", got)
+	}
+	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.2"), At: t0})
+	want = []string{
+		"Release default/a [242.0.0.1]",
+		"WriteStatus default/f [242.0.0.1]",
+		"SetCondition default/f Allocated=True/Allocated",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("new status shown (-want +got):\n%s", diff)
+	}
+}
+
 func TestEventJSONRoundTrip(t *testing.T) {
 	for _, ev := range []ipam.Event{
 		ipam.Observed{Owner: owner("a"), CreatedAt: t0, Want: 2, DependsOn: true, Status: ipam.Status{Addresses: addrs("242.0.0.1", "242.0.0.2")}, At: t0},
@@ -244,6 +286,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		ipam.Synced{At: t0},
 		ipam.LookupResult{Owner: owner("a"), Class: lookup.Transient, Message: "timeout", At: t0},
 		ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Failed, Class: lookup.Permanent, At: t0},
+		ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0},
 	} {
 		data, err := json.Marshal(ev)
 		if err != nil {

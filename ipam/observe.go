@@ -19,7 +19,7 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		if h.want != o.Want {
 			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged}
 		}
-		return m.reobserve(dst, h, o), nil
+		return m.retired(m.reobserve(dst, h, o), h, o.At), nil
 	}
 	out := dst
 	if h != nil {
@@ -159,11 +159,6 @@ func (m *Machine) sync(dst []Effect, ev Synced) []Effect {
 // unhold returns h's addresses to the pool without an effect: during
 // recovery nothing has been said yet.
 func (m *Machine) unhold(h *holding) {
-	switch {
-	case len(h.addrs) == 1:
-		_ = m.pool.Release(h.addrs[0])
-	case len(h.addrs) > 1:
-		_ = m.pool.ReleaseRange(h.addrs[0], len(h.addrs))
-	}
+	m.free(h.addrs)
 	h.addrs, h.lost = nil, ""
 }

@@ -37,12 +37,11 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 	case lookup.NotFound:
 		h.lookups = 0
 		if m.cfg.ReleaseOnNotFound {
-			out = m.drop(out, h)
+			// The old addresses stay allocated until the status records
+			// the new ones (see retired): nothing comes free here.
+			m.retire(h)
 			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released and reallocated", ev.At)
-			out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At)
-			// Next-fit may have given h other addresses than those it
-			// released, which can now serve an owner that waits.
-			return m.serveWaiting(out, ev.At), nil
+			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At), nil
 		}
 		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: h.addrs})
 		return m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, ev.Message, ev.At), nil
@@ -69,14 +68,20 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 		return dst, &RejectedError{Owner: ev.Owner, Field: "effect",
 			Reason: fmt.Sprintf("%v %v", ev.Effect, ev.Outcome), Err: ErrInvalidEvent}
 	}
+	for i, a := range ev.Addresses {
+		if !a.IsValid() || a.Zone() != "" {
+			return dst, &RejectedError{Owner: ev.Owner, Field: fmt.Sprintf("addresses[%d]", i),
+				Reason: "not a plain IP address", Err: ErrInvalidEvent}
+		}
+	}
 	if h.addrs == nil {
 		return dst, nil // released since: nothing to retry
 	}
 	if ev.Outcome == Done {
 		h.failures = 0
 		if ev.Effect == WriteStatus {
-			h.shown = h.addrs
-			return dst, nil
+			h.shown = ev.Addresses
+			return m.retired(dst, h, ev.At), nil
 		}
 		return m.setCondition(dst, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At), nil
 	}

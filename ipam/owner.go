@@ -73,14 +73,19 @@ type holding struct {
 	want      int
 	depends   bool
 	addrs     []netip.Addr // held addresses; nil while waiting for some
-	shown     []netip.Addr // what the status shows, as far as the machine knows: before Synced, what to recover
-	waiting   bool         // in Machine.waiting
-	gone      bool         // deleted or replaced: skipped by recovery
-	conds     []metav1.Condition
-	condBuf   [2]metav1.Condition // backs conds: the two condition types need no allocation
-	lookups   int                 // consecutive unknown lookup results: the backoff attempt
-	failures  int                 // consecutive failed writes: the backoff attempt
-	lost      string              // why recorded addresses were not kept, for the condition
+	// retiring are addresses h gave up for new ones (a dependency gone,
+	// with ReleaseOnNotFound) that its status may still record: no other
+	// owner gets them until the status is known to show the new ones, or a
+	// restart would find two owners recording them.
+	retiring []netip.Addr
+	shown    []netip.Addr // what the status shows, as far as the machine knows: before Synced, what to recover
+	waiting  bool         // in Machine.waiting
+	gone     bool         // deleted or replaced: skipped by recovery
+	conds    []metav1.Condition
+	condBuf  [2]metav1.Condition // backs conds: the two condition types need no allocation
+	lookups  int                 // consecutive unknown lookup results: the backoff attempt
+	failures int                 // consecutive failed writes: the backoff attempt
+	lost     string              // why recorded addresses were not kept, for the condition
 }
 
 // compareAge orders owners for recovery: the older object first, then the

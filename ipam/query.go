@@ -12,6 +12,10 @@ func (m *Machine) HasSynced() bool { return m.synced }
 type Holding struct {
 	Owner     Owner        `json:"owner"`
 	Addresses []netip.Addr `json:"addresses,omitempty"`
+	// Retiring are addresses the owner gave up for new ones but may still
+	// record in its status: allocated, and given to nobody else, until the
+	// status shows the new ones.
+	Retiring []netip.Addr `json:"retiring,omitempty"`
 }
 
 // Addresses returns what the owner at namespace/name holds.
@@ -27,7 +31,7 @@ func (m *Machine) Addresses(namespace, name string) ([]netip.Addr, bool) {
 func (m *Machine) Holdings() []Holding {
 	out := make([]Holding, 0, len(m.owners))
 	for _, h := range m.sorted(m.owners) {
-		out = append(out, Holding{Owner: h.owner, Addresses: slices.Clone(h.addrs)})
+		out = append(out, Holding{Owner: h.owner, Addresses: slices.Clone(h.addrs), Retiring: slices.Clone(h.retiring)})
 	}
 	return out
 }

@@ -142,13 +142,13 @@ func Invariants(m *ipam.Machine, before map[string]ipam.Holding, ev ipam.Event, 
 	held := 0
 	after := m.Holdings()
 	for _, h := range after {
-		for _, a := range h.Addresses {
+		for _, a := range slices.Concat(h.Addresses, h.Retiring) {
 			if other, dup := seen[a]; dup {
 				return fmt.Errorf("invariant 1: %v held by %s and %s", a, other, h.Owner)
 			}
 			seen[a] = h.Owner.String()
 		}
-		held += len(h.Addresses)
+		held += len(h.Addresses) + len(h.Retiring)
 		prev, ok := before[h.Owner.String()]
 		if !ok || prev.Owner.UID != h.Owner.UID || len(prev.Addresses) == 0 || slices.Equal(prev.Addresses, h.Addresses) {
 			continue

@@ -112,6 +112,9 @@ func (w *World) Settle(i int, outcome ipam.Outcome, class Class) ipam.Event {
 		}
 	}
 	ev := ipam.Applied{Owner: e.Owner, Effect: e.Kind, Outcome: outcome, At: at}
+	if e.Kind == ipam.WriteStatus {
+		ev.Addresses = e.Addresses
+	}
 	if outcome == ipam.Failed {
 		ev.Class = class.Lookup()
 	}

@@ -87,14 +87,15 @@ func (s *session) flushOne(rec *record) {
 	if !changed {
 		// The status already records it all: a no-op, not a write.
 		if rec.pending.write {
-			s.report(ipam.Applied{Owner: rec.owner, Effect: ipam.WriteStatus, Outcome: ipam.Done, At: s.now()})
+			s.report(ipam.Applied{Owner: rec.owner, Effect: ipam.WriteStatus, Outcome: ipam.Done,
+				Addresses: rec.pending.addrs, At: s.now()})
 		}
 		s.settled(rec)
 		return
 	}
 	rec.statusBusy = true
-	s.dispatch(job{kind: jobStatus, key: rec.key, owner: rec.owner, base: base, status: desired,
-		report: rec.pending.write, seq: rec.pending.seq})
+	s.dispatch(job{kind: jobStatus, key: rec.key, owner: rec.owner, addrs: rec.pending.addrs, base: base,
+		status: desired, report: rec.pending.write, seq: rec.pending.seq})
 	rec.pending.write = false
 }
 
@@ -109,7 +110,7 @@ func (s *session) settled(rec *record) {
 // statusWritten takes the result of a status write.
 func (s *session) statusWritten(r *result) {
 	if r.report {
-		s.report(ipam.Applied{Owner: r.owner, Effect: ipam.WriteStatus, Outcome: r.outcome, Class: failClass(r),
+		s.report(ipam.Applied{Owner: r.owner, Effect: ipam.WriteStatus, Outcome: r.outcome, Class: failClass(r), Addresses: r.addrs,
 			Message: errMessage(r.err), At: s.now()})
 	}
 	rec := s.owners[r.key]

@@ -37,7 +37,7 @@ type job struct {
 	kind  jobKind
 	key   string
 	owner ipam.Owner
-	addrs []netip.Addr // jobEnsure
+	addrs []netip.Addr // jobEnsure; jobStatus: those its WriteStatus carries
 
 	// jobStatus
 	base   *unstructured.Unstructured // the object the write is based on
