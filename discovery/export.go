@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/meshstate/meshstate/internal/retry"
 )
 
 // ExportConfig configures an ExportMachine.
@@ -15,6 +17,13 @@ type ExportConfig struct {
 	// machine creates. Imports carrying another value, or none, are never
 	// touched.
 	ClusterID string `json:"clusterID"`
+	// Retry schedules the retries of writes that failed, conflicted or
+	// whose outcome is unknown; zero means retry.DefaultSchedule (1 s
+	// doubling to 5 min).
+	Retry retry.Schedule `json:"retry,omitzero"`
+	// SlowRetry schedules the retries after Permanent failures (forbidden,
+	// invalid); zero means retry.SlowSchedule (every 5 min).
+	SlowRetry retry.Schedule `json:"slowRetry,omitzero"`
 }
 
 // ImportType is a ServiceImport's type, as in the MCS API.

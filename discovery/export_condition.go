@@ -48,12 +48,24 @@ func (m *ExportMachine) setConditions(out []ExportEffect, k exportKey, ex *expor
 	} else {
 		conflict = cond(ExportConditionConflict, false, ExportReasonNoConflicts, "")
 	}
-	for _, c := range [...]metav1.Condition{valid, conflict} {
-		c.LastTransitionTime = metav1.NewTime(at)
-		if meta.SetStatusCondition(&ex.conds, c) {
+	// After a failed write the server may lack any of the conditions, so
+	// a write that supersedes its retry carries both, not only the one
+	// that changed. Nothing changed, nothing is written: the retry stands.
+	var changed [2]bool
+	conds := [...]metav1.Condition{valid, conflict}
+	for i := range conds {
+		conds[i].LastTransitionTime = metav1.NewTime(at)
+		changed[i] = meta.SetStatusCondition(&ex.conds, conds[i])
+	}
+	n := len(out)
+	for i, c := range conds {
+		if changed[i] || (ex.retry.failures > 0 && changed != [2]bool{}) {
 			out = append(out, ExportEffect{Kind: ExportSetCondition, Namespace: k.namespace, Name: k.name,
 				Condition: *meta.FindStatusCondition(ex.conds, c.Type)})
 		}
+	}
+	if len(out) > n {
+		ex.retry.pending = false
 	}
 	return out
 }

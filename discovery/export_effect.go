@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"fmt"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -12,23 +13,30 @@ type ExportKind uint8
 // The export effect kinds.
 const (
 	// ImportUpsert: create the ServiceImport, or update it to Import. The
-	// write comes back as an ImportObserved event.
+	// write comes back as an ImportObserved event; report its outcome with
+	// ExportApplied.
 	ImportUpsert ExportKind = iota + 1
 	// ImportDelete: delete the ServiceImport Import names (its namespace,
 	// name and owner, always this cluster). The deletion comes back as an
-	// ImportDeleted event.
+	// ImportDeleted event; report its outcome with ExportApplied.
 	ImportDelete
 	// ExportSetCondition: set Condition on the ServiceExport
-	// Namespace/Name.
+	// Namespace/Name. The conditions of one export that one step emits are
+	// meant for one status write; report its outcome with one
+	// ExportApplied.
 	ExportSetCondition
+	// ExportRetryAfter: after Delay, step an ExportRetryDue of Retry and
+	// Namespace/Name. A retry carries no decision: when it is due, the
+	// machine emits what it wants by then.
+	ExportRetryAfter
 )
 
 var exportKindNames = [...]string{ImportUpsert: "UpsertImport", ImportDelete: "DeleteImport",
-	ExportSetCondition: "SetCondition"}
+	ExportSetCondition: "SetCondition", ExportRetryAfter: "RetryAfter"}
 
 // String implements fmt.Stringer.
 func (k ExportKind) String() string {
-	if k >= ImportUpsert && k <= ExportSetCondition {
+	if k >= ImportUpsert && k <= ExportRetryAfter {
 		return exportKindNames[k]
 	}
 	return fmt.Sprintf("ExportKind(%d)", uint8(k))
@@ -36,7 +44,7 @@ func (k ExportKind) String() string {
 
 // MarshalText encodes k as its name.
 func (k ExportKind) MarshalText() ([]byte, error) {
-	if k < ImportUpsert || k > ExportSetCondition {
+	if k < ImportUpsert || k > ExportRetryAfter {
 		return nil, fmt.Errorf("discovery: cannot marshal %v", k)
 	}
 	return []byte(exportKindNames[k]), nil
@@ -62,10 +70,14 @@ type ExportEffect struct {
 	// Import is the import to write (ImportUpsert) or delete (ImportDelete;
 	// only its namespace, name and owner matter).
 	Import Import `json:"import,omitzero"`
-	// Namespace and Name name the export of an ExportSetCondition.
+	// Namespace and Name name the export of an ExportSetCondition, and the
+	// service (the key) of an ExportRetryAfter.
 	Namespace string           `json:"namespace,omitempty"`
 	Name      string           `json:"name,omitempty"`
 	Condition metav1.Condition `json:"condition,omitzero"`
+	// Retry and Delay say what an ExportRetryAfter retries, and when.
+	Retry RetryKind     `json:"retry,omitempty"`
+	Delay time.Duration `json:"delay,omitempty"`
 }
 
 // String summarises the effect, as scenario files write it.
@@ -77,6 +89,8 @@ func (e ExportEffect) String() string {
 		return fmt.Sprintf("%v %v", e.Kind, e.Import)
 	case ExportSetCondition:
 		return fmt.Sprintf("%v %s/%s %s=%s/%s", e.Kind, e.Namespace, e.Name, e.Condition.Type, e.Condition.Status, e.Condition.Reason)
+	case ExportRetryAfter:
+		return fmt.Sprintf("%v %v %s/%s %v", e.Kind, e.Retry, e.Namespace, e.Name, e.Delay)
 	}
 	return e.Kind.String()
 }

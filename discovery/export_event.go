@@ -6,6 +6,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/internal/tagged"
+	"github.com/meshstate/meshstate/lookup"
 )
 
 // ExportEvent is an input to the ExportMachine. The set is sealed; each
@@ -62,12 +63,44 @@ type ImportsSynced struct {
 	At time.Time `json:"at,omitzero"`
 }
 
+// ExportApplied reports how applying an ImportUpsert, an ImportDelete or
+// the ExportSetCondition effects of one export ended. Namespace and Name
+// name the service (of the import) or the export (of the conditions).
+// Report every write, in the order the effects were applied: the machine
+// retries what failed, and keeps a write whose outcome is Unknown pending
+// until the informer shows what the server holds.
+type ExportApplied struct {
+	Namespace string     `json:"namespace"`
+	Name      string     `json:"name"`
+	Effect    ExportKind `json:"effect"`
+	Outcome   Outcome    `json:"outcome"`
+	// Class is the failure's class (lookup.Classify), for Failed only:
+	// Permanent retries on the slow schedule, anything else on the fast.
+	Class   lookup.Class `json:"class,omitempty"`
+	Message string       `json:"message,omitempty"`
+	At      time.Time    `json:"at,omitzero"`
+}
+
+// ExportRetryDue reports that the delay of an ExportRetryAfter effect has
+// passed. It carries the retry's key and kind, never the decision: the
+// machine emits what it wants for the import or the conditions now, and
+// nothing if a newer effect, an observation or a Done outcome has
+// superseded the retry since. A late or repeated one is harmless.
+type ExportRetryDue struct {
+	Kind      RetryKind `json:"kind"`
+	Namespace string    `json:"namespace"`
+	Name      string    `json:"name"`
+	At        time.Time `json:"at,omitzero"`
+}
+
 func (ExportObserved) isExportEvent() {}
 func (ExportDeleted) isExportEvent()  {}
 func (ImportObserved) isExportEvent() {}
 func (ImportDeleted) isExportEvent()  {}
 func (ExportsSynced) isExportEvent()  {}
 func (ImportsSynced) isExportEvent()  {}
+func (ExportApplied) isExportEvent()  {}
+func (ExportRetryDue) isExportEvent() {}
 
 type (
 	exportObservedJSON ExportObserved
@@ -76,6 +109,8 @@ type (
 	importDeletedJSON  ImportDeleted
 	exportsSyncedJSON  ExportsSynced
 	importsSyncedJSON  ImportsSynced
+	exportAppliedJSON  ExportApplied
+	exportRetryDueJSON ExportRetryDue
 )
 
 // MarshalJSON encodes the event with "type": "ExportObserved".
@@ -108,6 +143,16 @@ func (e ImportsSynced) MarshalJSON() ([]byte, error) {
 	return tagged.Marshal("ImportsSynced", importsSyncedJSON(e))
 }
 
+// MarshalJSON encodes the event with "type": "ExportApplied".
+func (e ExportApplied) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("ExportApplied", exportAppliedJSON(e))
+}
+
+// MarshalJSON encodes the event with "type": "ExportRetryDue".
+func (e ExportRetryDue) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("ExportRetryDue", exportRetryDueJSON(e))
+}
+
 var exportEventDecoders = tagged.Decoders[ExportEvent]{
 	"ExportObserved": tagged.As(func(e exportObservedJSON) ExportEvent { return ExportObserved(e) }),
 	"ExportDeleted":  tagged.As(func(e exportDeletedJSON) ExportEvent { return ExportDeleted(e) }),
@@ -115,6 +160,8 @@ var exportEventDecoders = tagged.Decoders[ExportEvent]{
 	"ImportDeleted":  tagged.As(func(e importDeletedJSON) ExportEvent { return ImportDeleted(e) }),
 	"ExportsSynced":  tagged.As(func(e exportsSyncedJSON) ExportEvent { return ExportsSynced(e) }),
 	"ImportsSynced":  tagged.As(func(e importsSyncedJSON) ExportEvent { return ImportsSynced(e) }),
+	"ExportApplied":  tagged.As(func(e exportAppliedJSON) ExportEvent { return ExportApplied(e) }),
+	"ExportRetryDue": tagged.As(func(e exportRetryDueJSON) ExportEvent { return ExportRetryDue(e) }),
 }
 
 // UnmarshalExportEvent decodes one event encoded by json.Marshal, such as a

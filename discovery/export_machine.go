@@ -19,6 +19,9 @@ import (
 // ExportsSynced and ImportsSynced, then the whole difference at once, so a
 // restart against an unchanged world creates, updates and deletes nothing.
 //
+// Outcomes (ExportApplied) and retries (ExportRetryAfter, ExportRetryDue)
+// follow the package's retry contract; see the package documentation.
+//
 // An ExportMachine is a plain value without goroutines, clock or I/O; it is
 // not safe for concurrent use.
 type ExportMachine struct {
@@ -33,6 +36,7 @@ type ExportMachine struct {
 	aggregates    map[exportKey]Import
 	exportsSynced bool
 	importsSynced bool
+	sched         schedules
 }
 
 // exportState is a local export joined with its Service.
@@ -40,6 +44,7 @@ type exportState struct {
 	createdAt time.Time
 	svc       ExportService
 	conds     []metav1.Condition
+	retry     attempts // of the conditions' writes
 }
 
 // sent is the effect in flight for an owned import, not yet observed back.
@@ -58,6 +63,10 @@ type ownership struct {
 	observed Import
 	sent     sent
 	upsert   Import // with sent == sentUpsert
+	retry    attempts
+	// doubt: the write in flight came back Unknown, so it may have landed
+	// although observed does not show it; only a newer observation tells.
+	doubt bool
 }
 
 // NewExportMachine returns a machine for the cluster cfg.ClusterID.
@@ -65,8 +74,12 @@ func NewExportMachine(cfg ExportConfig) (*ExportMachine, error) {
 	if r := k8sname.Label(cfg.ClusterID); r != "" {
 		return nil, fmt.Errorf("%w: clusterID %q %s", ErrInvalidExportConfig, cfg.ClusterID, r)
 	}
+	sched, err := newSchedules(cfg.Retry, cfg.SlowRetry)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidExportConfig, err)
+	}
 	return &ExportMachine{cfg: cfg, exports: map[exportKey]*exportState{}, owned: map[exportKey]*ownership{},
-		peers: map[exportKey][]Import{}, aggregates: map[exportKey]Import{}}, nil
+		peers: map[exportKey][]Import{}, aggregates: map[exportKey]Import{}, sched: sched}, nil
 }
 
 // Step applies one event and returns the effects it causes, in order. A
@@ -90,6 +103,10 @@ func (m *ExportMachine) AppendStep(dst []ExportEffect, ev ExportEvent) ([]Export
 		return m.sync(dst, &m.exportsSynced, ev.At), nil
 	case ImportsSynced:
 		return m.sync(dst, &m.importsSynced, ev.At), nil
+	case ExportApplied:
+		return m.applied(dst, &ev)
+	case ExportRetryDue:
+		return m.retryDue(dst, &ev)
 	}
 	return dst, &ExportRejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidExportEvent}
 }
@@ -106,9 +123,16 @@ func (m *ExportMachine) observeExport(dst []ExportEffect, e *ExportObserved) ([]
 		return dst, err
 	}
 	k := exportKey{e.Namespace, e.Name}
+	// The observed status replaces what the machine believed, and a retry
+	// pending for the conditions is moot: reconcile decides against what
+	// the server showed. The failure count stays, for the backoff.
+	var failures int
+	if old := m.exports[k]; old != nil {
+		failures = old.retry.failures
+	}
 	m.exports[k] = &exportState{createdAt: e.CreatedAt,
 		svc:   ExportService{Type: e.Service.Type, Ports: sortedPorts(e.Service.Ports)},
-		conds: slices.Clone(e.Conditions)}
+		conds: slices.Clone(e.Conditions), retry: attempts{failures: failures}}
 	return m.reconcile(dst, k, e.At), nil
 }
 
@@ -138,8 +162,10 @@ func (m *ExportMachine) observeImport(dst []ExportEffect, e *ImportObserved) ([]
 			m.owned[k] = o
 		}
 		// Seen again: whatever was in flight has landed or been
-		// overtaken, and a deletion may be needed once more.
-		*o = ownership{have: true, observed: imp}
+		// overtaken, and a deletion may be needed once more. A pending
+		// retry is moot, since reconcile decides against what the server
+		// showed; the failure count stays, for the backoff.
+		*o = ownership{have: true, observed: imp, retry: attempts{failures: o.retry.failures}}
 	case "":
 		m.aggregates[k] = imp
 		return dst, nil
@@ -237,20 +263,31 @@ func (m *ExportMachine) reconcile(out []ExportEffect, k exportKey, at time.Time)
 			return out
 		}
 		if o.sent == sentUpsert && o.upsert.Equal(want) {
-			return out // asked for already; the write has not come back yet
+			return out // asked for already; the write, or its retry, is pending
 		}
-		o.sent, o.upsert = sentUpsert, want
-		return append(out, ExportEffect{Kind: ImportUpsert, Import: want})
+		return m.askUpsert(out, o, want)
 	case o == nil:
 	case !o.have:
 		// Nothing to delete; a create still in flight is deleted when it
 		// is observed.
 		delete(m.owned, k)
 	case o.sent != sentDelete:
-		o.sent = sentDelete
-		return append(out, ExportEffect{Kind: ImportDelete, Import: Import{Namespace: k.namespace, Name: k.name, Owner: m.cfg.ClusterID}})
+		return m.askDelete(out, k, o)
 	}
 	return out
+}
+
+// askUpsert asks for want; it supersedes a pending retry of the import.
+func (m *ExportMachine) askUpsert(out []ExportEffect, o *ownership, want Import) []ExportEffect {
+	o.sent, o.upsert, o.retry.pending = sentUpsert, want, false
+	return append(out, ExportEffect{Kind: ImportUpsert, Import: want})
+}
+
+// askDelete asks for the owned import's deletion; it supersedes a pending
+// retry of the import.
+func (m *ExportMachine) askDelete(out []ExportEffect, k exportKey, o *ownership) []ExportEffect {
+	o.sent, o.retry.pending = sentDelete, false
+	return append(out, ExportEffect{Kind: ImportDelete, Import: Import{Namespace: k.namespace, Name: k.name, Owner: m.cfg.ClusterID}})
 }
 
 // desired returns the import this cluster owns for a valid export.

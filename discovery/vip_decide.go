@@ -73,21 +73,30 @@ func (m *VIPMachine) reconcile(dst []VIPEffect, vips []netip.Addr) []VIPEffect {
 	}
 	for _, a := range vips {
 		st := m.vips[a]
-		switch want := st.qualifying > 0; {
-		case want && !st.advertised:
-			st.advertised = true
-			dst = append(dst, VIPEffect{Kind: Advertise, VIP: a, Services: st.justifying()})
-		case !want && st.advertised:
-			st.advertised = false
-			dst = append(dst, VIPEffect{Kind: Withdraw, VIP: a, Services: st.names(false)})
+		if want := st.qualifying > 0; want != st.advertised {
+			dst = m.decision(dst, a, st)
 		}
 	}
 	return dst
 }
 
-// drop forgets a VIP that nothing refers to any more.
+// decision emits what the machine wants for a now, Advertise or Withdraw,
+// and records it as told. A new effect supersedes a pending retry of the
+// VIP: the retry would only repeat what the effect says.
+func (m *VIPMachine) decision(dst []VIPEffect, a netip.Addr, st *vipState) []VIPEffect {
+	st.retry.pending = false
+	st.advertised = st.qualifying > 0
+	if st.advertised {
+		return append(dst, VIPEffect{Kind: Advertise, VIP: a, Services: st.justifying()})
+	}
+	return append(dst, VIPEffect{Kind: Withdraw, VIP: a, Services: st.names(false)})
+}
+
+// drop forgets a VIP that nothing refers to any more, unless a retry of
+// it is pending or its last retried write has not come back Done: a
+// failed Withdraw is retried even though no Service lists the VIP.
 func (m *VIPMachine) drop(a netip.Addr) {
-	if st := m.vips[a]; st != nil && len(st.users) == 0 && !st.advertised && !st.previously {
+	if st := m.vips[a]; st != nil && len(st.users) == 0 && !st.advertised && !st.previously && st.retry == (attempts{}) {
 		delete(m.vips, a)
 	}
 }
@@ -112,12 +121,7 @@ func (m *VIPMachine) markSynced(dst []VIPEffect, flag *bool) []VIPEffect {
 	slices.SortFunc(vips, netip.Addr.Compare)
 	for _, a := range vips {
 		st := m.vips[a]
-		if st.qualifying > 0 {
-			st.advertised = true
-			dst = append(dst, VIPEffect{Kind: Advertise, VIP: a, Services: st.justifying()})
-		} else {
-			dst = append(dst, VIPEffect{Kind: Withdraw, VIP: a, Services: st.names(false)})
-		}
+		dst = m.decision(dst, a, st)
 		st.previously = false
 		m.drop(a)
 	}

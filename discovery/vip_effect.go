@@ -3,6 +3,7 @@ package discovery
 import (
 	"fmt"
 	"net/netip"
+	"time"
 
 	"github.com/meshstate/meshstate/internal/enum"
 )
@@ -10,16 +11,26 @@ import (
 // VIPKind says what a VIPEffect asks the announcer to do.
 type VIPKind uint8
 
-// The effect kinds. Both are idempotent: advertising an advertised VIP or
-// withdrawing a withdrawn one is harmless.
+// The effect kinds. All are idempotent: advertising an advertised VIP,
+// withdrawing a withdrawn one or committing twice is harmless.
 const (
 	// Advertise: announce the VIP (a BGP route, an ARP/NDP responder).
+	// Report the outcome with VIPApplied.
 	Advertise VIPKind = iota + 1
-	// Withdraw: stop announcing the VIP.
+	// Withdraw: stop announcing the VIP. Report the outcome with
+	// VIPApplied.
 	Withdraw
+	// Commit: commit the announcer's batch again, after a failed commit;
+	// VIP is zero. Report the outcome with VIPApplied.
+	Commit
+	// VIPRetryAfter: after Delay, step a VIPRetryDue of Retry and VIP.
+	// A retry carries no decision: when it is due, the machine emits what
+	// it wants by then.
+	VIPRetryAfter
 )
 
-var vipKindNames = [...]string{Advertise: "Advertise", Withdraw: "Withdraw"}
+var vipKindNames = [...]string{Advertise: "Advertise", Withdraw: "Withdraw", Commit: "Commit",
+	VIPRetryAfter: "RetryAfter"}
 
 // String implements fmt.Stringer.
 func (k VIPKind) String() string { return enum.Name(vipKindNames[:], k, "VIPKind") }
@@ -39,12 +50,27 @@ func (k *VIPKind) UnmarshalText(b []byte) (err error) {
 // "namespace/name" keys: for Advertise, the services using the VIP that
 // have a usable endpoint; for Withdraw, the services still using the VIP,
 // none of which has one (empty when none uses it any more). Services is
-// shared with the machine and must not be modified.
+// shared with the machine and must not be modified. Retry and Delay are
+// set for VIPRetryAfter only, VIP for every kind but Commit and a
+// VIPRetryAfter of RetryCommit.
 type VIPEffect struct {
-	Kind     VIPKind    `json:"type"`
-	VIP      netip.Addr `json:"vip"`
-	Services []string   `json:"services,omitempty"`
+	Kind     VIPKind       `json:"type"`
+	VIP      netip.Addr    `json:"vip,omitzero"`
+	Services []string      `json:"services,omitempty"`
+	Retry    RetryKind     `json:"retry,omitempty"`
+	Delay    time.Duration `json:"delay,omitempty"`
 }
 
 // String gives the kind, VIP and services, as scenario files write them.
-func (e VIPEffect) String() string { return fmt.Sprintf("%v %v %v", e.Kind, e.VIP, e.Services) }
+func (e VIPEffect) String() string {
+	switch e.Kind {
+	case Commit:
+		return e.Kind.String()
+	case VIPRetryAfter:
+		if e.Retry == RetryCommit {
+			return fmt.Sprintf("%v %v %v", e.Kind, e.Retry, e.Delay)
+		}
+		return fmt.Sprintf("%v %v %v %v", e.Kind, e.Retry, e.VIP, e.Delay)
+	}
+	return fmt.Sprintf("%v %v %v", e.Kind, e.VIP, e.Services)
+}

@@ -1,6 +1,11 @@
 package discovery
 
-import "github.com/meshstate/meshstate/internal/tagged"
+import (
+	"net/netip"
+
+	"github.com/meshstate/meshstate/internal/tagged"
+	"github.com/meshstate/meshstate/lookup"
+)
 
 // VIPEvent is an input to the VIPMachine. The set is sealed; each event
 // encodes to JSON with a "type" member (see UnmarshalVIPEvent).
@@ -42,12 +47,39 @@ type ServicesSynced struct{}
 // complete (HasSynced).
 type SlicesSynced struct{}
 
+// VIPApplied reports how applying an Advertise, Withdraw or Commit effect
+// ended. Report every one, in the order the effects were applied: the
+// machine retries what failed, or whose outcome is unknown, and forgets
+// the retry once a later write of the same VIP is Done. An outcome of an
+// effect that a newer decision for its VIP has overtaken changes nothing.
+type VIPApplied struct {
+	Effect  VIPKind    `json:"effect"`
+	VIP     netip.Addr `json:"vip,omitzero"` // zero for Commit
+	Outcome Outcome    `json:"outcome"`
+	// Class is the failure's class (lookup.Classify), for Failed only:
+	// Permanent retries on the slow schedule, anything else on the fast.
+	Class   lookup.Class `json:"class,omitempty"`
+	Message string       `json:"message,omitempty"`
+}
+
+// VIPRetryDue reports that the delay of a VIPRetryAfter effect has passed.
+// It carries the retry's key and kind, never the decision: the machine
+// emits what it wants for the VIP now (Advertise or Withdraw), or a
+// Commit, and nothing if a newer effect or a Done outcome has superseded
+// the retry since. A late or repeated VIPRetryDue is harmless.
+type VIPRetryDue struct {
+	Kind RetryKind  `json:"kind"`
+	VIP  netip.Addr `json:"vip,omitzero"` // zero for RetryCommit
+}
+
 func (ServiceUpsert) isVIPEvent()  {}
 func (ServiceDeleted) isVIPEvent() {}
 func (SliceUpsert) isVIPEvent()    {}
 func (SliceDeleted) isVIPEvent()   {}
 func (ServicesSynced) isVIPEvent() {}
 func (SlicesSynced) isVIPEvent()   {}
+func (VIPApplied) isVIPEvent()     {}
+func (VIPRetryDue) isVIPEvent()    {}
 
 type (
 	serviceUpsertJSON  ServiceUpsert
@@ -56,6 +88,8 @@ type (
 	sliceDeletedJSON   SliceDeleted
 	servicesSyncedJSON ServicesSynced
 	slicesSyncedJSON   SlicesSynced
+	vipAppliedJSON     VIPApplied
+	vipRetryDueJSON    VIPRetryDue
 )
 
 // MarshalJSON encodes the event with "type": "ServiceUpsert".
@@ -88,6 +122,16 @@ func (e SlicesSynced) MarshalJSON() ([]byte, error) {
 	return tagged.Marshal("SlicesSynced", slicesSyncedJSON(e))
 }
 
+// MarshalJSON encodes the event with "type": "VIPApplied".
+func (e VIPApplied) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("VIPApplied", vipAppliedJSON(e))
+}
+
+// MarshalJSON encodes the event with "type": "VIPRetryDue".
+func (e VIPRetryDue) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("VIPRetryDue", vipRetryDueJSON(e))
+}
+
 var vipEventDecoders = tagged.Decoders[VIPEvent]{
 	"ServiceUpsert":  tagged.As(func(e serviceUpsertJSON) VIPEvent { return ServiceUpsert(e) }),
 	"ServiceDeleted": tagged.As(func(e serviceDeletedJSON) VIPEvent { return ServiceDeleted(e) }),
@@ -95,6 +139,8 @@ var vipEventDecoders = tagged.Decoders[VIPEvent]{
 	"SliceDeleted":   tagged.As(func(e sliceDeletedJSON) VIPEvent { return SliceDeleted(e) }),
 	"ServicesSynced": tagged.As(func(e servicesSyncedJSON) VIPEvent { return ServicesSynced(e) }),
 	"SlicesSynced":   tagged.As(func(e slicesSyncedJSON) VIPEvent { return SlicesSynced(e) }),
+	"VIPApplied":     tagged.As(func(e vipAppliedJSON) VIPEvent { return VIPApplied(e) }),
+	"VIPRetryDue":    tagged.As(func(e vipRetryDueJSON) VIPEvent { return VIPRetryDue(e) }),
 }
 
 // UnmarshalVIPEvent decodes one event encoded by json.Marshal, such as a

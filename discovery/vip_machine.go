@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/meshstate/meshstate/internal/k8sname"
+	"github.com/meshstate/meshstate/internal/retry"
 )
 
 // VIPConfig configures a VIPMachine.
@@ -17,6 +18,12 @@ type VIPConfig struct {
 	// those of them that no longer qualify, and never one that does.
 	// Leave it empty to withdraw nothing at startup.
 	Advertised []netip.Addr `json:"advertised,omitempty"`
+	// Retry schedules the retries of writes that failed or whose outcome
+	// is unknown; zero means retry.DefaultSchedule (1 s doubling to 5 min).
+	Retry retry.Schedule `json:"retry,omitzero"`
+	// SlowRetry schedules the retries after Permanent failures; zero means
+	// retry.SlowSchedule (every 5 min).
+	SlowRetry retry.Schedule `json:"slowRetry,omitzero"`
 }
 
 // VIPMachine decides which VIPs a load-balancer announcer advertises on
@@ -34,6 +41,9 @@ type VIPConfig struct {
 // by address. After that, the Step that changes a VIP's qualification
 // emits its Advertise or Withdraw.
 //
+// Outcomes (VIPApplied) and retries (VIPRetryAfter, VIPRetryDue) follow the
+// package's retry contract; see the package documentation.
+//
 // A VIPMachine is a plain value without goroutines, clock or I/O; it is not
 // safe for concurrent use.
 type VIPMachine struct {
@@ -44,6 +54,8 @@ type VIPMachine struct {
 	servicesSynced bool
 	slicesSynced   bool
 	touched        []netip.Addr // scratch for one step
+	sched          schedules
+	commit         attempts // the Committer's failed commits
 }
 
 type vipKey struct{ namespace, name string }
@@ -75,7 +87,8 @@ type vipState struct {
 	users      []*vipGroup
 	qualifying int
 	advertised bool
-	previously bool // in VIPConfig.Advertised, until sync
+	previously bool     // in VIPConfig.Advertised, until sync
+	retry      attempts // of the latest Advertise or Withdraw
 }
 
 // NewVIPMachine returns an empty machine for the node cfg names.
@@ -83,8 +96,12 @@ func NewVIPMachine(cfg VIPConfig) (*VIPMachine, error) {
 	if r := k8sname.Subdomain(cfg.NodeName); r != "" {
 		return nil, fmt.Errorf("%w: nodeName %q %s", ErrInvalidVIPConfig, cfg.NodeName, r)
 	}
+	sched, err := newSchedules(cfg.Retry, cfg.SlowRetry)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidVIPConfig, err)
+	}
 	m := &VIPMachine{node: cfg.NodeName, groups: map[vipKey]*vipGroup{},
-		slices: map[vipKey]*vipSliceRec{}, vips: map[netip.Addr]*vipState{}}
+		slices: map[vipKey]*vipSliceRec{}, vips: map[netip.Addr]*vipState{}, sched: sched}
 	for i, a := range cfg.Advertised {
 		if r := vipAddrProblem(a); r != "" {
 			return nil, fmt.Errorf("%w: advertised[%d] %v: %s", ErrInvalidVIPConfig, i, a, r)
@@ -115,6 +132,10 @@ func (m *VIPMachine) AppendStep(dst []VIPEffect, ev VIPEvent) ([]VIPEffect, erro
 		return m.markSynced(dst, &m.servicesSynced), nil
 	case SlicesSynced:
 		return m.markSynced(dst, &m.slicesSynced), nil
+	case VIPApplied:
+		return m.applied(dst, ev)
+	case VIPRetryDue:
+		return m.retryDue(dst, ev)
 	}
 	return dst, &VIPRejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidVIPEvent}
 }
