@@ -20,6 +20,67 @@
 // cluster ID; restarting against an unchanged world creates and deletes
 // nothing.
 //
+// # Outcomes and retries
+//
+// Both machines decide their own retries, so that property tests reach
+// them; the adapter only keeps the timers. The contract:
+//
+//   - Every write the adapter makes for an effect (Advertise, Withdraw and
+//     the Announcer's Commit; ImportUpsert, ImportDelete, and the
+//     ExportSetCondition effects of one export written together) is
+//     reported back, in the order the writes were made, as a VIPApplied
+//     or ExportApplied event: Done, Conflict, Failed (with the failure's
+//     lookup.Class) or Unknown.
+//   - Anything but Done is answered with a RetryAfter effect (VIPRetryAfter,
+//     ExportRetryAfter) carrying a key (a VIP; an export's namespace/name),
+//     a RetryKind and a delay, never the data to write. The delay comes
+//     from the configured schedules (Retry, or SlowRetry after a Permanent
+//     failure), backing off per key while the failures go on, with a
+//     jitter drawn from the key and the attempt: the same events always
+//     give the same delays.
+//   - The adapter keeps one timer per key and kind; a newer RetryAfter for
+//     the same key and kind replaces it. When it fires, the adapter steps
+//     a RetryDue event (VIPRetryDue, ExportRetryDue) with the key and kind,
+//     and the machine emits what it wants for that key now: the VIP's
+//     Advertise or Withdraw, a Commit, the import's upsert or delete, the
+//     export's conditions; or nothing, if the retry was superseded since.
+//   - A retry is superseded by a newer effect for the same key and kind,
+//     by a Done outcome for it and, in the export machine, by an
+//     observation of the object it concerns, since the machine then decides
+//     against what the server showed. A superseded, late or repeated
+//     RetryDue yields nothing, and a retry never writes what the machine
+//     wanted when the write failed, only what it wants when the retry is
+//     due. An adapter may drop a pending timer when it applies a newer
+//     effect for the key, but need not.
+//   - Unknown means the request may have reached the server and its answer
+//     was lost (a reset or timeout after sending). It is neither Done nor
+//     Failed. The export machine keeps such a write in flight and doubts
+//     the observed import until the informer shows a newer one: when the
+//     retry is due it writes the current decision again even if the
+//     observed (possibly stale) import already agrees with it, and it never
+//     concludes that nothing is to be done from a copy older than the
+//     write. An Announcer has no informer to show its state, so the VIP
+//     machine retries an Unknown Advertise or Withdraw on the fast schedule,
+//     with what it wants by then; both are idempotent.
+//   - An outcome that a newer decision overtook (an Advertise's outcome
+//     while the VIP is withdrawn, an import write's outcome after the
+//     import was observed again) changes nothing: the newer effect's own
+//     outcome follows it. Outcomes before both sources synced match nothing
+//     and are ignored. Malformed outcomes and retries are rejected with
+//     ErrInvalidVIPEvent or ErrInvalidExportEvent and change nothing.
+//
+// Peers. Lighthouse's agent (through admiral's resource syncer) also
+// retries by key: it requeues the object's key on a rate-limited workqueue
+// and re-reads its informer cache when the key comes up, so it too writes
+// the current state rather than the failed payload. It does not tell a
+// lost answer from a failure, and decides the retry from its cache, which
+// may predate the write; here a write whose answer was lost stays pending
+// until an observation newer than it, as issue 12 found necessary. An
+// announcer that re-applies the failed call itself (a payload retry, as
+// this package's adapter did before) can re-advertise a VIP whose Service
+// has gone since; here the VIP's retry asks the machine, which withdraws
+// it instead.
+//
 // Both machines are plain values: events in, effects out, no goroutines,
 // clock or I/O. Their test kit is discovery/discoverytest.
 package discovery

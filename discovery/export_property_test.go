@@ -80,3 +80,28 @@ func TestExportDeterminism(t *testing.T) {
 		}
 	})
 }
+
+// Invariants 5 to 8 under faults: writes fail, conflict or lose their
+// answer, retries fire late or superseded; a superseded retry yields
+// nothing, a due one the current decision or nothing, the world converges
+// on the model's expectation once failures stop, and replaying the same
+// events, outcomes and retries gives the same effects.
+func TestExportFaults(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := discoverytest.GenExportWorld(discoverytest.ExportGenConfig{}).Draw(t, "world")
+		r, err := discoverytest.RunExportFaults(t, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Check(discoverytest.Expect(w)); err != nil {
+			t.Fatalf("invariant 8: once failures stopped: %v", err)
+		}
+		got, err := discoverytest.ReplayExport(r.World.Config, r.Log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(r.Effects, got); diff != "" {
+			t.Fatalf("invariant 5: replay differs (-run +replay):\n%s", diff)
+		}
+	})
+}

@@ -18,3 +18,14 @@ func TestVIPProperties(t *testing.T) {
 		t.Run(name, func(t *testing.T) { rapid.Check(t, discoverytest.VIPProperty(cfg)) })
 	}
 }
+
+// Invariants 5 to 8 of the VIP machine's outcomes and retries: writes
+// fail, conflict or lose their answer, retries fire late or superseded.
+func TestVIPFaultProperties(t *testing.T) {
+	for name, cfg := range map[string]discoverytest.VIPGenConfig{
+		"small": {},
+		"wide":  {Services: 6, Slices: 8, Actions: 4},
+	} {
+		t.Run(name, func(t *testing.T) { rapid.Check(t, discoverytest.VIPFaultProperty(cfg)) })
+	}
+}

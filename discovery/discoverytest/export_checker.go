@@ -11,7 +11,8 @@ import (
 // in this machine's design nothing emitted at all before then (3); no
 // import written or deleted that carries another cluster's label or none
 // (3); no second deletion of an import that was neither observed again
-// nor recreated since the first.
+// nor recreated since the first, unless the first is not known to have
+// landed (its outcome was not Done).
 type ExportChecker struct {
 	clusterID     string
 	exportsSynced bool
@@ -35,13 +36,18 @@ func (c *ExportChecker) Observe(ev discovery.ExportEvent, effects []discovery.Ex
 		delete(c.deleted, ev.Import.String())
 	case discovery.ImportDeleted:
 		delete(c.deleted, discovery.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String())
+	case discovery.ExportApplied:
+		if ev.Effect == discovery.ImportDelete && ev.Outcome != discovery.Done {
+			// Not known to have landed: its retry may delete again.
+			delete(c.deleted, discovery.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: c.clusterID}.String())
+		}
 	}
 	synced := c.exportsSynced && c.importsSynced
 	for _, e := range effects {
 		if !synced {
 			return fmt.Errorf("invariant 3: %v before both sources synced (exports %v, imports %v)", e, c.exportsSynced, c.importsSynced)
 		}
-		if e.Kind == discovery.ExportSetCondition {
+		if e.Kind == discovery.ExportSetCondition || e.Kind == discovery.ExportRetryAfter {
 			continue
 		}
 		if e.Import.Owner != c.clusterID {

@@ -38,6 +38,7 @@ type ExportRun struct {
 	ownedQueues map[string]*exportQueue
 	synced      [2]bool // ExportsSynced, ImportsSynced delivered
 	clock       time.Time
+	faults      *exportFaults // nil: every write is Done and no outcome is reported
 }
 
 type exportQueue struct {
@@ -52,6 +53,14 @@ const maxExportSteps = 2000
 // RunExport plays w through a fresh machine until nothing is left to
 // deliver, checking every step with an ExportChecker.
 func RunExport(t *rapid.T, w ExportWorld) (*ExportRun, error) {
+	r, err := newExportRun(w)
+	if err != nil {
+		return nil, err
+	}
+	return r, r.run(t)
+}
+
+func newExportRun(w ExportWorld) (*ExportRun, error) {
 	m, err := discovery.NewExportMachine(w.Config)
 	if err != nil {
 		return nil, err
@@ -67,16 +76,20 @@ func RunExport(t *rapid.T, w ExportWorld) (*ExportRun, error) {
 			r.ownedQueues[key(ev.Import.Namespace, ev.Import.Name)] = q
 		}
 	}
+	return r, nil
+}
+
+func (r *ExportRun) run(t *rapid.T) error {
 	for range maxExportSteps {
 		next := r.candidates()
 		if len(next) == 0 {
-			return r, nil
+			return nil
 		}
-		if err := r.deliver(next[rapid.IntRange(0, len(next)-1).Draw(t, "next")]); err != nil {
-			return r, err
+		if err := r.deliver(t, next[rapid.IntRange(0, len(next)-1).Draw(t, "next")]); err != nil {
+			return err
 		}
 	}
-	return r, fmt.Errorf("no quiescence after %d steps", maxExportSteps)
+	return fmt.Errorf("no quiescence after %d steps", maxExportSteps)
 }
 
 func first(h ExportHistory) discovery.ExportEvent {
@@ -88,9 +101,9 @@ func first(h ExportHistory) discovery.ExportEvent {
 
 func key(ns, name string) string { return ns + "/" + name }
 
-// candidates lists what may be delivered next: the head of any queue, or a
+// candidates lists what may be delivered next: the head of any queue, a
 // source's synced marker once its initial list is out (-1 exports, -2
-// imports).
+// imports), or a pending retry timer (-3 and below).
 func (r *ExportRun) candidates() []int {
 	var out []int
 	listed := [2]bool{true, true}
@@ -107,11 +120,19 @@ func (r *ExportRun) candidates() []int {
 			out = append(out, -1-s)
 		}
 	}
+	if r.faults != nil {
+		for j := range r.faults.pending() {
+			out = append(out, -3-j)
+		}
+	}
 	return out
 }
 
-func (r *ExportRun) deliver(i int) error {
+func (r *ExportRun) deliver(t *rapid.T, i int) error {
 	r.clock = r.clock.Add(time.Second)
+	if r.faults != nil {
+		r.faults.tick(t)
+	}
 	var ev discovery.ExportEvent
 	switch i {
 	case -1:
@@ -121,23 +142,34 @@ func (r *ExportRun) deliver(i int) error {
 		r.synced[1] = true
 		ev = discovery.ImportsSynced{At: r.clock}
 	default:
+		if i <= -3 {
+			return r.fire(t, -3-i)
+		}
 		q := r.queues[i]
 		ev = q.events[0]
 		q.events = q.events[1:]
 		q.listed = max(q.listed-1, 0)
 		ev = r.stamp(ev)
 	}
+	effects, err := r.step(ev)
+	if err != nil {
+		return err
+	}
+	return r.apply(t, effects)
+}
+
+// step steps ev through the machine and the checker.
+func (r *ExportRun) step(ev discovery.ExportEvent) ([]discovery.ExportEffect, error) {
 	effects, err := r.Machine.Step(ev)
 	if err != nil {
-		return fmt.Errorf("%T%+v rejected: %w", ev, ev, err)
+		return nil, fmt.Errorf("%T%+v rejected: %w", ev, ev, err)
 	}
 	r.Log = append(r.Log, ev)
 	r.Effects = append(r.Effects, effects)
-	if err := r.checker.Observe(ev, effects); err != nil {
-		return err
+	if r.faults != nil {
+		r.faults.observe(r, ev, effects)
 	}
-	r.apply(effects)
-	return nil
+	return effects, r.checker.Observe(ev, effects)
 }
 
 // stamp fills in what the informer would deliver now: the time and, for
@@ -173,29 +205,61 @@ func (r *ExportRun) stamp(ev discovery.ExportEvent) discovery.ExportEvent {
 
 // apply writes effects into the API server; writes to imports come back
 // through their informer, after whatever it still has to deliver for them.
-func (r *ExportRun) apply(effects []discovery.ExportEffect) {
+// With faults, a write may fail or lose its answer, and each write's
+// outcome is reported to the machine after the step's writes, in order.
+func (r *ExportRun) apply(t *rapid.T, effects []discovery.ExportEffect) error {
+	var outcomes []discovery.ExportEvent
+	conds := map[string]bool{} // exports whose conditions this step wrote, and whether that landed
 	for _, e := range effects {
 		switch e.Kind {
 		case discovery.ExportSetCondition:
 			k := key(e.Namespace, e.Name)
-			if _, ok := r.Exports[k]; ok {
+			landed, seen := conds[k]
+			if !seen {
+				var o discovery.ExportApplied
+				o, landed = r.outcome(t, e.Namespace, e.Name, e.Kind)
+				conds[k] = landed
+				outcomes = append(outcomes, o)
+			}
+			if _, ok := r.Exports[k]; ok && landed {
 				conds := r.Conditions[k]
 				meta.SetStatusCondition(&conds, e.Condition)
 				r.Conditions[k] = conds
 			}
 		case discovery.ImportUpsert:
 			k := key(e.Import.Namespace, e.Import.Name)
-			r.Owned[k] = e.Import
-			r.ownedQueue(k).events = append(r.ownedQueue(k).events, discovery.ImportObserved{Import: e.Import})
+			o, landed := r.outcome(t, e.Import.Namespace, e.Import.Name, e.Kind)
+			outcomes = append(outcomes, o)
+			if landed {
+				r.Owned[k] = e.Import
+				r.ownedQueue(k).events = append(r.ownedQueue(k).events, discovery.ImportObserved{Import: e.Import})
+			}
 		case discovery.ImportDelete:
 			k := key(e.Import.Namespace, e.Import.Name)
-			if _, ok := r.Owned[k]; ok { // else NotFound: nothing to do
+			o, landed := r.outcome(t, e.Import.Namespace, e.Import.Name, e.Kind)
+			outcomes = append(outcomes, o)
+			if _, ok := r.Owned[k]; ok && landed { // else NotFound: nothing to do
 				delete(r.Owned, k)
 				r.ownedQueue(k).events = append(r.ownedQueue(k).events,
 					discovery.ImportDeleted{Namespace: e.Import.Namespace, Name: e.Import.Name, Owner: e.Import.Owner})
 			}
 		}
 	}
+	if r.faults == nil {
+		return nil
+	}
+	for _, ev := range outcomes {
+		effects, err := r.step(ev)
+		if err != nil {
+			return err
+		}
+		for _, e := range effects {
+			if e.Kind != discovery.ExportRetryAfter {
+				return fmt.Errorf("an outcome %+v caused %v: outcomes only schedule retries", ev, e)
+			}
+		}
+	}
+	return nil
 }
 
 func (r *ExportRun) ownedQueue(k string) *exportQueue {

@@ -1,0 +1,292 @@
+package discoverytest
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/lookup"
+)
+
+// vipRetryKey is a retry's identity: its kind and VIP (zero for commits).
+type vipRetryKey struct {
+	kind discovery.RetryKind
+	vip  netip.Addr
+}
+
+// VIPFaultRun plays a VIP world through a machine and a simulated
+// Announcer that fails some writes, loses the answer of others (Unknown:
+// the write may or may not have landed), and a timer set that fires each
+// retry after any number of later events, in the words of the adapter
+// contract: one timer per key and kind, a newer RetryAfter replacing it.
+type VIPFaultRun struct {
+	Machine *discovery.VIPMachine
+	Model   *VIPModel
+	// Announced is what the simulated Announcer really announces.
+	Announced map[netip.Addr]bool
+	// Log and Effects are the events stepped and the effects of each.
+	Log     []discovery.VIPEvent
+	Effects [][]discovery.VIPEffect
+
+	t      *rapid.T
+	faults bool
+	seq    int
+	timers map[vipRetryKey]int // pending timers: the seq of their RetryAfter
+	// superseded: keys whose pending retry a newer effect, or a Done for
+	// the current decision, has made moot since its RetryAfter.
+	superseded map[vipRetryKey]bool
+	current    map[netip.Addr]discovery.VIPKind // the latest effect per VIP
+}
+
+// VIPFaultProperty returns a rapid property of the VIP machine's outcomes
+// and retries: with writes failing, conflicting or losing their answer and
+// retries firing late, a superseded retry yields nothing (6); a retry that
+// is due emits the current decision, with the Services the model says,
+// never what was wanted when the write failed (7); once failures stop,
+// the Announcer converges on the model's desired set, with no retry left
+// (8); and replaying the same events, outcomes and retries gives the same
+// effects (5).
+func VIPFaultProperty(gen VIPGenConfig) func(*rapid.T) {
+	gen = gen.withDefaults()
+	return func(t *rapid.T) {
+		hs := VIPHistories(gen).Draw(t, "histories")
+		events := VIPInterleave(hs).Draw(t, "order")
+		cfg := discovery.VIPConfig{NodeName: gen.NodeName}
+		r, err := RunVIPFaults(t, cfg, events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := discovery.NewVIPMachine(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, ev := range r.Log {
+			got, _ := m.Step(ev)
+			if diff := cmp.Diff(r.Effects[i], got, equateAddr); diff != "" {
+				t.Fatalf("invariant 5: replayed step %d (%T) differs (-run +replay):\n%s", i, ev, diff)
+			}
+		}
+	}
+}
+
+// RunVIPFaults steps events, in order, through a fresh machine, applying
+// its effects with faults drawn by rapid and firing pending retries at
+// points rapid draws; then, with faults off, fires every retry left until
+// none is. It returns an error at the first broken invariant.
+func RunVIPFaults(t *rapid.T, cfg discovery.VIPConfig, events []discovery.VIPEvent) (*VIPFaultRun, error) {
+	m, err := discovery.NewVIPMachine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &VIPFaultRun{Machine: m, Model: NewVIPModel(cfg.NodeName), Announced: map[netip.Addr]bool{}, t: t,
+		faults: true, timers: map[vipRetryKey]int{}, superseded: map[vipRetryKey]bool{},
+		current: map[netip.Addr]discovery.VIPKind{}}
+	calm := rapid.IntRange(0, len(events)).Draw(t, "faultsUntil")
+	for i := 0; i < len(events); {
+		if i == calm {
+			r.faults = false
+		}
+		if len(r.timers) > 0 && rapid.IntRange(0, 2).Draw(t, "fireNow") == 0 {
+			if err := r.fire(r.pick()); err != nil {
+				return r, err
+			}
+			continue
+		}
+		// A batch of events, their effects applied after all of them, as
+		// the adapter does with what its queue holds at once.
+		n := rapid.IntRange(1, 3).Draw(t, "batch")
+		var batch []discovery.VIPEffect
+		for ; n > 0 && i < len(events); n, i = n-1, i+1 {
+			effects, err := r.step(events[i])
+			if err != nil {
+				return r, err
+			}
+			batch = append(batch, effects...)
+		}
+		if err := r.apply(batch); err != nil {
+			return r, err
+		}
+	}
+	r.faults = false
+	for len(r.timers) > 0 {
+		if err := r.fire(r.pick()); err != nil {
+			return r, err
+		}
+	}
+	return r, r.converged()
+}
+
+func (r *VIPFaultRun) pick() vipRetryKey {
+	keys := slices.SortedFunc(maps.Keys(r.timers), func(a, b vipRetryKey) int {
+		if a.kind != b.kind {
+			return int(a.kind) - int(b.kind)
+		}
+		return a.vip.Compare(b.vip)
+	})
+	return rapid.SampledFrom(keys).Draw(r.t, "timer")
+}
+
+// step steps one event, tracks what supersedes pending retries, and
+// returns the effects.
+func (r *VIPFaultRun) step(ev discovery.VIPEvent) ([]discovery.VIPEffect, error) {
+	effects, err := r.Machine.Step(ev)
+	r.Log = append(r.Log, ev)
+	r.Effects = append(r.Effects, effects)
+	if err != nil {
+		if r.Model.Rejects(ev) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%T%+v rejected: %w", ev, ev, err)
+	}
+	r.Model.Apply(ev)
+	for _, e := range effects {
+		r.seq++
+		switch e.Kind {
+		case discovery.Advertise, discovery.Withdraw:
+			r.current[e.VIP] = e.Kind
+			r.superseded[vipRetryKey{discovery.RetryVIP, e.VIP}] = true
+		case discovery.VIPRetryAfter:
+			k := vipRetryKey{e.Retry, e.VIP}
+			r.timers[k] = r.seq // AddAfter: replaces the key's pending timer
+			delete(r.superseded, k)
+		}
+	}
+	return effects, nil
+}
+
+// apply makes the Announcer calls of a batch, then reports their outcomes
+// in order, then commits once if anything was called or a Commit asked,
+// and reports that too.
+func (r *VIPFaultRun) apply(batch []discovery.VIPEffect) error {
+	var outcomes []discovery.VIPEvent
+	commit := false
+	for _, e := range batch {
+		switch e.Kind {
+		case discovery.Advertise, discovery.Withdraw:
+			o, landed := r.outcome()
+			if landed {
+				r.Announced[e.VIP] = e.Kind == discovery.Advertise
+			}
+			outcomes = append(outcomes, r.applied(e.Kind, e.VIP, o))
+			commit = true
+		case discovery.Commit:
+			commit = true
+		}
+	}
+	if commit && r.Model.Synced() {
+		o, _ := r.outcome()
+		outcomes = append(outcomes, r.applied(discovery.Commit, netip.Addr{}, o))
+	}
+	for _, ev := range outcomes {
+		effects, err := r.step(ev)
+		if err != nil {
+			return err
+		}
+		if a := ev.(discovery.VIPApplied); a.Outcome == discovery.Done {
+			switch {
+			case a.Effect == discovery.Commit:
+				r.superseded[vipRetryKey{discovery.RetryCommit, netip.Addr{}}] = true
+			case r.current[a.VIP] == a.Effect:
+				r.superseded[vipRetryKey{discovery.RetryVIP, a.VIP}] = true
+			}
+		}
+		for _, e := range effects {
+			if e.Kind != discovery.VIPRetryAfter {
+				return fmt.Errorf("an outcome %+v caused %v: outcomes only schedule retries", ev, e)
+			}
+		}
+	}
+	return nil
+}
+
+// outcome draws how a write ends while faults are on, and whether it
+// landed: Done always does, Failed and Conflict never, Unknown either way.
+func (r *VIPFaultRun) outcome() (discovery.VIPApplied, bool) {
+	if !r.faults {
+		return discovery.VIPApplied{Outcome: discovery.Done}, true
+	}
+	switch rapid.IntRange(0, 5).Draw(r.t, "outcome") {
+	case 0:
+		return discovery.VIPApplied{Outcome: discovery.Failed, Class: lookup.Transient, Message: "refused"}, false
+	case 1:
+		return discovery.VIPApplied{Outcome: discovery.Failed, Class: lookup.Permanent, Message: "forbidden"}, false
+	case 2:
+		return discovery.VIPApplied{Outcome: discovery.Conflict}, false
+	case 3:
+		return discovery.VIPApplied{Outcome: discovery.Unknown, Message: "reset"}, rapid.Bool().Draw(r.t, "landed")
+	}
+	return discovery.VIPApplied{Outcome: discovery.Done}, true
+}
+
+func (r *VIPFaultRun) applied(kind discovery.VIPKind, vip netip.Addr, o discovery.VIPApplied) discovery.VIPEvent {
+	o.Effect, o.VIP = kind, vip
+	return o
+}
+
+// fire delivers a due retry and checks what the machine makes of it.
+func (r *VIPFaultRun) fire(k vipRetryKey) error {
+	delete(r.timers, k)
+	moot := r.superseded[k]
+	delete(r.superseded, k)
+	ev := discovery.VIPRetryDue{Kind: k.kind, VIP: k.vip}
+	effects, err := r.step(ev)
+	if err != nil {
+		return err
+	}
+	switch {
+	case moot && len(effects) > 0:
+		return fmt.Errorf("invariant 6: a superseded retry %+v yielded %v", ev, effects)
+	case moot:
+	case len(effects) != 1:
+		return fmt.Errorf("invariant 7: a due retry %+v yielded %v, want exactly the current decision", ev, effects)
+	case k.kind == discovery.RetryCommit:
+		if effects[0].Kind != discovery.Commit {
+			return fmt.Errorf("invariant 7: a due commit retry yielded %v", effects[0])
+		}
+	default:
+		if err := r.isCurrent(effects[0]); err != nil {
+			return err
+		}
+	}
+	return r.apply(effects)
+}
+
+// isCurrent checks a retried write against the model's decision now.
+func (r *VIPFaultRun) isCurrent(e discovery.VIPEffect) error {
+	want := discovery.VIPEffect{Kind: discovery.Advertise, VIP: e.VIP, Services: r.Model.Desired()[e.VIP]}
+	if want.Services == nil {
+		want = discovery.VIPEffect{Kind: discovery.Withdraw, VIP: e.VIP, Services: r.Model.Users(e.VIP)}
+	}
+	if diff := cmp.Diff(want, e, equateAddr); diff != "" {
+		return fmt.Errorf("invariant 7: a retry wrote %v, not the current decision (-want +got):\n%s", e, diff)
+	}
+	return nil
+}
+
+// converged checks invariant 8 once failures have stopped and every retry
+// has fired: the Announcer holds exactly the desired set (nothing before
+// sync), and so does the machine's view.
+func (r *VIPFaultRun) converged() error {
+	var want []netip.Addr
+	if r.Model.Synced() {
+		want = slices.SortedFunc(maps.Keys(r.Model.Desired()), netip.Addr.Compare)
+	}
+	var got []netip.Addr
+	for _, a := range slices.SortedFunc(maps.Keys(r.Announced), netip.Addr.Compare) {
+		if r.Announced[a] {
+			got = append(got, a)
+		}
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("invariant 8: the Announcer announces %v once failures stopped, the model wants %v", got, want)
+	}
+	if m := r.Machine.Advertised(); !slices.Equal(m, want) {
+		return fmt.Errorf("invariant 8: the machine says %v are advertised, the model wants %v", m, want)
+	}
+	return nil
+}
