@@ -18,7 +18,8 @@ import (
 // qualify (4); after sync, the announced set equal to the desired set
 // after every step, so no advertisement is lost or late (2); every effect
 // a change, listing the services the rules say; rejections exactly where
-// the rules say, without effects.
+// the rules say, without effects; outcomes that only schedule retries, and
+// due retries that yield the current decision or nothing.
 type VIPChecker struct {
 	model      *VIPModel
 	previously map[netip.Addr]bool
@@ -61,6 +62,17 @@ func (c *VIPChecker) Observe(ev discovery.VIPEvent, effects []discovery.VIPEffec
 	}
 	if err != nil {
 		return fail("the machine rejected a valid event: %v", err)
+	}
+	switch ev.(type) {
+	case discovery.VIPApplied:
+		for _, e := range effects {
+			if e.Kind != discovery.VIPRetryAfter {
+				return fail("an outcome only schedules retries")
+			}
+		}
+		return nil
+	case discovery.VIPRetryDue:
+		return c.retried(effects, fail)
 	}
 	wasSynced := c.model.Synced()
 	c.model.Apply(ev)
@@ -127,6 +139,29 @@ func (c *VIPChecker) checkSync(effects []discovery.VIPEffect, desired map[netip.
 		}
 	}
 	return c.same(desired, fail)
+}
+
+// retried checks a due retry's effects: nothing, a Commit, or the current
+// decision for one VIP, which may repeat what was told before, since the
+// write that told it failed.
+func (c *VIPChecker) retried(effects []discovery.VIPEffect, fail func(string, ...any) error) error {
+	if len(effects) > 1 {
+		return fail("a retry yields one effect at most")
+	}
+	for _, e := range effects {
+		if e.Kind == discovery.Commit {
+			continue
+		}
+		if p := c.justified(e, c.model.Desired()); p != "" {
+			return fail("%v: %s", e, p)
+		}
+		if e.Kind == discovery.Advertise {
+			c.announced[e.VIP] = true
+		} else {
+			delete(c.announced, e.VIP)
+		}
+	}
+	return nil
 }
 
 func (c *VIPChecker) justified(e discovery.VIPEffect, desired map[netip.Addr][]string) string {

@@ -33,8 +33,9 @@ type VIPFaultRun struct {
 	Log     []discovery.VIPEvent
 	Effects [][]discovery.VIPEffect
 
-	t      *rapid.T
-	faults bool
+	t       *rapid.T
+	checker *VIPChecker
+	faults  bool
 	seq    int
 	timers map[vipRetryKey]int // pending timers: the seq of their RetryAfter
 	// superseded: keys whose pending retry a newer effect, or a Done for
@@ -50,7 +51,7 @@ type VIPFaultRun struct {
 // never what was wanted when the write failed (7); once failures stop,
 // the Announcer converges on the model's desired set, with no retry left
 // (8); and replaying the same events, outcomes and retries gives the same
-// effects (5).
+// effects (5). A VIPChecker checks every step too (2, 3).
 func VIPFaultProperty(gen VIPGenConfig) func(*rapid.T) {
 	gen = gen.withDefaults()
 	return func(t *rapid.T) {
@@ -83,7 +84,8 @@ func RunVIPFaults(t *rapid.T, cfg discovery.VIPConfig, events []discovery.VIPEve
 	if err != nil {
 		return nil, err
 	}
-	r := &VIPFaultRun{Machine: m, Model: NewVIPModel(cfg.NodeName), Announced: map[netip.Addr]bool{}, t: t,
+	checker := NewVIPChecker(cfg)
+	r := &VIPFaultRun{Machine: m, Model: checker.Model(), checker: checker, Announced: map[netip.Addr]bool{}, t: t,
 		faults: true, timers: map[vipRetryKey]int{}, superseded: map[vipRetryKey]bool{},
 		current: map[netip.Addr]discovery.VIPKind{}}
 	calm := rapid.IntRange(0, len(events)).Draw(t, "faultsUntil")
@@ -137,13 +139,12 @@ func (r *VIPFaultRun) step(ev discovery.VIPEvent) ([]discovery.VIPEffect, error)
 	effects, err := r.Machine.Step(ev)
 	r.Log = append(r.Log, ev)
 	r.Effects = append(r.Effects, effects)
-	if err != nil {
-		if r.Model.Rejects(ev) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("%T%+v rejected: %w", ev, ev, err)
+	if err := r.checker.Observe(ev, effects, err); err != nil {
+		return nil, err // invariants 2 and 3, step by step
 	}
-	r.Model.Apply(ev)
+	if err != nil {
+		return nil, nil // rejected, as the rules say
+	}
 	for _, e := range effects {
 		r.seq++
 		switch e.Kind {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/lookup"
 )
 
 // VIPModel is the brute-force reference: it stores the latest version of
@@ -43,9 +44,45 @@ func (m *VIPModel) Rejects(ev discovery.VIPEvent) bool {
 		return !ok || ev.UID != "" && ev.UID != s.UID
 	case discovery.ServicesSynced, discovery.SlicesSynced:
 		return false
+	case discovery.VIPApplied:
+		return !validVIPOutcome(ev)
+	case discovery.VIPRetryDue:
+		switch ev.Kind {
+		case discovery.RetryVIP:
+			return !plainAddr(ev.VIP)
+		case discovery.RetryCommit:
+			return ev.VIP.IsValid()
+		}
 	}
 	return true
 }
+
+// validVIPOutcome: an outcome of a VIP's Advertise or Withdraw, or of a
+// commit (which names no VIP); a Failed one with a failure class, the
+// others with none.
+func validVIPOutcome(ev discovery.VIPApplied) bool {
+	switch ev.Effect {
+	case discovery.Advertise, discovery.Withdraw:
+		if !plainAddr(ev.VIP) {
+			return false
+		}
+	case discovery.Commit:
+		if ev.VIP.IsValid() {
+			return false
+		}
+	default:
+		return false
+	}
+	switch ev.Outcome {
+	case discovery.Failed:
+		return ev.Class.Valid() && ev.Class != lookup.Found
+	case discovery.Done, discovery.Conflict, discovery.Unknown:
+		return ev.Class == 0
+	}
+	return false
+}
+
+func plainAddr(a netip.Addr) bool { return a.IsValid() && a.Zone() == "" && !a.Is4In6() }
 
 // Apply records an accepted event.
 func (m *VIPModel) Apply(ev discovery.VIPEvent) {

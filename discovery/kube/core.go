@@ -17,15 +17,14 @@ import (
 	"github.com/meshstate/meshstate/lookup"
 )
 
-// core is what both adapters share: logging, tracing, status, retries and
-// the informer wiring around one loop goroutine.
+// core is what both adapters share: logging, tracing, status and the
+// informer wiring around one loop goroutine.
 type core struct {
 	log         logr.Logger
 	trace       *tracefile.Writer
 	traceFailed bool
 	status      status
 	started     atomic.Bool
-	retries     *retries // set by run, used by the loop only
 }
 
 // source is one informer an adapter watches, under the name its items
@@ -42,11 +41,13 @@ type factory interface {
 	Shutdown()
 }
 
-// run wires srcs to one queue, starts the factories, and runs the loop on
-// the calling goroutine: handle gets each item in queue order, then flush
+// run wires srcs to one queue, calls setup with it (the adapter arms its
+// retry timers on it), starts the factories, and runs the loop on the
+// calling goroutine: handle gets each item in queue order, then flush
 // applies what the items decided. Once ctx is done it stops the informers
-// and the retry timers and returns when they have stopped.
-func (c *core) run(ctx context.Context, srcs []source, factories []factory,
+// and calls the stop that setup returned, and returns when all have
+// stopped.
+func (c *core) run(ctx context.Context, srcs []source, factories []factory, setup func(*informer.Queue) (stop func()),
 	handle func(informer.Item), flush func(context.Context)) error {
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrStarted
@@ -60,7 +61,8 @@ func (c *core) run(ctx context.Context, srcs []source, factories []factory,
 		}
 	}()
 	q := informer.NewQueue()
-	c.retries = newRetries(q)
+	stop := setup(q)
+	defer stop()
 	for _, s := range srcs {
 		if err := s.inf.SetWatchErrorHandlerWithContext(c.watchError(s.name)); err != nil {
 			return fmt.Errorf("kube: watch %s: %w", s.name, err)
@@ -90,7 +92,6 @@ func (c *core) run(ctx context.Context, srcs []source, factories []factory,
 	for _, f := range factories {
 		f.Shutdown()
 	}
-	c.retries.close()
 	return nil
 }
 
@@ -152,24 +153,12 @@ func (c *core) markSynced(synced bool) {
 	})
 }
 
-// failed classifies an effect's failure, schedules its retry under key
-// unless retryable says not to, logs it and keeps it in Status.
-func (c *core) failed(key, op, object string, err error, retryable func(lookup.Class) bool) {
-	we := &WriteError{Op: op, Object: object, Class: lookup.Classify(err), Err: err}
-	if retryable == nil || retryable(we.Class) {
-		we.RetryIn = c.retries.schedule(key, we.Class)
-	} else {
-		c.retries.succeeded(key)
-	}
-	c.log.Error(we, "effect failed", "op", op, "object", object, "class", we.Class.String())
-	c.status.update(func(s *Status) {
-		s.LastError = we
-		s.Retries = c.retries.len()
-	})
+// wrote logs a write's failure and keeps it in Status; the machine, told
+// the outcome, decides the retry.
+func (c *core) wrote(we *WriteError) {
+	c.log.Error(we, "write failed", "op", we.Op, "object", we.Object, "outcome", we.Outcome.String(), "class", we.Class.String())
+	c.status.fail(we)
 }
 
-// succeeded forgets key's retry.
-func (c *core) succeeded(key string) {
-	c.retries.succeeded(key)
-	c.status.update(func(s *Status) { s.Retries = c.retries.len() })
-}
+// retries keeps the count of pending retry timers in Status.
+func (c *core) retries(n int) { c.status.update(func(s *Status) { s.Retries = n }) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/lookup"
 )
 
@@ -36,18 +37,24 @@ func (e *WatchError) Error() string {
 // Unwrap returns the informer's error.
 func (e *WatchError) Unwrap() error { return e.Err }
 
-// WriteError is a failed effect, classified, and when it is retried.
+// WriteError is a write that did not come back Done: its outcome as the
+// machine was told it, and when the machine retries it.
 type WriteError struct {
 	Op      string // "Advertise", "Withdraw", "Commit", "create", "update", "delete", "update status"
 	Object  string // the VIP, or namespace/name of the object written
-	Class   lookup.Class
-	RetryIn time.Duration // 0 if it is not retried (the informer reports the outcome)
+	Outcome discovery.Outcome
+	Class   lookup.Class  // for Failed
+	RetryIn time.Duration // the delay of the machine's RetryAfter; 0 if it scheduled none
 	Err     error
 }
 
-// Error names the write, its object and class, and when it is retried.
+// Error names the write, its object and outcome, and when it is retried.
 func (e *WriteError) Error() string {
-	msg := fmt.Sprintf("kube: %s %s (%v): %v", e.Op, e.Object, e.Class, e.Err)
+	what := e.Outcome.String()
+	if e.Outcome == discovery.Failed {
+		what = e.Class.String()
+	}
+	msg := fmt.Sprintf("kube: %s %s (%s): %v", e.Op, e.Object, what, e.Err)
 	if e.RetryIn > 0 {
 		msg += fmt.Sprintf("; retrying in %v", e.RetryIn.Round(time.Millisecond))
 	}

@@ -13,6 +13,7 @@ import (
 	mcsinformers "sigs.k8s.io/mcs-api/pkg/client/informers/externalversions"
 
 	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/internal/informer"
 	"github.com/meshstate/meshstate/internal/tracefile"
 )
 
@@ -66,8 +67,20 @@ type ExportAdapter struct {
 	imports   map[importID]*mcsv1b1.ServiceImport
 	importIDs map[string]importID
 	synced    map[string]bool // by source
-	batch     []discovery.ExportEffect
-	due       []string // retry keys due in this batch
+	// Loop state: the effects of the current batch, the outcomes of its
+	// writes for the machine, the writes that did not come back Done (to
+	// log with their retry), and the retry timers.
+	batch    []discovery.ExportEffect
+	outcomes []discovery.ExportEvent
+	failures map[exportRetry]*WriteError
+	timers   *timers[exportRetry]
+}
+
+// exportRetry is the key of an export machine's retry timer: the kind and
+// the service's (or export's) namespace and name.
+type exportRetry struct {
+	kind            discovery.RetryKind
+	namespace, name string
 }
 
 // NewExportAdapter validates cfg and returns an adapter; Run starts it.
@@ -85,7 +98,7 @@ func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
 	return &ExportAdapter{core: core{log: cfg.Log, trace: tracefile.New(cfg.Trace)}, cfg: cfg, m: m,
 		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]discovery.ExportService{},
 		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
-		synced: map[string]bool{}}, nil
+		synced: map[string]bool{}, failures: map[exportRetry]*WriteError{}}, nil
 }
 
 // Run watches exports, Services and imports and writes imports until ctx
@@ -101,7 +114,11 @@ func (a *ExportAdapter) Run(ctx context.Context) error {
 		{srcExports, mf.Multicluster().V1beta1().ServiceExports().Informer()},
 		{srcServices, kf.Core().V1().Services().Informer()},
 	}
-	return a.run(ctx, srcs, []factory{kf, mf}, a.handle, a.flush)
+	setup := func(q *informer.Queue) func() {
+		a.timers = newTimers[exportRetry](q, timerSource)
+		return a.timers.Stop
+	}
+	return a.run(ctx, srcs, []factory{kf, mf}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.

@@ -116,15 +116,13 @@ func newImport(imp discovery.Import) *mcsv1b1.ServiceImport {
 	return si
 }
 
-// setConditions sets conds on a copy of ex; nil if nothing changes.
-func setConditions(ex *mcsv1b1.ServiceExport, conds []metav1.Condition) *mcsv1b1.ServiceExport {
+// withConditions sets conds on a copy of ex. It does not skip a write that
+// changes nothing in the cached copy: the machine asked for it, and the
+// cache may be older than the server.
+func withConditions(ex *mcsv1b1.ServiceExport, conds []metav1.Condition) *mcsv1b1.ServiceExport {
 	out := ex.DeepCopy()
-	changed := false
 	for _, c := range conds {
-		changed = meta.SetStatusCondition(&out.Status.Conditions, c) || changed
-	}
-	if !changed {
-		return nil
+		meta.SetStatusCondition(&out.Status.Conditions, c)
 	}
 	return out
 }

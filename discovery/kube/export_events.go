@@ -11,14 +11,15 @@ import (
 	"github.com/meshstate/meshstate/internal/informer"
 )
 
-// handle turns one queued item into the machine's events and steps them,
-// or notes a due retry.
+// handle turns one queued item into the machine's events and steps them:
+// an informer's item, or a retry timer that fired (superseded ones are
+// dropped).
 func (a *ExportAdapter) handle(it informer.Item) {
 	now := time.Now().UTC()
 	switch {
-	case it.Source == retrySource:
-		if d := it.Obj.(retryDue); a.retries.due(d) {
-			a.due = append(a.due, d.key)
+	case it.Source == timerSource:
+		if k, ok := a.timers.Fired(it); ok {
+			a.step(discovery.ExportRetryDue{Kind: k.kind, Namespace: k.namespace, Name: k.name, At: now})
 		}
 	case it.Op == informer.Synced:
 		a.sourceSynced(it.Source, now)

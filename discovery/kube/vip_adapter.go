@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/internal/informer"
 	"github.com/meshstate/meshstate/internal/tracefile"
 )
 
@@ -49,14 +50,22 @@ type VIPAdapter struct {
 	cfg  VIPConfig
 	m    *discovery.VIPMachine
 	held map[string]bool // the slices the machine holds, by namespace/name
-	// Loop state: the effects of the current batch, the failed effects
-	// awaiting their retry (the latest per VIP is what the machine wants
-	// for it), and whether a Commit is owed.
+	// Loop state: the effects of the current batch, the outcomes of its
+	// writes for the machine, the writes that did not come back Done (to
+	// log with their retry), the retry timers, and whether a Commit is
+	// owed.
 	batch     []discovery.VIPEffect
-	failed    map[netip.Addr]discovery.VIPEffect
-	due       map[netip.Addr]bool // failed VIPs whose retry fell due in this batch
+	outcomes  []discovery.VIPEvent
+	failures  map[vipRetry]*WriteError
+	timers    *timers[vipRetry]
 	committed bool
 	recommit  bool
+}
+
+// vipRetry is the key of a VIP machine's retry timer.
+type vipRetry struct {
+	kind discovery.RetryKind
+	vip  netip.Addr
 }
 
 // NewVIPAdapter validates cfg and returns an adapter; Run starts it.
@@ -72,12 +81,13 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return &VIPAdapter{core: core{log: cfg.Log, trace: tracefile.New(cfg.Trace)}, cfg: cfg, m: m,
-		held: map[string]bool{}, failed: map[netip.Addr]discovery.VIPEffect{}, due: map[netip.Addr]bool{}}, nil
+		held: map[string]bool{}, failures: map[vipRetry]*WriteError{}}, nil
 }
 
 // Run watches Services and EndpointSlices and announces until ctx is done,
 // then returns nil once its informers, its loop and its retry timers have
-// stopped. It returns an error only if it could not start; a list or
+// stopped. Each call's outcome goes back to the machine, which schedules
+// the retries; a due retry asks the machine again. It returns an error only if it could not start; a list or
 // watch that fails (even Forbidden) is logged, kept in Status and retried.
 // An adapter runs once: a second Run returns ErrStarted.
 func (a *VIPAdapter) Run(ctx context.Context) error {
@@ -86,7 +96,11 @@ func (a *VIPAdapter) Run(ctx context.Context) error {
 		{srcServices, f.Core().V1().Services().Informer()},
 		{srcSlices, f.Discovery().V1().EndpointSlices().Informer()},
 	}
-	return a.run(ctx, srcs, []factory{f}, a.handle, a.flush)
+	setup := func(q *informer.Queue) func() {
+		a.timers = newTimers[vipRetry](q, timerSource)
+		return a.timers.Stop
+	}
+	return a.run(ctx, srcs, []factory{f}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.

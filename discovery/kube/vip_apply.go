@@ -4,41 +4,55 @@ import (
 	"context"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/meshstate/meshstate/discovery"
 )
 
-// commitKey is the retry key of a failed Commit.
-const commitKey = "commit"
-
-func vipKey(vip netip.Addr) string { return "vip " + vip.String() }
-
-// flush applies the batch's effects in order, then the retries that fell
-// due in it for VIPs the batch did not decide again, then commits if the
-// Announcer batches.
+// flush applies the batch's effects in order and commits if the Announcer
+// batches, then steps the outcomes, whose only effects are retries, and
+// arms their timers.
 func (a *VIPAdapter) flush(ctx context.Context) {
-	n := len(a.batch)
-	for _, e := range a.batch {
-		delete(a.due, e.VIP) // decided again: its retry is moot
-		a.call(ctx, e)
-	}
-	clear(a.batch)
-	a.batch = a.batch[:0]
-	retried := len(a.due) > 0
-	for _, vip := range sortedVIPs(a.due) {
-		delete(a.due, vip)
-		if e, ok := a.failed[vip]; ok {
-			a.call(ctx, e)
+	for len(a.batch) > 0 || a.owesCommit() {
+		batch := a.batch
+		a.batch = nil
+		wrote := false
+		for _, e := range batch {
+			switch e.Kind {
+			case discovery.Advertise, discovery.Withdraw:
+				// A newer write supersedes the VIP's retry; the machine
+				// would ignore its firing anyway.
+				a.timers.Forget(vipRetry{discovery.RetryVIP, e.VIP})
+				a.call(ctx, e)
+				wrote = true
+			case discovery.Commit:
+				a.recommit = true
+			case discovery.VIPRetryAfter:
+				k := vipRetry{e.Retry, e.VIP}
+				a.timers.AddAfter(k, e.Delay)
+				if we := a.failures[k]; we != nil {
+					we.RetryIn = e.Delay
+				}
+			}
 		}
+		if a.m.Synced() && (wrote || !a.committed || a.recommit) {
+			a.commit(ctx)
+		}
+		for _, ev := range a.outcomes {
+			a.step(ev)
+		}
+		clear(a.outcomes)
+		a.outcomes = a.outcomes[:0]
 	}
-	if a.m.Synced() && (n > 0 || retried || !a.committed || a.recommit) {
-		a.commit(ctx)
+	for _, we := range a.failures {
+		a.wrote(we)
 	}
+	clear(a.failures)
+	a.retries(a.timers.Len())
 }
 
-// call applies one effect. A failure keeps the effect, the latest the
-// machine made for its VIP, for the retry.
+func (a *VIPAdapter) owesCommit() bool { return a.m.Synced() && (!a.committed || a.recommit) }
+
+// call applies one effect and notes its outcome for the machine.
 func (a *VIPAdapter) call(ctx context.Context, e discovery.VIPEffect) {
 	var err error
 	switch e.Kind {
@@ -47,14 +61,10 @@ func (a *VIPAdapter) call(ctx context.Context, e discovery.VIPEffect) {
 	case discovery.Withdraw:
 		err = a.cfg.Announcer.Withdraw(ctx, e.VIP)
 	}
-	if err != nil {
-		a.failed[e.VIP] = e
-		a.core.failed(vipKey(e.VIP), e.Kind.String(), e.VIP.String(), err, nil)
-		return
+	a.outcome(e.Kind, e.VIP, err)
+	if err == nil {
+		a.log.V(1).Info("applied", "op", e.Kind.String(), "vip", e.VIP.String(), "services", e.Services)
 	}
-	delete(a.failed, e.VIP)
-	a.succeeded(vipKey(e.VIP))
-	a.log.V(1).Info("applied", "op", e.Kind.String(), "vip", e.VIP.String(), "services", e.Services)
 }
 
 // commit calls the Announcer's Commit, if it has one.
@@ -64,35 +74,23 @@ func (a *VIPAdapter) commit(ctx context.Context) {
 	if !ok {
 		return
 	}
-	if err := c.Commit(ctx); err != nil {
-		a.core.failed(commitKey, "Commit", "", err, nil)
-		return
-	}
-	a.succeeded(commitKey)
+	a.timers.Forget(vipRetry{kind: discovery.RetryCommit})
+	a.outcome(discovery.Commit, netip.Addr{}, c.Commit(ctx))
 }
 
-// retry notes a due retry; flush applies it after the batch.
-func (a *VIPAdapter) retry(d retryDue) {
-	if !a.retries.due(d) {
-		return // superseded since it was armed
+// outcome queues the machine's VIPApplied for a call, and keeps a failure
+// to log with its retry.
+func (a *VIPAdapter) outcome(kind discovery.VIPKind, vip netip.Addr, err error) {
+	o, class := outcomeOf(err)
+	ev := discovery.VIPApplied{Effect: kind, VIP: vip, Outcome: o, Class: class}
+	if err != nil {
+		ev.Message = err.Error()
+		k := vipRetry{discovery.RetryVIP, vip}
+		object := vip.String()
+		if kind == discovery.Commit {
+			k, object = vipRetry{kind: discovery.RetryCommit}, ""
+		}
+		a.failures[k] = &WriteError{Op: kind.String(), Object: object, Outcome: o, Class: class, Err: err}
 	}
-	if d.key == commitKey {
-		a.recommit = true
-		return
-	}
-	vip, err := netip.ParseAddr(strings.TrimPrefix(d.key, "vip "))
-	if _, ok := a.failed[vip]; err == nil && ok {
-		a.due[vip] = true
-		return
-	}
-	a.succeeded(d.key)
-}
-
-func sortedVIPs(set map[netip.Addr]bool) []netip.Addr {
-	out := make([]netip.Addr, 0, len(set))
-	for a := range set {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, netip.Addr.Compare)
-	return out
+	a.outcomes = append(a.outcomes, ev)
 }

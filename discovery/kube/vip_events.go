@@ -8,11 +8,14 @@ import (
 	"github.com/meshstate/meshstate/internal/informer"
 )
 
-// handle turns one queued item into the machine's event and steps it, or
-// handles a due retry.
+// handle turns one queued item into the machine's event and steps it: an
+// informer's item, or a retry timer that fired (superseded ones are
+// dropped).
 func (a *VIPAdapter) handle(it informer.Item) {
-	if it.Source == retrySource {
-		a.retry(it.Obj.(retryDue))
+	if it.Source == timerSource {
+		if k, ok := a.timers.Fired(it); ok {
+			a.step(discovery.VIPRetryDue{Kind: k.kind, VIP: k.vip})
+		}
 		return
 	}
 	if ev := a.event(it); ev != nil {

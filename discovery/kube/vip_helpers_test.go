@@ -176,6 +176,9 @@ func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call
 			t.Fatalf("replay, event %d: %v", n, err)
 		}
 		for _, e := range effects {
+			if e.Kind == discovery.Commit || e.Kind == discovery.VIPRetryAfter {
+				continue // not an Announcer call
+			}
 			op := "announce"
 			if e.Kind == discovery.Withdraw {
 				op, e.Services = "withdraw", nil
