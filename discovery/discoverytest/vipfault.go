@@ -36,8 +36,8 @@ type VIPFaultRun struct {
 	t       *rapid.T
 	checker *VIPChecker
 	faults  bool
-	seq    int
-	timers map[vipRetryKey]int // pending timers: the seq of their RetryAfter
+	seq     int
+	timers  map[vipRetryKey]int // pending timers: the seq of their RetryAfter
 	// superseded: keys whose pending retry a newer effect, or a Done for
 	// the current decision, has made moot since its RetryAfter.
 	superseded map[vipRetryKey]bool
