@@ -18,18 +18,19 @@ const (
 
 // Condition reasons.
 const (
-	ReasonAllocated         = "Allocated"
-	ReasonRecovered         = "Recovered"         // kept the address its status records
-	ReasonAddressTaken      = "AddressTaken"      // its recorded address is held by an older owner: reallocated
-	ReasonAddressOutOfPool  = "AddressOutOfPool"  // its recorded address is not in the pool: reallocated
-	ReasonPoolExhausted     = "PoolExhausted"     // no free address; waits for one
-	ReasonFound             = "Found"             // the dependency exists
-	ReasonRecreating        = "Recreating"        // the dependency is gone: recreated with the same address
-	ReasonReallocated       = "Reallocated"       // the dependency is gone and the release option is on
-	ReasonLookupFailed      = "LookupFailed"      // transient error: the address is kept, retried with backoff
-	ReasonLookupDenied      = "LookupDenied"      // permanent error: the address is kept, retried slowly
-	ReasonDependencyEnsured = "DependencyEnsured" // the adapter created or updated the dependency
-	ReasonEnsureFailed      = "EnsureFailed"      // creating or updating the dependency failed: retried, the address is kept
+	ReasonAllocated          = "Allocated"
+	ReasonRecovered          = "Recovered"          // kept the address its status records
+	ReasonAddressTaken       = "AddressTaken"       // its recorded address is held by an older owner: reallocated
+	ReasonAddressOutOfPool   = "AddressOutOfPool"   // its recorded address is not in the pool: reallocated
+	ReasonPoolExhausted      = "PoolExhausted"      // no free address; waits for one
+	ReasonFound              = "Found"              // the dependency exists
+	ReasonRecreating         = "Recreating"         // the dependency is gone: recreated with the same address
+	ReasonReallocated        = "Reallocated"        // the dependency is gone and the release option is on
+	ReasonLookupFailed       = "LookupFailed"       // transient error: the address is kept, retried with backoff
+	ReasonLookupDenied       = "LookupDenied"       // permanent error: the address is kept, retried slowly
+	ReasonDependencyEnsured  = "DependencyEnsured"  // the adapter created or updated the dependency
+	ReasonEnsureFailed       = "EnsureFailed"       // creating or updating the dependency failed: retried, the address is kept
+	ReasonDependencyMismatch = "DependencyMismatch" // the dependency carries other addresses than the owner holds: repaired
 )
 
 // setCondition records a condition on h through apimachinery's helper and

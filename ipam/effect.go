@@ -25,8 +25,10 @@ const (
 	EnsureDependency
 	// Lookup: look the owner's dependency up and report a LookupResult.
 	Lookup
-	// RetryAfter: after Delay, do Retry again (Lookup, WriteStatus or
-	// EnsureDependency, with Addresses).
+	// RetryAfter: after Delay, report RetryDue{Owner, Retry}. It carries
+	// no addresses: when it is due the machine decides what to do from
+	// what it holds then. A newer RetryAfter for the same owner and kind
+	// replaces it.
 	RetryAfter
 	// Release: Addresses went back to the pool.
 	Release
@@ -49,7 +51,7 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-var outcomeNames = [...]string{Done: "Done", Conflict: "Conflict", Failed: "Failed"}
+var outcomeNames = [...]string{Done: "Done", Conflict: "Conflict", Failed: "Failed", Unknown: "Unknown"}
 
 // String implements fmt.Stringer.
 func (o Outcome) String() string { return enum.Name(outcomeNames[:], o, "Outcome") }

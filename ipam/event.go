@@ -45,10 +45,15 @@ type Synced struct {
 // classified with lookup.Classify: Found, NotFound, or unknown (Transient
 // or Permanent). Only NotFound is a confirmed absence.
 type LookupResult struct {
-	Owner   Owner        `json:"owner"`
-	Class   lookup.Class `json:"class"`
-	Message string       `json:"message,omitempty"`
-	At      time.Time    `json:"at,omitzero"`
+	Owner Owner        `json:"owner"`
+	Class lookup.Class `json:"class"`
+	// Addresses are what a Found dependency carries (the internal
+	// Service's external IPs). The machine checks them against what the
+	// owner holds and has a dependency carrying others repaired; a Found
+	// without addresses is a dependency carrying none.
+	Addresses []netip.Addr `json:"addresses,omitempty"`
+	Message   string       `json:"message,omitempty"`
+	At        time.Time    `json:"at,omitzero"`
 }
 
 // Outcome is how applying an effect ended.
@@ -59,6 +64,12 @@ const (
 	Done     Outcome = iota + 1 // applied
 	Conflict                    // optimistic concurrency: the object changed under the write
 	Failed                      // failed; Applied.Class says whether to retry fast or slowly
+	// Unknown: the request was sent but its answer was lost (a reset or
+	// a timeout after sending): it may or may not have been applied. The
+	// machine neither counts it done nor takes it for failed; it asks
+	// again when a retry is due, and an adapter bases that attempt on the
+	// server's state, not on a cache the lost write may have outdated.
+	Unknown
 )
 
 // Applied reports the outcome of a WriteStatus or EnsureDependency effect.
@@ -66,8 +77,8 @@ type Applied struct {
 	Owner   Owner   `json:"owner"`
 	Effect  Kind    `json:"effect"`
 	Outcome Outcome `json:"outcome"`
-	// Addresses are those the write carried, for a WriteStatus: once it
-	// is Done the status records them, which may be older addresses than
+	// Addresses are those the write carried: once it is Done the status,
+	// or the dependency, records them, which may be older addresses than
 	// the owner holds by then.
 	Addresses []netip.Addr `json:"addresses,omitempty"`
 	Class     lookup.Class `json:"class,omitempty"` // for Failed: Transient or Permanent
@@ -75,7 +86,18 @@ type Applied struct {
 	At        time.Time    `json:"at,omitzero"`
 }
 
+// RetryDue reports that a retry the machine scheduled with a RetryAfter
+// effect is due. It carries the owner and the kind to retry, never data:
+// the machine decides from what it holds now, and a retry superseded by a
+// newer effect of the same kind for the owner causes nothing.
+type RetryDue struct {
+	Owner Owner     `json:"owner"`
+	Kind  Kind      `json:"kind"`
+	At    time.Time `json:"at,omitzero"`
+}
+
 func (Observed) isEvent()     {}
+func (RetryDue) isEvent()     {}
 func (Deleted) isEvent()      {}
 func (Synced) isEvent()       {}
 func (LookupResult) isEvent() {}
@@ -87,6 +109,7 @@ type (
 	syncedJSON       Synced
 	lookupResultJSON LookupResult
 	appliedJSON      Applied
+	retryDueJSON     RetryDue
 )
 
 // MarshalJSON encodes the event with "type": "Observed".
@@ -106,12 +129,16 @@ func (e LookupResult) MarshalJSON() ([]byte, error) {
 // MarshalJSON encodes the event with "type": "Applied".
 func (e Applied) MarshalJSON() ([]byte, error) { return tagged.Marshal("Applied", appliedJSON(e)) }
 
+// MarshalJSON encodes the event with "type": "RetryDue".
+func (e RetryDue) MarshalJSON() ([]byte, error) { return tagged.Marshal("RetryDue", retryDueJSON(e)) }
+
 var eventDecoders = tagged.Decoders[Event]{
 	"Observed":     tagged.As(func(e observedJSON) Event { return Observed(e) }),
 	"Deleted":      tagged.As(func(e deletedJSON) Event { return Deleted(e) }),
 	"Synced":       tagged.As(func(e syncedJSON) Event { return Synced(e) }),
 	"LookupResult": tagged.As(func(e lookupResultJSON) Event { return LookupResult(e) }),
 	"Applied":      tagged.As(func(e appliedJSON) Event { return Applied(e) }),
+	"RetryDue":     tagged.As(func(e retryDueJSON) Event { return RetryDue(e) }),
 }
 
 // UnmarshalEvent decodes one event encoded by json.Marshal, such as a line

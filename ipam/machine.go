@@ -90,6 +90,8 @@ func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
 		return m.lookedUp(dst, ev)
 	case Applied:
 		return m.applied(dst, ev)
+	case RetryDue:
+		return m.retryDue(dst, ev)
 	}
 	return dst, &RejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidEvent}
 }
@@ -186,9 +188,10 @@ func (m *Machine) releaseRetiring(out []Effect, h *holding) []Effect {
 }
 
 // retired releases h's retiring addresses once its status is known to
-// record the addresses it holds now, and serves the owners waiting.
+// record the addresses it holds now and its dependency, if it has one, to
+// carry them, and serves the owners waiting.
 func (m *Machine) retired(out []Effect, h *holding, at time.Time) []Effect {
-	if h.retiring == nil || h.addrs == nil || !slices.Equal(h.shown, h.addrs) {
+	if h.retiring == nil || !h.durable() || h.depends && !h.carries() {
 		return out
 	}
 	return m.serveWaiting(m.releaseRetiring(out, h), at)
@@ -215,12 +218,26 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	}
 	h.addrs, h.lost = addrs, ""
 	m.unwait(h)
-	out = append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: addrs})
+	out = m.writeStatus(out, h)
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
-	if h.depends {
-		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: addrs})
+	// The dependency gets the addresses once the status records them.
+	return m.ensure(out, h)
+}
+
+// room reports whether want addresses could be allocated now. Giving up
+// an owner's addresses for new ones that cannot be had would leave it
+// with none.
+func (m *Machine) room(want int) bool {
+	if want == 1 {
+		return m.pool.Free() > 0
 	}
-	return out
+	// Whether a contiguous range is free is known only by taking it.
+	first, err := m.pool.AllocateRange(want)
+	if err != nil {
+		return false
+	}
+	_ = m.pool.ReleaseRange(first, want)
+	return true
 }
 
 // serveWaiting allocates for the owners without addresses, by

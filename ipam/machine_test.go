@@ -212,7 +212,7 @@ func TestFoundKeepsReadyDependency(t *testing.T) {
 	if got := step(t, m, ipam.Synced{At: t0}); !slices.Equal(got, []string{"Lookup default/a"}) {
 		t.Fatalf("Synced: %v", got)
 	}
-	if got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, At: t0.Add(time.Hour)}); len(got) != 0 {
+	if got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, Addresses: addrs("242.0.0.1"), At: t0.Add(time.Hour)}); len(got) != 0 {
 		t.Errorf("Found for a ready dependency: %v, want nothing", got)
 	}
 }
@@ -223,13 +223,14 @@ func TestEnsureFailureIsReported(t *testing.T) {
 	m := newMachine(t, ipam.Config{})
 	step(t, m, ipam.Synced{At: t0})
 	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
+	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
 	got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Failed,
-		Class: lookup.Transient, Message: "etcd timeout", At: t0})
+		Class: lookup.Transient, Message: "etcd timeout", Addresses: addrs("242.0.0.1"), At: t0})
 	if len(got) != 2 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
 		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") {
 		t.Fatalf("failed ensure: %v", got)
 	}
-	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, At: t0})
+	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
 	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured"}) {
 		t.Errorf("ensured: %v", got)
 	}
@@ -240,18 +241,19 @@ func TestEnsureFailureIsReported(t *testing.T) {
 
 // With ReleaseOnNotFound, an owner whose dependency is gone gets new
 // addresses, but its old ones go to nobody else until its status records
-// the new ones: until then a restart would find two owners recording them
-// and move the younger one's address.
+// the new ones and its dependency carries them: until then a restart
+// would find two owners recording them and move the younger one's
+// address.
 func TestReallocationRetiresUntilShown(t *testing.T) {
 	m := newMachine(t, ipam.Config{ReleaseOnNotFound: true})
 	step(t, m, ipam.Synced{At: t0})
 	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
 	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
+	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
 	got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.NotFound, At: t0})
 	want := []string{
 		"WriteStatus default/a [242.0.0.2]",
 		"SetCondition default/a Allocated=True/Reallocated",
-		"EnsureDependency default/a [242.0.0.2]",
 		"SetCondition default/a DependencyReady=False/Reallocated",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -269,13 +271,18 @@ func TestReallocationRetiresUntilShown(t *testing.T) {
 		t.Fatalf("stale write: %v", got)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.2"), At: t0})
+	if !slices.Equal(got, []string{"EnsureDependency default/a [242.0.0.2]"}) {
+		t.Fatalf("new status shown: %v, want the dependency ensured with the new address, and .1 kept", got)
+	}
+	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.2"), At: t0})
 	want = []string{
+		"SetCondition default/a DependencyReady=True/DependencyEnsured",
 		"Release default/a [242.0.0.1]",
 		"WriteStatus default/f [242.0.0.1]",
 		"SetCondition default/f Allocated=True/Allocated",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("new status shown (-want +got):\n%s", diff)
+		t.Errorf("new dependency ensured (-want +got):\n%s", diff)
 	}
 }
 
@@ -287,6 +294,9 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		ipam.LookupResult{Owner: owner("a"), Class: lookup.Transient, Message: "timeout", At: t0},
 		ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Failed, Class: lookup.Permanent, At: t0},
 		ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0},
+		ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Unknown, Addresses: addrs("242.0.0.1"), At: t0},
+		ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, Addresses: addrs("242.0.0.1"), At: t0},
+		ipam.RetryDue{Owner: owner("a"), Kind: ipam.WriteStatus, At: t0},
 	} {
 		data, err := json.Marshal(ev)
 		if err != nil {

@@ -19,7 +19,7 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		if h.want != o.Want {
 			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged}
 		}
-		return m.retired(m.reobserve(dst, h, o), h, o.At), nil
+		return m.settled(m.reobserve(dst, h, o), h, o.At), nil
 	}
 	out := dst
 	if h != nil {
@@ -50,7 +50,7 @@ func (m *Machine) reobserve(out []Effect, h *holding, o *Observed) []Effect {
 	if h.addrs == nil || slices.Equal(o.Status.Addresses, h.addrs) {
 		return out
 	}
-	return append(out, Effect{Kind: WriteStatus, Owner: h.owner, Addresses: h.addrs})
+	return m.writeStatus(out, h)
 }
 
 // recover reserves the addresses h's status records, if they are what h
@@ -80,10 +80,7 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", at)
 	}
-	if h.depends {
-		out = append(out, Effect{Kind: Lookup, Owner: h.owner})
-	}
-	return out
+	return m.lookup(out, h)
 }
 
 // usable reports whether recorded is what h may hold: as many addresses as

@@ -2,9 +2,8 @@ package ipam
 
 import (
 	"fmt"
-	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
+	"net/netip"
+	"slices"
 
 	"github.com/meshstate/meshstate/lookup"
 )
@@ -20,6 +19,9 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 	if !ev.Class.Valid() {
 		return dst, &RejectedError{Owner: ev.Owner, Field: "class", Reason: fmt.Sprint(ev.Class), Err: ErrInvalidEvent}
 	}
+	if err := validAddrs(ev.Owner, ev.Addresses); err != nil {
+		return dst, err
+	}
 	if h.addrs == nil {
 		return dst, nil // waiting for an address: nothing to verify yet
 	}
@@ -27,82 +29,101 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 	switch ev.Class {
 	case lookup.Found:
 		h.lookups = 0
-		if meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
-			// Already known ready, whoever said so (DependencyEnsured
-			// before a restart): rewriting the reason would be a status
-			// write that tells nobody anything.
-			return out, nil
-		}
-		return m.setCondition(out, h, ConditionDependencyReady, true, ReasonFound, "", ev.At), nil
+		return m.found(out, h, ev.Addresses, ev.At), nil
 	case lookup.NotFound:
 		h.lookups = 0
-		if m.cfg.ReleaseOnNotFound {
+		h.dep.carried, h.dep.known = nil, true
+		if m.cfg.ReleaseOnNotFound && !h.dep.ensuring && m.room(h.want) {
 			// The old addresses stay allocated until the status records
-			// the new ones (see retired): nothing comes free here.
+			// the new ones and the dependency carries them (see retired):
+			// nothing comes free here.
 			m.retire(h)
 			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released and reallocated", ev.At)
 			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At), nil
 		}
-		out = append(out, Effect{Kind: EnsureDependency, Owner: h.owner, Addresses: h.addrs})
+		out = m.ensure(out, h)
 		return m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, ev.Message, ev.At), nil
 	case lookup.Permanent:
 		h.lookups++
 		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, ev.Message, ev.At)
-		return append(out, m.retry(h, Lookup, m.cfg.SlowRetry.Delay(h.owner.UID, h.lookups-1))), nil
+		return m.retry(out, h, Lookup, m.cfg.SlowRetry, h.lookups-1), nil
 	default: // Transient or Conflict, both unknown: keep everything, look again later
 		h.lookups++
 		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, ev.Message, ev.At)
-		return append(out, m.retry(h, Lookup, m.cfg.Retry.Delay(h.owner.UID, h.lookups-1))), nil
+		return m.retry(out, h, Lookup, m.cfg.Retry, h.lookups-1), nil
 	}
 }
 
 // applied acts on the outcome of a status write or a dependency ensure. A
-// conflict or failure is retried with the same addresses; nothing here ever
-// allocates.
+// conflict, failure or lost answer is retried when due, with what the
+// owner holds then; nothing here ever allocates.
 func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 	h, err := m.held(ev.Owner)
 	if err != nil {
 		return dst, err
 	}
-	if ev.Effect != WriteStatus && ev.Effect != EnsureDependency || ev.Outcome < Done || ev.Outcome > Failed {
+	if ev.Effect != WriteStatus && ev.Effect != EnsureDependency || ev.Outcome < Done || ev.Outcome > Unknown {
 		return dst, &RejectedError{Owner: ev.Owner, Field: "effect",
 			Reason: fmt.Sprintf("%v %v", ev.Effect, ev.Outcome), Err: ErrInvalidEvent}
 	}
-	for i, a := range ev.Addresses {
-		if !a.IsValid() || a.Zone() != "" {
-			return dst, &RejectedError{Owner: ev.Owner, Field: fmt.Sprintf("addresses[%d]", i),
-				Reason: "not a plain IP address", Err: ErrInvalidEvent}
-		}
+	if err := validAddrs(ev.Owner, ev.Addresses); err != nil {
+		return dst, err
 	}
 	if h.addrs == nil {
 		return dst, nil // released since: nothing to retry
 	}
 	if ev.Outcome == Done {
-		h.failures = 0
-		if ev.Effect == WriteStatus {
-			h.shown = ev.Addresses
-			return m.retired(dst, h, ev.At), nil
-		}
-		return m.setCondition(dst, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At), nil
+		return m.done(dst, h, ev), nil
 	}
-	h.failures++
+	if ev.Addresses != nil && !slices.Equal(ev.Addresses, h.addrs) {
+		// A write of addresses the owner no longer holds: the write of
+		// the current ones was asked for since, and retrying the old
+		// one would put back what the owner gave up.
+		return dst, nil
+	}
 	out := dst
 	if ev.Effect == EnsureDependency {
-		// The failure is visible on the owner while it lasts; a status
-		// write's own failure cannot be, it would need a status write.
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
+		h.dep.known = false // a lost answer may have changed it
+		if ev.Outcome == Failed {
+			// The failure is visible on the owner while it lasts; a
+			// status write's own failure cannot be, it would need a
+			// status write.
+			out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
+		}
 	}
+	h.failures++
 	schedule := m.cfg.Retry
 	if ev.Outcome == Failed && ev.Class == lookup.Permanent {
 		schedule = m.cfg.SlowRetry
 	}
-	return append(out, m.retry(h, ev.Effect, schedule.Delay(h.owner.UID, h.failures-1))), nil
+	return m.retry(out, h, ev.Effect, schedule, h.failures-1), nil
 }
 
-func (m *Machine) retry(h *holding, what Kind, delay time.Duration) Effect {
-	e := Effect{Kind: RetryAfter, Owner: h.owner, Retry: what, Delay: delay}
-	if what != Lookup {
-		e.Addresses = h.addrs
+// done takes a write the server applied: the status, or the dependency,
+// now records ev.Addresses, which may be older than what h holds.
+func (m *Machine) done(out []Effect, h *holding, ev Applied) []Effect {
+	h.failures = 0
+	if ev.Effect == WriteStatus {
+		h.shown = ev.Addresses
+		return m.settled(out, h, ev.At)
 	}
-	return e
+	h.dep.carried, h.dep.known = slices.Clone(ev.Addresses), true
+	if !h.carries() {
+		// An older ensure landed after a newer one was asked for; the
+		// newer one is on its way, or is asked for again here.
+		return m.ensure(out, h)
+	}
+	h.dep.ensuring = false
+	out = m.setCondition(out, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At)
+	return m.retired(out, h, ev.At)
+}
+
+func validAddrs(o Owner, addrs []netip.Addr) error {
+	for i, a := range addrs {
+		if !a.IsValid() || a.Zone() != "" {
+			return &RejectedError{Owner: o, Field: fmt.Sprintf("addresses[%d]", i),
+				Reason: "not a plain IP address", Err: ErrInvalidEvent}
+		}
+	}
+	return nil
 }

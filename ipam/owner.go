@@ -86,7 +86,18 @@ type holding struct {
 	lookups  int                 // consecutive unknown lookup results: the backoff attempt
 	failures int                 // consecutive failed writes: the backoff attempt
 	lost     string              // why recorded addresses were not kept, for the condition
+	// retrying are the kinds with a retry scheduled and not superseded
+	// since: a RetryDue of another kind causes nothing.
+	retrying kinds
+	dep      dependency
 }
+
+// kinds is a set of effect kinds.
+type kinds uint8
+
+func (s kinds) has(k Kind) bool { return s&(1<<k) != 0 }
+func (s *kinds) add(k Kind)     { *s |= 1 << k }
+func (s *kinds) remove(k Kind)  { *s &^= 1 << k }
 
 // compareAge orders owners for recovery: the older object first, then the
 // smaller namespace/name, so the older of two owners recording one address

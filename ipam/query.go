@@ -16,6 +16,13 @@ type Holding struct {
 	// record in its status: allocated, and given to nobody else, until the
 	// status shows the new ones.
 	Retiring []netip.Addr `json:"retiring,omitempty"`
+	// Dependency is what the owner's dependency is known to carry, and
+	// DependencyKnown whether that is known: not after a restart until a
+	// lookup answers, nor after an ensure whose answer was lost. A
+	// dependency known to carry other addresses than the owner holds is
+	// being repaired.
+	Dependency      []netip.Addr `json:"dependency,omitempty"`
+	DependencyKnown bool         `json:"dependencyKnown,omitempty"`
 }
 
 // Addresses returns what the owner at namespace/name holds.
@@ -31,7 +38,8 @@ func (m *Machine) Addresses(namespace, name string) ([]netip.Addr, bool) {
 func (m *Machine) Holdings() []Holding {
 	out := make([]Holding, 0, len(m.owners))
 	for _, h := range m.sorted(m.owners) {
-		out = append(out, Holding{Owner: h.owner, Addresses: slices.Clone(h.addrs), Retiring: slices.Clone(h.retiring)})
+		out = append(out, Holding{Owner: h.owner, Addresses: slices.Clone(h.addrs), Retiring: slices.Clone(h.retiring),
+			Dependency: slices.Clone(h.dep.carried), DependencyKnown: h.dep.known})
 	}
 	return out
 }

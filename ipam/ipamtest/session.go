@@ -32,10 +32,15 @@ type session struct {
 }
 
 // Property returns a rapid property: generated sessions of owners created,
-// observed (freshly or from a stale cache), deleted, writes and lookups
-// settled with any outcome and class, and controller restarts, with the
-// invariants checked after every event; at the end, determinism and restart
-// equivalence.
+// observed (freshly or from a stale cache), deleted; writes and lookups
+// settled with any outcome and class, answers lost after the write landed
+// or before; retries firing late, after newer decisions; lookups the
+// adapter asks unprompted; dependencies tampered with; and controller
+// restarts in the middle of all of that. The invariants are checked after
+// every event, the world's own (no two statuses record one address) too;
+// at the end, the world converges once faults stop (statuses, dependencies
+// and holdings agree, no address recorded or carried twice), and then
+// determinism and restart equivalence.
 func Property(cfg ipam.Config) func(*rapid.T) {
 	return func(t *rapid.T) {
 		s := &session{t: t, cfg: cfg, w: NewWorld(Epoch)}
@@ -65,7 +70,7 @@ func (s *session) act() {
 		}
 		return s.w.Objects[rapid.SampledFrom(names).Draw(s.t, "object")]
 	}
-	switch rapid.IntRange(0, 9).Draw(s.t, "action") {
+	switch rapid.IntRange(0, 13).Draw(s.t, "action") {
 	case 0, 1:
 		o := s.w.Create(rapid.SampledFrom([]string{"a", "b"}).Draw(s.t, "namespace"),
 			rapid.IntRange(1, 3).Draw(s.t, "want"), rapid.Bool().Draw(s.t, "dependsOn"))
@@ -88,9 +93,10 @@ func (s *session) act() {
 	case 5, 6, 7:
 		if len(s.w.Owed) > 0 {
 			i := rapid.IntRange(0, len(s.w.Owed)-1).Draw(s.t, "owed")
-			outcome := ipam.Outcome(rapid.IntRange(int(ipam.Done), int(ipam.Failed)).Draw(s.t, "outcome"))
+			outcome := ipam.Outcome(rapid.IntRange(int(ipam.Done), int(lastOutcome)).Draw(s.t, "outcome"))
 			class := Class(rapid.IntRange(0, 4).Draw(s.t, "class"))
-			if ev := s.w.Settle(i, outcome, class); ev != nil {
+			landed := outcome == lastOutcome && rapid.Bool().Draw(s.t, "landed")
+			if ev := s.w.Settle(i, outcome, class, landed); ev != nil {
 				s.step(ev)
 			}
 		}
@@ -100,12 +106,35 @@ func (s *session) act() {
 			s.step(ipam.Synced{At: s.w.Now()})
 		}
 	case 9:
-		s.m, s.log, s.w.Owed, s.synced, s.restart = s.newMachine(), nil, nil, true, true
-		for _, ev := range s.w.Relist(rapid.Permutation(s.w.Names()).Draw(s.t, "relist")) {
-			s.step(ev)
+		s.restartNow()
+	case 10, 11: // a retry fires, possibly long after newer decisions
+		if len(s.w.Due) > 0 {
+			if ev := s.w.Fire(rapid.IntRange(0, len(s.w.Due)-1).Draw(s.t, "due")); ev != nil {
+				s.step(ev)
+			}
 		}
-		s.checkRecovered()
+	case 12: // the adapter looks a dependency up unasked (its Service changed or went)
+		if o := pick(); o != nil && o.DependsOn {
+			s.w.Ask(o)
+		}
+	case 13: // someone sets a dependency to another owner's address
+		if o := pick(); o != nil && o.Dependency != nil {
+			if other := pick(); other != o && len(other.Status.Addresses) > 0 {
+				o.Dependency = slices.Clone(other.Status.Addresses)
+				s.w.Ask(o)
+			}
+		}
 	}
+}
+
+// restartNow replaces the machine with a fresh one fed a relist, as a
+// restarted controller's is; requests and retries in flight are lost.
+func (s *session) restartNow() {
+	s.m, s.log, s.w.Owed, s.w.Due, s.synced, s.restart = s.newMachine(), nil, nil, nil, true, true
+	for _, ev := range s.w.Relist(rapid.Permutation(s.w.Names()).Draw(s.t, "relist")) {
+		s.step(ev)
+	}
+	s.checkRecovered()
 }
 
 // step feeds one event, hands its effects to the world and checks the
@@ -119,6 +148,9 @@ func (s *session) step(ev ipam.Event) {
 	s.log = append(s.log, ev)
 	s.w.Take(effects)
 	if err := Invariants(s.m, before, ev, s.cfg.ReleaseOnNotFound); err != nil {
+		s.t.Fatalf("after %T%+v -> %v: %v", ev, ev, effects, err)
+	}
+	if err := s.w.Recorded(false); err != nil {
 		s.t.Fatalf("after %T%+v -> %v: %v", ev, ev, effects, err)
 	}
 }
@@ -200,22 +232,49 @@ func (s *session) checkDeterminism() {
 	}
 }
 
-// checkRestart settles every owed write, then replays the recorded
-// statuses into a fresh machine: it must hold the same addresses and write
-// no status (invariant 5).
-func (s *session) checkRestart() {
+// converge settles every owed request truthfully and fires every due
+// retry, as a world whose faults have stopped does, until nothing is left.
+func (s *session) converge() {
 	if !s.synced {
+		s.synced = true
 		s.step(ipam.Synced{At: s.w.Now()})
 	}
-	for len(s.w.Owed) > 0 {
-		if ev := s.w.Settle(0, ipam.Done, 0); ev != nil {
+	for range 10_000 {
+		var ev ipam.Event
+		switch {
+		case len(s.w.Owed) > 0:
+			ev = s.w.Settle(0, ipam.Done, Truth, false)
+		case len(s.w.Due) > 0:
+			ev = s.w.Fire(0)
+		default:
+			return
+		}
+		if ev != nil {
 			s.step(ev)
 		}
 	}
+	s.t.Fatalf("no convergence: %d requests owed, %d retries due", len(s.w.Owed), len(s.w.Due))
+}
+
+// checkRestart lets the world converge, checks that it agrees with the
+// machine, then replays the recorded statuses into a fresh machine: it
+// must hold the same addresses and write nothing (invariant 5).
+func (s *session) checkRestart() {
+	s.converge()
+	if err := s.w.Recorded(true); err != nil {
+		s.t.Fatalf("after convergence: %v", err)
+	}
 	want := s.m.Holdings()
 	for _, h := range want {
-		if o := s.w.Objects[h.Owner.String()]; o != nil && !slices.Equal(o.Status.Addresses, h.Addresses) {
-			return // a waiting owner (pool full) has nothing recorded yet: not a steady world
+		o := s.w.Objects[h.Owner.String()]
+		if !slices.Equal(o.Status.Addresses, h.Addresses) {
+			s.t.Fatalf("after convergence: %s holds %v but its status records %v", h.Owner, h.Addresses, o.Status.Addresses)
+		}
+		if len(h.Retiring) > 0 {
+			s.t.Fatalf("after convergence: %s still retires %v", h.Owner, h.Retiring)
+		}
+		if o.DependsOn && h.Addresses != nil && !slices.Equal(o.Dependency, h.Addresses) {
+			s.t.Fatalf("after convergence: %s holds %v but its dependency carries %v", h.Owner, h.Addresses, o.Dependency)
 		}
 	}
 	fresh := s.newMachine()
@@ -230,7 +289,8 @@ func (s *session) checkRestart() {
 			}
 		}
 	}
-	if diff := cmp.Diff(want, fresh.Holdings(), equateNetip); diff != "" {
+	if diff := cmp.Diff(want, fresh.Holdings(), equateNetip,
+		cmpopts.IgnoreFields(ipam.Holding{}, "Dependency", "DependencyKnown")); diff != "" {
 		s.t.Fatalf("invariant 5: the replay holds other addresses (-before +after):\n%s", diff)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/lookup"
 )
 
 // Object is an owner as the simulated API server stores it.
@@ -36,13 +37,19 @@ func (o *Object) Observed(at time.Time) ipam.Observed {
 }
 
 // World is a simulated API server and adapter: it stores objects, applies
-// effects to them when told to, and keeps the lookups and outcomes the
+// effects to them when told to, and keeps the requests and retries the
 // adapter still owes the machine.
 type World struct {
 	Objects map[string]*Object // by namespace/name
-	// Owed are the effects the adapter has yet to report on, oldest first:
-	// writes, ensures and lookups.
-	Owed   []ipam.Effect
+	// Owed are the requests the adapter has yet to report on, oldest
+	// first: writes, ensures and lookups. An owner's writes of one kind
+	// complete in the order they were made, as an adapter that has one
+	// request of a kind in flight per owner makes them.
+	Owed []ipam.Effect
+	// Due are the retries the machine scheduled, oldest first. They fire
+	// in any order and arbitrarily late; a retry carries an owner and a
+	// kind, never data.
+	Due    []ipam.Effect
 	serial int
 	clock  time.Time
 }
@@ -73,7 +80,8 @@ func (w *World) Create(namespace string, want int, dependsOn bool) *Object {
 func (w *World) Names() []string { return slices.Sorted(maps.Keys(w.Objects)) }
 
 // Take records the effects a step returned: conditions land at once (an
-// adapter writes them with the status), the rest are owed.
+// adapter writes them with the status), retries become due, the rest are
+// owed.
 func (w *World) Take(effects []ipam.Effect) {
 	for _, e := range effects {
 		o := w.Objects[e.Owner.String()]
@@ -84,16 +92,44 @@ func (w *World) Take(effects []ipam.Effect) {
 		case e.Kind == ipam.WriteStatus, e.Kind == ipam.EnsureDependency, e.Kind == ipam.Lookup:
 			w.Owed = append(w.Owed, e)
 		case e.Kind == ipam.RetryAfter:
-			// The delay elapses at once in the simulation.
-			w.Owed = append(w.Owed, ipam.Effect{Kind: e.Retry, Owner: e.Owner, Addresses: e.Addresses})
+			w.Due = append(w.Due, e)
 		}
 	}
 }
 
-// Settle applies an owed effect with the given outcome and returns the
-// event that reports it, or nil if its owner is gone. A Lookup answers
-// with class, whatever the truth: the machine must cope with any answer.
-func (w *World) Settle(i int, outcome ipam.Outcome, class Class) ipam.Event {
+// Fire takes the i-th due retry and returns the event that reports it
+// due, or nil if its owner is gone.
+func (w *World) Fire(i int) ipam.Event {
+	e := w.Due[i]
+	w.Due = slices.Delete(w.Due, i, i+1)
+	if o := w.Objects[e.Owner.String()]; o == nil || o.Owner.UID != e.Owner.UID {
+		return nil
+	}
+	return ipam.RetryDue{Owner: e.Owner, Kind: e.Retry, At: w.Now()}
+}
+
+// first returns the index of the oldest owed request of the same owner
+// and kind as the i-th: requests of one kind for one owner complete in
+// order.
+func (w *World) first(i int) int {
+	e := w.Owed[i]
+	for j := range i {
+		if w.Owed[j].Owner == e.Owner && w.Owed[j].Kind == e.Kind {
+			return j
+		}
+	}
+	return i
+}
+
+// Settle completes an owed request with the given outcome and returns
+// the event that reports it, or nil if its owner is gone. A request of
+// an owner with an older one of the same kind completes that one
+// instead. A Lookup answers with class, whatever the truth (a Found
+// carries what the dependency holds): the machine must cope with any
+// answer. An Unknown outcome has the write land if landed is set, and
+// reports Unknown either way.
+func (w *World) Settle(i int, outcome ipam.Outcome, class Class, landed bool) ipam.Event {
+	i = w.first(i)
 	e := w.Owed[i]
 	w.Owed = slices.Delete(w.Owed, i, i+1)
 	o := w.Objects[e.Owner.String()]
@@ -102,23 +138,41 @@ func (w *World) Settle(i int, outcome ipam.Outcome, class Class) ipam.Event {
 	}
 	at := w.Now()
 	if e.Kind == ipam.Lookup {
-		return ipam.LookupResult{Owner: e.Owner, Class: class.Lookup(), Message: "simulated", At: at}
-	}
-	if outcome == ipam.Done {
-		if e.Kind == ipam.WriteStatus {
-			o.Status.Addresses = slices.Clone(e.Addresses)
-		} else {
-			o.Dependency = slices.Clone(e.Addresses)
+		c := class.Lookup()
+		if class == Truth {
+			c = lookup.Found
+			if o.Dependency == nil {
+				c = lookup.NotFound
+			}
 		}
+		ev := ipam.LookupResult{Owner: e.Owner, Class: c, Message: "simulated", At: at}
+		if c == lookup.Found {
+			ev.Addresses = slices.Clone(o.Dependency)
+		}
+		return ev
 	}
-	ev := ipam.Applied{Owner: e.Owner, Effect: e.Kind, Outcome: outcome, At: at}
-	if e.Kind == ipam.WriteStatus {
-		ev.Addresses = e.Addresses
+	if outcome == ipam.Done || outcome == ipam.Unknown && landed {
+		w.apply(o, e)
 	}
+	ev := ipam.Applied{Owner: e.Owner, Effect: e.Kind, Outcome: outcome, Addresses: e.Addresses, At: at}
 	if outcome == ipam.Failed {
 		ev.Class = class.Lookup()
 	}
 	return ev
+}
+
+func (w *World) apply(o *Object, e ipam.Effect) {
+	if e.Kind == ipam.WriteStatus {
+		o.Status.Addresses = slices.Clone(e.Addresses)
+	} else {
+		o.Dependency = slices.Clone(e.Addresses)
+	}
+}
+
+// Ask owes a Lookup of o's dependency that the machine did not ask for,
+// as an adapter's Service informer asks one when the Service changes.
+func (w *World) Ask(o *Object) {
+	w.Owed = append(w.Owed, ipam.Effect{Kind: ipam.Lookup, Owner: o.Owner})
 }
 
 // Relist returns the events a restarted informer delivers: every object,
@@ -131,7 +185,39 @@ func (w *World) Relist(names []string) []ipam.Event {
 	return append(out, ipam.Synced{At: w.Now()})
 }
 
-// Conditions returns the object's conditions of the given type, for checks.
+// Recorded checks the world itself: no two live objects' statuses record
+// one address, and, if services is set, no two internal Services carry
+// one address and none carries an address another object's status
+// records.
+func (w *World) Recorded(services bool) error {
+	status := map[netip.Addr]string{}
+	for _, name := range w.Names() {
+		for _, a := range w.Objects[name].Status.Addresses {
+			if other, dup := status[a]; dup {
+				return fmt.Errorf("world: %v recorded by the statuses of %s and %s", a, other, name)
+			}
+			status[a] = name
+		}
+	}
+	if !services {
+		return nil
+	}
+	svc := map[netip.Addr]string{}
+	for _, name := range w.Names() {
+		for _, a := range w.Objects[name].Dependency {
+			if other, dup := svc[a]; dup {
+				return fmt.Errorf("world: %v carried by the Services of %s and %s", a, other, name)
+			}
+			svc[a] = name
+			if other, ok := status[a]; ok && other != name {
+				return fmt.Errorf("world: %v carried by the Service of %s and recorded by the status of %s", a, name, other)
+			}
+		}
+	}
+	return nil
+}
+
+// Condition returns the object's condition of the given type, for checks.
 func (o *Object) Condition(typ string) *metav1.Condition {
 	return meta.FindStatusCondition(o.Status.Conditions, typ)
 }
