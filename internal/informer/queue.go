@@ -27,6 +27,22 @@ func (q *Queue) Push(it Item) {
 	}
 }
 
+// PushAll appends items as one run: a Next that returns any of them
+// returns all of them, in order, so an adapter steps them in one batch (a
+// relist's items, say) and applies their effects once.
+func (q *Queue) PushAll(items ...Item) {
+	if len(items) == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.items = append(q.items, items...)
+	q.mu.Unlock()
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
 // Next waits until items are pending, then appends all of them to dst, in
 // order, and returns it; it returns dst and ctx's error once ctx is done.
 // Taking everything pending at once lets an adapter step a burst and apply

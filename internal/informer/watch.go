@@ -8,17 +8,15 @@ import (
 )
 
 // Watch makes inf's callbacks push items named source onto q, and queues a
-// Synced item once the handler has received inf's initial list. The
+// Synced item once the handler has received inf's initial list. A relist
+// is pushed as one batch, its deletions (tombstones) after its additions
+// and updates (see the package doc). The
 // informer itself is started by the caller (through its factory). When ctx
 // is done the handler is removed; wait blocks until that has happened, so
 // a caller that calls it after cancelling leaves nothing running. Watch
 // returns an error only if inf refuses the handler (it has been stopped).
 func Watch(ctx context.Context, inf cache.SharedInformer, source string, q *Queue) (wait func(), err error) {
-	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
-		UpdateFunc: func(_, obj any) { q.Push(Item{Source: source, Op: Upsert, Obj: obj, Key: key(obj)}) },
-		DeleteFunc: func(obj any) { q.Push(deleted(source, obj)) },
-	})
+	reg, err := inf.AddEventHandler(newRelist(source, inf.GetStore(), q).handler())
 	if err != nil {
 		return nil, fmt.Errorf("informer: watch %s: %w", source, err)
 	}
