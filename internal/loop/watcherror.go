@@ -1,0 +1,69 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/meshstate/meshstate/lookup"
+)
+
+// WatchError is a failure of a source's list or watch, classified once,
+// here. The informer retries by itself, with client-go's backoff (0.8 s
+// doubling, jittered, to 30-60 s); a Permanent class (Forbidden,
+// Unauthorized) will keep failing until RBAC is fixed.
+type WatchError struct {
+	// Source is the name the informer was watched under.
+	Source string
+	Class  lookup.Class
+	Err    error
+}
+
+// Error implements error.
+func (e *WatchError) Error() string {
+	return fmt.Sprintf("list or watch %s (%v): %v", e.Source, e.Class, e.Err)
+}
+
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
+func (e *WatchError) Unwrap() error { return e.Err }
+
+// routine reports whether err is part of an informer's normal life: a
+// watch the server closed (EOF) or let expire (410 Gone, "too old
+// resource version"), after which the informer rewatches or relists; or
+// any error once ctx is done.
+func routine(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
+}
+
+// watchError is the handler Run sets on source's informer: routine errors
+// are logged at V(1), others classified, logged, kept for LastWatchError
+// and passed to Config.OnWatchError.
+func (r *Runner) watchError(source string) cache.WatchErrorHandlerWithContext {
+	return func(ctx context.Context, _ *cache.Reflector, err error) {
+		if routine(ctx, err) {
+			r.log.V(1).Info("watch ended; the informer rewatches or relists", "source", source, "reason", err.Error())
+			return
+		}
+		we := &WatchError{Source: source, Class: lookup.Classify(err), Err: err}
+		r.log.Error(we, "list or watch failed; the informer retries with backoff", "source", source, "class", we.Class.String())
+		r.mu.Lock()
+		r.lastErr = we
+		r.mu.Unlock()
+		if r.cfg.OnWatchError != nil {
+			r.cfg.OnWatchError(we)
+		}
+	}
+}
+
+// LastWatchError returns the latest failure of any source's list or watch
+// that was not routine, or nil.
+func (r *Runner) LastWatchError() *WatchError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastErr
+}
