@@ -102,7 +102,7 @@ func TestRunProperty(t *testing.T) {
 		applies := rapid.SliceOfN(rapid.Float64Range(0, 1), 64, 64).Draw(t, "applies")
 		var (
 			mu      sync.Mutex
-			next    int            // the next worker item expected
+			next    int              // the next worker item expected
 			armed   = map[int]bool{} // keys with a retry scheduled and not yet fired
 			applied int
 			barrier = make(chan struct{}, 1)
