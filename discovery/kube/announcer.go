@@ -11,9 +11,9 @@ import (
 // was announced before. They are made from the adapter's loop goroutine,
 // one at a time; a slow call delays the next decisions, so queue slow work.
 //
-// An error is classified with lookup.Classify (an error it does not
-// recognise is Transient) and the call retried with backoff, with what the
-// machine wants for that VIP by then.
+// An error goes back to the machine as the call's outcome (Unknown unless
+// it is an API status or a failure to connect), and the machine retries
+// with backoff, with what it wants for that VIP by then.
 type Announcer interface {
 	// Announce starts announcing vip. services are the sorted
 	// "namespace/name" keys of the Services that justify it; the slice is
@@ -29,7 +29,10 @@ type Announcer interface {
 // events the adapter took from its queue at once), and once right at sync
 // even if the desired set is empty, so that the first Commit follows the
 // whole initial set: before it, nothing may be pruned (incident 004's
-// lesson, and incident 001's). Commit is never called before sync.
+// lesson, and incident 001's). Commit is never called before sync. A
+// failed Commit is retried when the machine says (a Commit effect), so the
+// Committer must keep the calls of a failed Commit for the next one (as
+// RouteAnnouncer does: each Commit hands over its whole set).
 type Committer interface {
 	Commit(ctx context.Context) error
 }

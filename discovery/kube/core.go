@@ -2,143 +2,65 @@ package kube
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/meshstate/meshstate/internal/informer"
-	"github.com/meshstate/meshstate/internal/tracefile"
-	"github.com/meshstate/meshstate/lookup"
+	"github.com/meshstate/meshstate/internal/loop"
 )
 
-// core is what both adapters share: logging, tracing, status and the
-// informer wiring around one loop goroutine.
+// timerSource is the informer.Item source of a fired retry timer.
+const timerSource = "retry"
+
+// core is what both adapters add to internal/loop's runtime: their Status,
+// the logging of failed writes, and the Run-once guard.
 type core struct {
-	log         logr.Logger
-	trace       *tracefile.Writer
-	traceFailed bool
-	status      status
-	started     atomic.Bool
+	log     logr.Logger
+	report  *loop.Reporter
+	status  status
+	started atomic.Bool
 }
 
-// source is one informer an adapter watches, under the name its items
-// carry.
-type source struct {
-	name string
-	inf  cache.SharedIndexInformer
-}
-
-// factory is a started and stopped set of informers: client-go's and the
-// MCS API's factories both are.
-type factory interface {
-	Start(stop <-chan struct{})
-	Shutdown()
-}
-
-// run wires srcs to one queue, calls setup with it (the adapter arms its
-// retry timers on it), starts the factories, and runs the loop on the
-// calling goroutine: handle gets each item in queue order, then flush
-// applies what the items decided. Once ctx is done it stops the informers
-// and calls the stop that setup returned, and returns when all have
-// stopped.
-func (c *core) run(ctx context.Context, srcs []source, factories []factory, setup func(*informer.Queue) (stop func()),
+// run builds the adapter's loop over srcs and runs it until ctx is done:
+// setup arms the adapter's retry timers on the loop's queue and returns
+// their Stop, which runs after everything else has stopped; handle gets
+// each item in queue order, then flush applies what the batch decided.
+func (c *core) run(ctx context.Context, srcs []loop.Source, factories []loop.Factory, setup func(*informer.Queue) (stop func()),
 	handle func(informer.Item), flush func(context.Context)) error {
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var waits []func()
-	defer func() {
-		cancel()
-		for _, wait := range waits {
-			wait()
-		}
-	}()
-	q := informer.NewQueue()
-	stop := setup(q)
-	defer stop()
-	for _, s := range srcs {
-		if err := s.inf.SetWatchErrorHandlerWithContext(c.watchError(s.name)); err != nil {
-			return fmt.Errorf("kube: watch %s: %w", s.name, err)
-		}
-		wait, err := informer.Watch(ctx, s.inf, s.name, q)
-		if err != nil {
-			return err
-		}
-		waits = append(waits, wait)
+	r, err := loop.New(loop.Config{Sources: srcs, Factories: factories, Log: c.log,
+		OnWatchError: func(we *loop.WatchError) {
+			c.status.fail(&WatchError{Source: we.Source, Class: we.Class, Err: we.Err})
+		}})
+	if err != nil {
+		return fmt.Errorf("kube: %w", err)
 	}
-	for _, f := range factories {
-		f.Start(ctx.Done())
+	if err := r.OnStop(setup(r.Queue())); err != nil {
+		return fmt.Errorf("kube: %w", err)
 	}
-	var items []informer.Item
-	for {
-		var err error
-		if items, err = q.Next(ctx, items[:0]); err != nil {
-			break // ctx is done
-		}
-		for _, it := range items {
-			handle(it)
-		}
-		clear(items) // let the objects go
-		flush(ctx)
-	}
-	cancel()
-	for _, f := range factories {
-		f.Shutdown()
-	}
-	return nil
-}
-
-// watchError classifies, logs and keeps the failures of src's list and
-// watch. The reflector retries by itself with backoff (0.8 s doubling,
-// jittered, to 30-60 s); nothing here makes it retry faster.
-func (c *core) watchError(src string) cache.WatchErrorHandlerWithContext {
-	return func(ctx context.Context, _ *cache.Reflector, err error) {
-		switch {
-		case ctx.Err() != nil, errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return // shutting down, or a watch the server closed: relisting is routine
-		case apierrors.IsResourceExpired(err), apierrors.IsGone(err):
-			c.log.V(1).Info("watch expired; relisting", "source", src)
-			return
-		}
-		we := &WatchError{Source: src, Class: lookup.Classify(err), Err: err}
-		c.log.Error(we, "list or watch failed; the informer retries with backoff", "source", src, "class", we.Class.String())
-		c.status.fail(we)
-	}
-}
-
-// record writes ev to the trace before it is stepped. A trace with a gap
-// would replay wrongly, so after a failure it stops, and says so once.
-func (c *core) record(ev any) {
-	if err := c.trace.Write(ev); err != nil && !c.traceFailed {
-		c.traceFailed = true
-		c.log.Error(err, "trace write failed; tracing stopped")
-	}
+	return r.Run(ctx, handle, flush)
 }
 
 // stepped counts a stepped event and logs its rejection.
 func (c *core) stepped(ev any, err error) {
+	rejected := c.report.Rejected(ev, err)
 	c.status.update(func(s *Status) {
 		s.Events++
-		if err != nil {
+		if rejected {
 			s.Rejected++
 		}
 	})
-	if err != nil {
-		c.log.Error(err, "event rejected by the machine", "event", fmt.Sprintf("%T", ev))
-	}
 }
 
 // skip logs an object that could not be converted.
 func (c *core) skip(it informer.Item, err error) {
 	c.status.update(func(s *Status) { s.Skipped++ })
-	c.log.Error(err, "object skipped", "source", it.Source, "key", it.Key)
+	c.report.Skipped(it, err)
 }
 
 // markSynced records the moment the machine started deciding.

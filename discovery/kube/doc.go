@@ -13,21 +13,30 @@
 //     a discovery.ExportMachine; its effects create, update and delete this
 //     cluster's ServiceImports and set the exports' conditions.
 //
-// Every informer of an adapter pushes onto one queue (internal/informer),
-// so the loop sees all sources in one order. A source's initial list is
-// followed by a synced marker, which becomes the machine's Synced event:
-// the machines decide nothing before every source has synced (field
-// incidents 001 and 004), so neither does the adapter.
+// Each adapter runs on internal/loop: every informer pushes onto one
+// queue, so the loop sees all sources in one order, and a relist arrives
+// as one batch. A source's initial list is followed by a synced marker,
+// which becomes the machine's Synced event: the machines decide nothing
+// before every source has synced (field incidents 001 and 004), so neither
+// does the adapter.
 //
-// The adapters decide nothing themselves. A failed write is classified
-// with lookup.Classify and retried with backoff (internal/retry): a
-// Transient or Conflict failure after 1 s doubling up to 5 min, a
-// Permanent one (forbidden, invalid) every 5 min, since only an operator's
-// fix cures it. A retry applies what the machine wants when it is due, not
-// what it wanted when the write failed, so a retry that became moot costs
-// nothing. A list or watch that fails is retried by client-go's reflector
-// (0.8 s doubling, jittered, up to 30-60 s); the failure is classified,
-// logged and kept in Status, and Run keeps running: a missing RBAC rule is
+// The adapters decide nothing themselves, retries included (see the
+// retry contract in package discovery). Each write's outcome goes back to
+// the machine as a VIPApplied or ExportApplied event: Done; Conflict (409);
+// Failed, classified with lookup.Classify, when the server refused it or
+// it never left (no connection); Unknown when it may have reached the
+// server but its answer was lost (a reset, an EOF, a timeout after
+// sending, a timeout status). The machine answers with a RetryAfter
+// carrying a key and a delay (by default 1 s doubling to 5 min, or every 5
+// min after a Permanent failure such as Forbidden); the adapter arms one
+// timer per key (internal/loop's Timers) and, when it fires, steps a
+// RetryDue, on which the machine emits what it wants by then, or nothing.
+// The adapter applies what the machine asks even where its cache agrees
+// already: after an Unknown outcome that cache may predate the write, and
+// a stale resourceVersion makes an update conflict rather than overwrite.
+// A list or watch that fails is retried by client-go's reflector (0.8 s
+// doubling, jittered, up to 30-60 s); the failure is classified, logged
+// and kept in Status, and Run keeps running: a missing RBAC rule is
 // reported, not turned into a crash loop.
 //
 // Each adapter can record every event it feeds its machine as JSON lines

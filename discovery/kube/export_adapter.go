@@ -14,7 +14,7 @@ import (
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/internal/informer"
-	"github.com/meshstate/meshstate/internal/tracefile"
+	"github.com/meshstate/meshstate/internal/loop"
 )
 
 // Sources of the export adapter's items (and srcServices).
@@ -73,7 +73,7 @@ type ExportAdapter struct {
 	batch    []discovery.ExportEffect
 	outcomes []discovery.ExportEvent
 	failures map[exportRetry]*WriteError
-	timers   *timers[exportRetry]
+	timers   *loop.Timers[exportRetry]
 }
 
 // exportRetry is the key of an export machine's retry timer: the kind and
@@ -95,7 +95,7 @@ func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	return &ExportAdapter{core: core{log: cfg.Log, trace: tracefile.New(cfg.Trace)}, cfg: cfg, m: m,
+	return &ExportAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
 		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]discovery.ExportService{},
 		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
 		synced: map[string]bool{}, failures: map[exportRetry]*WriteError{}}, nil
@@ -109,16 +109,16 @@ func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
 func (a *ExportAdapter) Run(ctx context.Context) error {
 	kf := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
 	mf := mcsinformers.NewSharedInformerFactoryWithOptions(a.cfg.MCS, 0, mcsinformers.WithNamespace(a.cfg.Namespace))
-	srcs := []source{
-		{srcImports, mf.Multicluster().V1beta1().ServiceImports().Informer()},
-		{srcExports, mf.Multicluster().V1beta1().ServiceExports().Informer()},
-		{srcServices, kf.Core().V1().Services().Informer()},
+	srcs := []loop.Source{
+		{Name: srcImports, Informer: mf.Multicluster().V1beta1().ServiceImports().Informer()},
+		{Name: srcExports, Informer: mf.Multicluster().V1beta1().ServiceExports().Informer()},
+		{Name: srcServices, Informer: kf.Core().V1().Services().Informer()},
 	}
 	setup := func(q *informer.Queue) func() {
-		a.timers = newTimers[exportRetry](q, timerSource)
+		a.timers = loop.NewTimers[exportRetry](q, timerSource, nil)
 		return a.timers.Stop
 	}
-	return a.run(ctx, srcs, []factory{kf, mf}, setup, a.handle, a.flush)
+	return a.run(ctx, srcs, []loop.Factory{kf, mf}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.

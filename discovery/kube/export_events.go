@@ -125,7 +125,7 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 // step traces ev, steps the machine and keeps the effects for flush. It
 // returns the machine's rejection, if any.
 func (a *ExportAdapter) step(ev discovery.ExportEvent) error {
-	a.record(ev)
+	a.report.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
 	a.stepped(ev, err)

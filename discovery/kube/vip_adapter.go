@@ -12,7 +12,7 @@ import (
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/internal/informer"
-	"github.com/meshstate/meshstate/internal/tracefile"
+	"github.com/meshstate/meshstate/internal/loop"
 )
 
 // Sources of the VIP adapter's items.
@@ -57,7 +57,7 @@ type VIPAdapter struct {
 	batch     []discovery.VIPEffect
 	outcomes  []discovery.VIPEvent
 	failures  map[vipRetry]*WriteError
-	timers    *timers[vipRetry]
+	timers    *loop.Timers[vipRetry]
 	committed bool
 	recommit  bool
 }
@@ -80,7 +80,7 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	return &VIPAdapter{core: core{log: cfg.Log, trace: tracefile.New(cfg.Trace)}, cfg: cfg, m: m,
+	return &VIPAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
 		held: map[string]bool{}, failures: map[vipRetry]*WriteError{}}, nil
 }
 
@@ -92,15 +92,15 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 // An adapter runs once: a second Run returns ErrStarted.
 func (a *VIPAdapter) Run(ctx context.Context) error {
 	f := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
-	srcs := []source{
-		{srcServices, f.Core().V1().Services().Informer()},
-		{srcSlices, f.Discovery().V1().EndpointSlices().Informer()},
+	srcs := []loop.Source{
+		{Name: srcServices, Informer: f.Core().V1().Services().Informer()},
+		{Name: srcSlices, Informer: f.Discovery().V1().EndpointSlices().Informer()},
 	}
 	setup := func(q *informer.Queue) func() {
-		a.timers = newTimers[vipRetry](q, timerSource)
+		a.timers = loop.NewTimers[vipRetry](q, timerSource, nil)
 		return a.timers.Stop
 	}
-	return a.run(ctx, srcs, []factory{f}, setup, a.handle, a.flush)
+	return a.run(ctx, srcs, []loop.Factory{f}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.

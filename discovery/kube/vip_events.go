@@ -77,7 +77,7 @@ func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
 
 // step traces ev, steps the machine and keeps the effects for flush.
 func (a *VIPAdapter) step(ev discovery.VIPEvent) {
-	a.record(ev)
+	a.report.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
 	a.stepped(ev, err)
