@@ -12,13 +12,12 @@ import (
 	"github.com/go-logr/logr"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/meshstate/meshstate/apis/v1alpha1"
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/dispatch"
 	"github.com/meshstate/meshstate/internal/informer"
-	"github.com/meshstate/meshstate/internal/tracefile"
+	"github.com/meshstate/meshstate/internal/loop"
 	"github.com/meshstate/meshstate/lookup"
 )
 
@@ -49,14 +48,16 @@ type Config struct {
 	Trace io.Writer
 }
 
-// Source runs the informer, the machine and the dispatcher.
+// Source runs the informer, the machine and the dispatcher, on one
+// internal/loop runtime.
 type Source struct {
 	cfg      Config
 	machine  *endpoint.Machine
 	dispatch *dispatch.Dispatcher
-	trace    *tracefile.Writer
-	mu       sync.Mutex // guards machine and lastErr for the queries
-	lastErr  *WatchError
+	runner   *loop.Runner
+	report   *loop.Reporter
+	mu       sync.Mutex // guards machine for the queries
+	out      []endpoint.Notification
 }
 
 // WatchError is a failure of the informer's list or watch, classified. The
@@ -75,6 +76,9 @@ func (e *WatchError) Error() string {
 // Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *WatchError) Unwrap() error { return e.Err }
 
+// source is the name of the informer's items.
+const source = "gatewayendpoints"
+
 // New validates cfg and returns a Source; Run starts it.
 func New(cfg Config) (*Source, error) {
 	switch {
@@ -91,79 +95,54 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{cfg: cfg, machine: m, dispatch: d, trace: tracefile.New(cfg.Trace)}, nil
+	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(cfg.Client, cfg.Resync, cfg.Namespace, nil)
+	runner, err := loop.New(loop.Config{
+		Sources:   []loop.Source{{Name: source, Informer: factory.ForResource(v1alpha1.GatewayEndpointResource).Informer()}},
+		Factories: []loop.Factory{factory},
+		Log:       cfg.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{cfg: cfg, machine: m, dispatch: d, runner: runner, report: loop.NewReporter(cfg.Log, cfg.Trace)}
+	if err := runner.Go(d.Run); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Run watches GatewayEndpoints and delivers notifications until ctx is
 // done, then returns once the informer, the loop and the dispatcher have
 // stopped. A Source runs once.
 func (s *Source) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(s.cfg.Client, s.cfg.Resync, s.cfg.Namespace, nil)
-	q := informer.NewQueue()
-	inf := factory.ForResource(v1alpha1.GatewayEndpointResource).Informer()
-	if err := inf.SetWatchErrorHandler(s.watchError); err != nil {
-		return err
-	}
-	waitWatch, err := informer.Watch(ctx, inf, "gatewayendpoints", q)
-	if err != nil {
-		return err
-	}
-	var wg sync.WaitGroup
-	errc := make(chan error, 1)
-	wg.Go(func() { errc <- s.dispatch.Run(ctx) })
-	factory.Start(ctx.Done())
-	err = s.loop(ctx, q)
-	cancel()
-	factory.Shutdown()
-	waitWatch()
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	return <-errc
+	return s.runner.Run(ctx, s.handle, s.flush)
 }
 
-// loop steps the machine with each queued item and hands the notifications
-// to the dispatcher, until ctx is done.
-func (s *Source) loop(ctx context.Context, q *informer.Queue) error {
-	var items []informer.Item
-	var out []endpoint.Notification
-	for {
-		var err error
-		if items, err = q.Next(ctx, items[:0]); err != nil {
-			return nil // ctx done
-		}
-		out = out[:0]
-		for _, it := range items {
-			ev, err := event(it)
-			if err != nil {
-				s.cfg.Log.Error(err, "skipping object", "key", it.Key)
-				continue
-			}
-			out = s.step(out, ev)
-		}
-		if len(out) > 0 {
-			if err := s.dispatch.Enqueue(out...); err != nil {
-				return err
-			}
-		}
+// handle steps the machine with one item; an object that does not
+// convert is skipped, and a rejected event logged.
+func (s *Source) handle(it informer.Item) {
+	ev, err := event(it)
+	if err != nil {
+		s.report.Skipped(it, err)
+		return
 	}
-}
-
-// step applies one event, tracing it; a rejection is logged.
-func (s *Source) step(out []endpoint.Notification, ev endpoint.Event) []endpoint.Notification {
-	if err := s.trace.Write(ev); err != nil {
-		s.cfg.Log.Error(err, "trace write failed; tracing stopped")
-	}
+	s.report.Record(ev)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := s.machine.AppendStep(out, ev)
-	if err != nil {
-		s.cfg.Log.Error(err, "event rejected", "event", fmt.Sprintf("%T", ev))
+	out, err := s.machine.AppendStep(s.out, ev)
+	s.report.Rejected(ev, err)
+	s.out = out
+}
+
+// flush hands a batch's notifications to the dispatcher, in order.
+func (s *Source) flush(context.Context) {
+	if len(s.out) == 0 {
+		return
 	}
-	return out
+	// Enqueue fails only once the dispatcher has stopped, with ctx.
+	_ = s.dispatch.Enqueue(s.out...)
+	clear(s.out)
+	s.out = s.out[:0]
 }
 
 // event translates one informer item.
@@ -193,21 +172,15 @@ func event(it informer.Item) (endpoint.Event, error) {
 	return nil, fmt.Errorf("%w: item %v", ErrMalformed, it.Op)
 }
 
-// watchError records and logs a list or watch failure; the reflector
-// retries with its own backoff, so a denied list is not a crash loop.
-func (s *Source) watchError(_ *cache.Reflector, err error) {
-	we := &WatchError{Class: lookup.Classify(err), Err: err}
-	s.cfg.Log.Error(we, "list or watch failed; the informer retries with backoff", "class", we.Class.String())
-	s.mu.Lock()
-	s.lastErr = we
-	s.mu.Unlock()
-}
-
-// LastWatchError returns the latest list or watch failure, or nil.
+// LastWatchError returns the latest list or watch failure, or nil. A
+// watch the server ended or let expire is routine (the informer rewatches
+// or relists) and not reported.
 func (s *Source) LastWatchError() *WatchError {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lastErr
+	we := s.runner.LastWatchError()
+	if we == nil {
+		return nil
+	}
+	return &WatchError{Class: we.Class, Err: we.Err}
 }
 
 // Active returns the active endpoint of a cluster, as the machine sees it.
