@@ -247,4 +247,3 @@ func TestOutcomeJSON(t *testing.T) {
 		}
 	}
 }
-
