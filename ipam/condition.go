@@ -29,7 +29,7 @@ const (
 	ReasonLookupFailed       = "LookupFailed"       // transient error: the address is kept, retried with backoff
 	ReasonLookupDenied       = "LookupDenied"       // permanent error: the address is kept, retried slowly
 	ReasonDependencyEnsured  = "DependencyEnsured"  // the adapter created or updated the dependency
-	ReasonEnsureFailed       = "EnsureFailed"       // creating or updating the dependency failed: retried, the address is kept
+	ReasonEnsureFailed       = "EnsureFailed"       // creating or updating the dependency failed, or its answer was lost: retried, the address is kept
 	ReasonDependencyMismatch = "DependencyMismatch" // the dependency carries other addresses than the owner holds: repaired
 )
 

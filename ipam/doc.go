@@ -31,7 +31,36 @@
 // allocation: an observation whose status lacks the held addresses (a stale
 // cache) gets the write again.
 //
+// Dependencies: an owner's dependency (its internal Service) is handed
+// its addresses only once the owner's status is known to record them, by
+// an Applied WriteStatus or an Observed status; until then a restart,
+// which rebuilds from statuses only, could give an address that a Service
+// carries to another owner. A Found lookup reports what the dependency
+// carries, and one carrying other addresses (edited by hand, or left by a
+// race) is repaired, with DependencyReady=False/DependencyMismatch while
+// it lasts. An owner's retiring addresses (ReleaseOnNotFound) go back to
+// the pool only once its status and its dependency both show the new
+// ones. ReleaseOnNotFound releases nothing while the machine's own ensure
+// is pending (the dependency is missing because it has not been created
+// yet, not because it went away), nor when the pool has no room for new
+// addresses.
+//
+// # Retries and outcomes
+//
+// This is the contract every machine of meshstate keeps with its adapter.
+// A retry carries a key and a kind, never data: RetryAfter{Owner, Retry,
+// Delay} asks the adapter to report RetryDue{Owner, Kind} after Delay, and
+// the machine then decides from what it holds at that moment (the owner's
+// current addresses, or nothing if it holds none). A newer effect of the
+// same kind for the owner supersedes a pending retry: the machine ignores
+// its RetryDue, and an adapter may cancel its timer. A write's outcome is
+// Done, Conflict, Failed (the server refused) or Unknown (the answer was
+// lost after sending: a reset or a timeout). Unknown is neither done nor
+// failed: the machine does not take the status, or the dependency, to
+// record the write, and retries; the adapter bases that attempt on the
+// server's state, never on a cache the lost write may have outdated.
+//
 // Effects: WriteStatus, SetCondition, EnsureDependency, Lookup, RetryAfter
-// and Release. Adapters apply them and report Applied and LookupResult
-// events; SetCondition is meant to be written with the status.
+// and Release. Adapters apply them and report Applied, LookupResult and
+// RetryDue events; SetCondition is meant to be written with the status.
 package ipam

@@ -84,12 +84,10 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 	out := dst
 	if ev.Effect == EnsureDependency {
 		h.dep.known = false // a lost answer may have changed it
-		if ev.Outcome == Failed {
-			// The failure is visible on the owner while it lasts; a
-			// status write's own failure cannot be, it would need a
-			// status write.
-			out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
-		}
+		// Not seen done, whether it failed or its answer was lost: that
+		// shows on the owner while it lasts. A status write's own
+		// failure cannot, it would need a status write.
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
 	}
 	h.failures++
 	schedule := m.cfg.Retry

@@ -90,7 +90,8 @@ func TestUnknownWriteOutcome(t *testing.T) {
 		t.Fatalf("observed: %v", got)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Unknown, Addresses: addrs("242.0.0.1"), At: t0})
-	if !prefixed(got, "RetryAfter default/a EnsureDependency") {
+	if len(got) != 2 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
+		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") {
 		t.Fatalf("unknown ensure: %v", got)
 	}
 	if h := m.Holdings()[0]; h.DependencyKnown {

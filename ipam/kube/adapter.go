@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/meshstate/meshstate/internal/tracefile"
+	"github.com/meshstate/meshstate/internal/loop"
 	"github.com/meshstate/meshstate/ipam"
 )
 
@@ -23,7 +23,7 @@ type Adapter struct {
 	cfg     Config
 	http    *http.Client
 	clients *clients
-	trace   *tracefile.Writer
+	report  *loop.Reporter // the trace of every term, and rejections
 	running atomic.Bool
 	leading atomic.Bool
 	snap    atomic.Pointer[snapshot] // the current term's, published by its loop
@@ -57,7 +57,7 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, fmt.Errorf("%w: REST: %w", ErrInvalidConfig, err)
 	}
 	a := &Adapter{cfg: cfg, http: hc, clients: &clients{dyn: dyn, kube: kube, ports: cfg.ServicePorts},
-		trace: tracefile.New(cfg.Trace)}
+		report: loop.NewReporter(cfg.Logger, cfg.Trace)}
 	a.errs.log = cfg.Logger
 	return a, nil
 }

@@ -23,11 +23,11 @@ func (s *session) ensure(rec *record, addrs []netip.Addr) {
 }
 
 func (s *session) ensured(r *result) {
-	if r.outcome == ipam.Failed {
+	if r.outcome != ipam.Done {
 		s.noteError("ensure service", r.class, r.err)
 	}
 	s.report(ipam.Applied{Owner: r.owner, Effect: ipam.EnsureDependency, Outcome: r.outcome, Class: failClass(r),
-		Message: errMessage(r.err), At: s.now()})
+		Addresses: r.addrs, Message: errMessage(r.err), At: s.now()})
 	if rec := s.owners[r.key]; rec != nil && rec.owner.UID == r.owner.UID {
 		rec.ensureBusy = false
 		if rec.ensureQueued {
@@ -45,7 +45,7 @@ func (s *session) ensured(r *result) {
 func (s *session) lookup(rec *record) {
 	if obj, ok, _ := s.services.GetByKey(rec.owner.Namespace + "/" + v1alpha1.InternalServiceName(rec.owner.Name)); ok {
 		if svc, isSvc := obj.(*corev1.Service); isSvc && managed(svc) && controlledBy(svc, rec.owner) {
-			s.report(ipam.LookupResult{Owner: rec.owner, Class: lookup.Found, At: s.now()})
+			s.report(ipam.LookupResult{Owner: rec.owner, Class: lookup.Found, Addresses: carried(svc), At: s.now()})
 			return
 		}
 	}
@@ -63,7 +63,7 @@ func (s *session) lookedUp(r *result) {
 	if !r.class.Known() {
 		s.noteError("get service", r.class, r.err)
 	}
-	s.report(ipam.LookupResult{Owner: r.owner, Class: r.class, Message: errMessage(r.err), At: s.now()})
+	s.report(ipam.LookupResult{Owner: r.owner, Class: r.class, Addresses: r.addrs, Message: errMessage(r.err), At: s.now()})
 	if rec := s.owners[r.key]; rec != nil && rec.owner.UID == r.owner.UID {
 		rec.lookupBusy = false
 		if rec.lookupAgain {
@@ -73,10 +73,11 @@ func (s *session) lookedUp(r *result) {
 	}
 }
 
-// serviceDeleted reacts to one of the adapter's Services disappearing:
-// its owner's dependency is looked up, and the machine, told NotFound,
-// has it recreated.
-func (s *session) serviceDeleted(obj any) {
+// serviceChanged reacts to one of the adapter's Services changing or
+// disappearing: its owner's dependency is looked up, and the machine,
+// told what it carries now (or NotFound), has it repaired or recreated.
+// The adapter never judges a Service itself.
+func (s *session) serviceChanged(obj any) {
 	svc, ok := obj.(*corev1.Service)
 	if !ok || !s.synced {
 		return

@@ -21,19 +21,29 @@
 //   - WriteStatus and SetCondition: merged per owner into one update of
 //     the status subresource (conditions set with meta.SetStatusCondition),
 //     based on the informer's object and its resourceVersion. If the
-//     status already records it all, nothing is written. A 409 is
-//     reported as Applied{Outcome: Conflict}; the write is retried on the
-//     newer object the informer delivers. Addresses never change here.
+//     status already records it all, nothing is written. A 409, or a
+//     write whose answer was lost (a reset, a timeout or a 5xx after
+//     sending: ipam.Unknown), makes every copy the adapter holds suspect:
+//     the next attempt reads the object from the API server first and is
+//     judged against that, never against the informer's cache, which a
+//     cut watch may hold back. Addresses never change here.
 //   - EnsureDependency: create the Service v1alpha1.InternalServiceName,
 //     a ClusterIP Service with the addresses as external IPs, labelled as
 //     the adapter's and controlled by the GlobalIP (garbage-collected with
 //     it); or update the one it owns. A Service of that name the adapter
 //     does not own is never touched: ErrForeignService, Permanent. A
 //     failure shows as DependencyReady=False/EnsureFailed until it heals.
-//   - Lookup: a Service in the cache that belongs to the owner is Found;
-//     anything else, including a miss before the cache has synced, is
-//     asked of the API server, so NotFound is only the server's word.
-//   - RetryAfter: a timer; when it fires, the effect is applied again.
+//     The machine asks for it only once the owner's status records the
+//     addresses.
+//   - Lookup: a Service in the cache that belongs to the owner is Found,
+//     with the external IPs it carries; anything else, including a miss
+//     before the cache has synced, is asked of the API server, so NotFound
+//     is only the server's word. Every change to one of the adapter's
+//     Services (not only its deletion) is such a lookup: the machine has
+//     a Service that carries other addresses than its owner's repaired.
+//   - RetryAfter: a timer keyed by owner and kind, carrying nothing; when
+//     it fires the machine gets ipam.RetryDue and decides what to do from
+//     what it holds then. A newer effect of the kind cancels the timer.
 //   - Release: nothing to write; the status goes with the object.
 //
 // # Restart

@@ -24,8 +24,8 @@ func (s *session) handle(it *informer.Item) {
 			s.report(ipam.Synced{At: s.now()})
 		}
 	case srcServices:
-		if it.Op == informer.Delete {
-			s.serviceDeleted(it.Obj)
+		if it.Op != informer.Synced {
+			s.serviceChanged(it.Obj)
 		}
 	case srcResult:
 		r := it.Obj.(*result)
@@ -37,15 +37,11 @@ func (s *session) handle(it *informer.Item) {
 			s.ensured(r)
 		case jobLookup:
 			s.lookedUp(r)
+		case jobRead:
+			s.reread(r)
 		}
 	case srcRetry:
-		if e, ok := s.timers.take(it.Obj.(fired)); ok {
-			if e.Kind == kindFlush {
-				s.dirty[keyOf(e.Owner)] = struct{}{}
-			} else {
-				s.apply(e)
-			}
-		}
+		s.retryDue(it)
 	}
 }
 
@@ -74,10 +70,6 @@ func (s *session) upsert(it *informer.Item) {
 	if rec.wrote != nil && rec.wrote.GetResourceVersion() == u.GetResourceVersion() {
 		rec.wrote = nil // the informer has caught up with the write
 	}
-	if rec.stale {
-		rec.stale = false
-		s.dirty[key] = struct{}{}
-	}
 	s.report(ev)
 }
 
@@ -99,10 +91,28 @@ func (s *session) deleted(it *informer.Item) {
 func (s *session) forget(rec *record) {
 	s.settled(rec)
 	delete(s.dirty, rec.key)
-	s.timers.cancelOwner(rec.key)
-	rec.wrote, rec.stale = nil, false
+	forgetOwner(s.timers, rec.key)
+	rec.wrote, rec.unsure = nil, false
 	rec.statusBusy, rec.ensureBusy, rec.lookupBusy = false, false, false
 	rec.ensureQueued, rec.lookupAgain = false, false
+}
+
+// retryDue takes a retry timer that fired: the adapter's own flush
+// retry looks at the pending status again; the machine's is reported as
+// RetryDue, and the machine decides what it does now.
+func (s *session) retryDue(it *informer.Item) {
+	k, ok := s.timers.Fired(*it)
+	if !ok {
+		return // superseded or forgotten since
+	}
+	rec := s.owners[k.key]
+	switch {
+	case rec == nil:
+	case k.kind == kindFlush:
+		s.dirty[k.key] = struct{}{}
+	default:
+		s.report(ipam.RetryDue{Owner: rec.owner, Kind: k.kind, At: s.now()})
+	}
 }
 
 // skip reports an object that cannot be fed to the machine. It is not

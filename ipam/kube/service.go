@@ -72,21 +72,39 @@ func controlledBy(svc *corev1.Service, o ipam.Owner) bool {
 // it takes this one over); Permanent if it is not ours at all, since the
 // adapter never touches a foreign object and only an operator can free
 // the name.
-func judge(svc *corev1.Service, o ipam.Owner) (lookup.Class, error) {
+//
+// A Found Service comes with the addresses it carries, for the machine to
+// check against the owner's.
+func judge(svc *corev1.Service, o ipam.Owner) (lookup.Class, []netip.Addr, error) {
 	switch {
 	case !managed(svc):
-		return lookup.Permanent, fmt.Errorf("%w: %s/%s", ErrForeignService, svc.Namespace, svc.Name)
+		return lookup.Permanent, nil, fmt.Errorf("%w: %s/%s", ErrForeignService, svc.Namespace, svc.Name)
 	case controlledBy(svc, o):
-		return lookup.Found, nil
+		return lookup.Found, carried(svc), nil
 	}
-	return lookup.NotFound, fmt.Errorf("service %s/%s belongs to another incarnation of GlobalIP %s", svc.Namespace, svc.Name, o)
+	return lookup.NotFound, nil, fmt.Errorf("service %s/%s belongs to another incarnation of GlobalIP %s", svc.Namespace, svc.Name, o)
+}
+
+// carried returns the addresses svc carries. One that does not parse
+// makes it carry none that the machine could accept, so it is reported as
+// carrying nothing, and repaired.
+func carried(svc *corev1.Service) []netip.Addr {
+	out := make([]netip.Addr, 0, len(svc.Spec.ExternalIPs))
+	for _, s := range svc.Spec.ExternalIPs {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return nil
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // getService looks o's Service up on the API server.
-func (c *clients) getService(ctx context.Context, o ipam.Owner) (lookup.Class, error) {
+func (c *clients) getService(ctx context.Context, o ipam.Owner) (lookup.Class, []netip.Addr, error) {
 	svc, err := c.kube.CoreV1().Services(o.Namespace).Get(ctx, v1alpha1.InternalServiceName(o.Name), metav1.GetOptions{})
 	if err != nil {
-		return lookup.Classify(err), err
+		return lookup.Classify(err), nil, err
 	}
 	return judge(svc, o)
 }
@@ -121,13 +139,21 @@ func (c *clients) ensureService(ctx context.Context, o ipam.Owner, addrs []netip
 
 // writeOutcome turns a write's error into the outcome reported to the
 // machine. NotFound on a write means the object went away under it: the
-// view was stale, as with a conflict.
+// view was stale, as with a conflict. A server's refusal (a 4xx answer,
+// 429 included) is Failed: nothing was written. Anything else (a reset,
+// a timeout, a 5xx) may have come after the server acted, so the outcome
+// is Unknown, and the next attempt reads before it judges.
 func writeOutcome(err error) (ipam.Outcome, lookup.Class, error) {
 	switch c := lookup.Classify(err); c {
 	case lookup.Found:
 		return ipam.Done, c, nil
 	case lookup.Conflict, lookup.NotFound:
 		return ipam.Conflict, lookup.Conflict, err
+	case lookup.Transient:
+		if apierrors.IsTooManyRequests(err) {
+			return ipam.Failed, c, err
+		}
+		return ipam.Unknown, c, err
 	default:
 		return ipam.Failed, c, err
 	}

@@ -2,10 +2,7 @@ package kube
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -17,10 +14,9 @@ import (
 
 	"github.com/meshstate/meshstate/apis/v1alpha1"
 	"github.com/meshstate/meshstate/internal/informer"
+	"github.com/meshstate/meshstate/internal/loop"
 	"github.com/meshstate/meshstate/internal/retry"
-	"github.com/meshstate/meshstate/internal/tracefile"
 	"github.com/meshstate/meshstate/ipam"
-	"github.com/meshstate/meshstate/lookup"
 )
 
 // Sources of the items on a session's queue: its two informers, its
@@ -41,9 +37,8 @@ type session struct {
 	log              logr.Logger
 	m                *ipam.Machine
 	q                *informer.Queue
-	trace            *tracefile.Writer
 	jobs             chan job
-	timers           *timers
+	timers           *loop.Timers[timerKey]
 	services         cache.Indexer // the Service informer's cache
 	retry, slowRetry retry.Schedule
 
@@ -57,7 +52,6 @@ type session struct {
 	inflight int
 	skipped  int
 	synced   bool
-	traceBad bool
 }
 
 // record is what the session knows of one owner beyond the machine.
@@ -73,9 +67,10 @@ type record struct {
 	wrote       *unstructured.Unstructured
 	wroteStatus v1alpha1.GlobalIPStatus
 	pending     pendingStatus
-	// stale: a write conflicted on the informer's latest object; write
-	// again when the informer shows a newer one.
-	stale         bool
+	// unsure: a status write conflicted or lost its answer, so neither
+	// the informer's copy nor the last response may be the server's
+	// state; the next write reads the object first.
+	unsure        bool
 	flushFailures int
 
 	statusBusy, ensureBusy, lookupBusy bool
@@ -96,21 +91,20 @@ func (a *Adapter) newSession() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := informer.NewQueue()
 	fast, slow := schedules(a.cfg.Machine)
 	return &session{
-		a: a, log: a.cfg.Logger, m: m, q: q, trace: a.trace,
-		jobs: make(chan job, 4*a.cfg.Workers), timers: newTimers(q),
+		a: a, log: a.cfg.Logger, m: m,
+		jobs:  make(chan job, 4*a.cfg.Workers),
 		retry: fast, slowRetry: slow,
 		owners: map[string]*record{}, dirty: map[string]struct{}{}, unsettled: map[string]struct{}{},
 	}, nil
 }
 
-// run starts the informers and workers, runs the loop until ctx is done,
-// and returns once everything it started has stopped.
+// run runs the term on internal/loop's Runner: the two informers, the
+// workers and the retry timers push onto its one queue, and its loop
+// hands each item to handle and each batch to settle, until ctx is done.
+// It returns once everything it started has stopped.
 func (s *session) run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	s.done = ctx.Done()
 	ns := s.a.cfg.Namespace
 	gipFactory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(s.a.clients.dyn, 0, ns, nil)
 	gipInf := gipFactory.ForResource(v1alpha1.GlobalIPResource).Informer()
@@ -118,68 +112,53 @@ func (s *session) run(ctx context.Context) error {
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = managedSelector }))
 	svcInf := svcFactory.Core().V1().Services().Informer()
 	s.services = svcInf.GetIndexer()
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		gipFactory.Shutdown()
-		svcFactory.Shutdown()
-		wg.Wait()
-		s.timers.stopAll()
-	}()
-	for _, w := range []struct {
-		inf    cache.SharedIndexInformer
-		source string
-	}{{gipInf, srcGlobalIPs}, {svcInf, srcServices}} {
-		op := "list/watch " + w.source
+	for _, inf := range []cache.SharedIndexInformer{gipInf, svcInf} {
+		if err := inf.SetTransform(stripManagedFields); err != nil {
+			return err
+		}
+	}
+	r, err := loop.New(loop.Config{
+		Sources:   []loop.Source{{Name: srcGlobalIPs, Informer: gipInf}, {Name: srcServices, Informer: svcInf}},
+		Factories: []loop.Factory{gipFactory, svcFactory},
+		Log:       s.log,
 		// Informers retry failed lists and watches themselves, with
-		// client-go's backoff (0.8s doubling to 30s); the handler only
-		// reports them, classified, since nothing else would.
-		if err := w.inf.SetWatchErrorHandler(func(_ *cache.Reflector, err error) {
-			if ctx.Err() == nil && !errors.Is(err, io.EOF) { // EOF: a watch closed normally
-				s.a.noteError(op, lookup.Classify(err), err)
-			}
-		}); err != nil {
-			return err
-		}
-		if err := w.inf.SetTransform(stripManagedFields); err != nil {
-			return err
-		}
-		wait, err := informer.Watch(ctx, w.inf, w.source, s.q)
-		if err != nil {
-			return err
-		}
-		wg.Go(wait)
+		// client-go's backoff; they are only reported, classified.
+		OnWatchError: func(we *loop.WatchError) { s.a.noteError("list/watch "+we.Source, we.Class, we.Err) },
+	})
+	if err != nil {
+		return err
+	}
+	s.q = r.Queue()
+	s.timers = loop.NewTimers[timerKey](s.q, srcRetry, nil)
+	if err := r.OnStop(s.timers.Stop); err != nil {
+		return err
 	}
 	for range s.a.cfg.Workers {
-		wg.Go(func() { s.a.clients.work(ctx, s.jobs, s.q) })
-	}
-	gipFactory.Start(ctx.Done())
-	svcFactory.Start(ctx.Done())
-	return s.loop(ctx)
-}
-
-// loop takes everything pending on the queue, steps the machine with it,
-// applies the effects, and sends the status writes, until ctx is done.
-func (s *session) loop(ctx context.Context) error {
-	var items []informer.Item
-	for {
-		var err error
-		if items, err = s.q.Next(ctx, items[:0]); err != nil {
+		if err := r.Go(func(ctx context.Context) error { s.a.clients.work(ctx, s.jobs, s.q); return nil }); err != nil {
 			return err
 		}
-		for i := range items {
-			s.handle(&items[i])
-			items[i] = informer.Item{}
-		}
-		for {
-			s.drain()
-			if len(s.dirty) == 0 {
-				break
-			}
-			s.flush() // a no-op write reports Applied at once: drain again
-		}
-		s.publish()
 	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.done = runCtx.Done()
+	if err := r.Run(runCtx, func(it informer.Item) { s.handle(&it) }, s.settle); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// settle steps the machine with what the batch's items reported, applies
+// the effects, and sends the status writes; a no-op write reports Applied
+// at once, so it steps again until nothing is left.
+func (s *session) settle(context.Context) {
+	for {
+		s.drain()
+		if len(s.dirty) == 0 {
+			break
+		}
+		s.flush()
+	}
+	s.publish()
 }
 
 func (s *session) now() time.Time { return s.a.cfg.Clock() }

@@ -47,5 +47,5 @@ type snapshot struct {
 
 func (s *session) publish() {
 	s.a.snap.Store(&snapshot{synced: s.synced, stats: s.m.Stats(), inflight: s.inflight,
-		pending: len(s.unsettled), retries: s.timers.len(), skipped: s.skipped})
+		pending: len(s.unsettled), retries: s.timers.Len(), skipped: s.skipped})
 }

@@ -82,6 +82,11 @@ func (s *session) flush() {
 }
 
 func (s *session) flushOne(rec *record) {
+	if rec.unsure {
+		rec.statusBusy = true
+		s.dispatch(job{kind: jobRead, key: rec.key, owner: rec.owner})
+		return
+	}
 	base, baseStatus := rec.base()
 	desired, changed := desire(baseStatus, &rec.pending)
 	if !changed {
@@ -104,7 +109,7 @@ func (s *session) settled(rec *record) {
 	rec.pending = pendingStatus{}
 	rec.flushFailures = 0
 	delete(s.unsettled, rec.key)
-	s.timers.cancel(timerKey{rec.key, kindFlush})
+	s.timers.Forget(timerKey{rec.key, kindFlush})
 }
 
 // statusWritten takes the result of a status write.
@@ -134,17 +139,48 @@ func (s *session) statusWritten(r *result) {
 		}
 		return
 	case ipam.Conflict:
-		rec.wrote = nil
-		if rec.obj.GetResourceVersion() != r.base.GetResourceVersion() {
-			// The informer already shows a newer object: retry on it.
-			s.dirty[rec.key] = struct{}{}
-			return
-		}
-		rec.stale = true // retried when the informer shows the change
+		// Our copy is older than the server's; with the watch cut the
+		// informer may not show the newer one for a while. Read it.
+		rec.wrote, rec.unsure = nil, true
+		s.dirty[rec.key] = struct{}{}
+		return
+	case ipam.Unknown:
+		// The write may have landed: no copy we hold says what the
+		// server has, so nothing may be judged written or unwritten
+		// on them. Read the object before the next attempt.
+		rec.wrote, rec.unsure = nil, true
+		s.noteError("update status", r.class, r.err)
 	case ipam.Failed:
 		s.noteError("update status", r.class, r.err)
 	}
 	s.retryFlush(rec, r.class)
+}
+
+// reread takes the object read after an unsure write: the next write is
+// based on it, and judged against it.
+func (s *session) reread(r *result) {
+	rec := s.owners[r.key]
+	if rec == nil || rec.owner.UID != r.owner.UID {
+		return
+	}
+	rec.statusBusy = false
+	if r.err != nil {
+		if r.class == lookup.NotFound {
+			rec.unsure = false // gone: the informer will say so
+			return
+		}
+		s.noteError("get globalip", r.class, r.err)
+		s.retryFlush(rec, r.class)
+		return
+	}
+	st, err := statusOf(r.written)
+	if err != nil || string(r.written.GetUID()) != rec.owner.UID {
+		rec.unsure = false // malformed, or another incarnation: the informer will say
+		return
+	}
+	rec.unsure = false
+	rec.wrote, rec.wroteStatus = r.written, st
+	s.dirty[rec.key] = struct{}{}
 }
 
 // retryFlush schedules another attempt at rec's write, with the machine's
@@ -158,7 +194,7 @@ func (s *session) retryFlush(rec *record, class lookup.Class) {
 	}
 	delay := sched.Delay(rec.owner.UID, rec.flushFailures)
 	rec.flushFailures++
-	s.timers.schedule(timerKey{rec.key, kindFlush}, delay, ipam.Effect{Kind: kindFlush, Owner: rec.owner})
+	s.timers.AddAfter(timerKey{rec.key, kindFlush}, delay)
 }
 
 // schedules returns the machine's retry schedules, defaults filled in as

@@ -20,10 +20,7 @@ func (s *session) drain() {
 }
 
 func (s *session) step(ev ipam.Event) {
-	if err := s.trace.Write(ev); err != nil && !s.traceBad {
-		s.traceBad = true // tracefile stops at its first error; say so once
-		s.log.Error(err, "trace writing failed; the trace ends here")
-	}
+	s.a.report.Record(ev)
 	effects, err := s.m.AppendStep(s.effects[:0], ev)
 	if s.a.stepHook != nil {
 		s.a.stepHook(ev, effects)
@@ -46,7 +43,7 @@ func (s *session) rejected(ev ipam.Event, err error) {
 		s.log.V(1).Info("event for an owner no longer held", "event", ev, "reason", err.Error())
 		return
 	}
-	s.log.Error(err, "the allocator rejected an event", "event", ev)
+	s.a.report.Rejected(ev, err)
 }
 
 // apply carries out one effect. Effects for an owner the session no
@@ -54,8 +51,9 @@ func (s *session) rejected(ev ipam.Event, err error) {
 // what the new one needs.
 func (s *session) apply(e ipam.Effect) {
 	if e.Kind == ipam.RetryAfter {
-		e2 := ipam.Effect{Kind: e.Retry, Owner: e.Owner, Addresses: e.Addresses}
-		s.timers.schedule(timerKey{keyOf(e.Owner), e.Retry}, e.Delay, e2)
+		// A key and a kind, never data: when it fires the machine is
+		// asked (RetryDue) and decides from what it holds then.
+		s.timers.AddAfter(timerKey{keyOf(e.Owner), e.Retry}, e.Delay)
 		return
 	}
 	if e.Kind == ipam.Release {
@@ -65,6 +63,11 @@ func (s *session) apply(e ipam.Effect) {
 	rec := s.owners[keyOf(e.Owner)]
 	if rec == nil || rec.owner.UID != e.Owner.UID {
 		return
+	}
+	if e.Kind != ipam.SetCondition {
+		// A newer effect of the kind supersedes a retry of it; the
+		// machine would ignore the retry, so it need not fire.
+		s.timers.Forget(timerKey{rec.key, e.Kind})
 	}
 	switch e.Kind {
 	case ipam.WriteStatus:

@@ -29,6 +29,7 @@ const (
 	jobStatus jobKind = iota + 1 // update an owner's status
 	jobEnsure                    // create or update an owner's Service
 	jobLookup                    // get an owner's Service
+	jobRead                      // get an owner, after a write that may or may not have landed
 )
 
 // job is one API request the loop hands a worker. The loop never has two
@@ -52,7 +53,7 @@ type result struct {
 	outcome ipam.Outcome // jobStatus, jobEnsure
 	class   lookup.Class
 	err     error
-	written *unstructured.Unstructured // jobStatus, on success
+	written *unstructured.Unstructured // jobStatus on success, jobRead
 }
 
 // work runs jobs until ctx is done. Results go onto the unbounded queue,
@@ -86,7 +87,14 @@ func (c *clients) do(ctx context.Context, j job) *result {
 	case jobEnsure:
 		r.outcome, r.class, r.err = c.ensureService(ctx, j.owner, j.addrs)
 	case jobLookup:
-		r.class, r.err = c.getService(ctx, j.owner)
+		r.class, r.addrs, r.err = c.getService(ctx, j.owner)
+	case jobRead:
+		u, err := c.dyn.Resource(v1alpha1.GlobalIPResource).Namespace(j.owner.Namespace).
+			Get(ctx, j.owner.Name, metav1.GetOptions{})
+		r.class, r.err = lookup.Classify(err), err
+		if err == nil {
+			r.written = u
+		}
 	}
 	return r
 }
