@@ -14,10 +14,13 @@ type Status struct {
 	// Events counts the events fed to the machine, Rejected those it
 	// refused, Skipped the objects that could not be converted.
 	Events, Rejected, Skipped int
-	// Retries counts the failed effects waiting for their retry.
+	// Retries counts the retry timers pending: writes that did not come
+	// back Done and whose retry the machine scheduled. A timer that a newer
+	// write superseded may count until it fires.
 	Retries int
-	// LastError is the last failure, a *WatchError or a *WriteError; it is
-	// kept after the failure has been cured, as the last one seen.
+	// LastError is the last failure, a *WatchError or a *WriteError (whose
+	// Outcome may be Unknown: the write may have landed); it is kept after
+	// the failure has been cured, as the last one seen.
 	LastError error
 }
 
