@@ -69,17 +69,22 @@
 //     and are ignored. Malformed outcomes and retries are rejected with
 //     ErrInvalidVIPEvent or ErrInvalidExportEvent and change nothing.
 //
-// Peers. Lighthouse's agent (through admiral's resource syncer) also
-// retries by key: it requeues the object's key on a rate-limited workqueue
-// and re-reads its informer cache when the key comes up, so it too writes
-// the current state rather than the failed payload. It does not tell a
-// lost answer from a failure, and decides the retry from its cache, which
-// may predate the write; here a write whose answer was lost stays pending
+// Peers. Lighthouse's agent syncs through admiral's resource syncer
+// (pkg/syncer/process_resource.go), which retries by key as well: a failed
+// create or update requeues the object's key, and the retry takes "the
+// latest resource from the cache regardless of the operation", so it
+// writes the current state, as here. Two differences, both deliberate.
+// Its retry of a deletion carries the deleted object (the queued
+// operation), a payload retry; here an import's retry decides between
+// upsert and delete from what the machine holds when it is due. And it
+// treats every error alike, deciding the retry from a cache that may
+// predate a write whose answer was lost; here such a write stays pending
 // until an observation newer than it, as issue 12 found necessary. An
-// announcer that re-applies the failed call itself (a payload retry, as
-// this package's adapter did before) can re-advertise a VIP whose Service
-// has gone since; here the VIP's retry asks the machine, which withdraws
-// it instead.
+// announcer that re-applies its own failed call (a payload retry, as this
+// package's adapter did before issue 12) announces the Services the call
+// carried, and can re-advertise a VIP whose Service has gone since; here
+// the retry asks the machine, which announces the Services that qualify
+// then, or withdraws the VIP.
 //
 // Both machines are plain values: events in, effects out, no goroutines,
 // clock or I/O. Their test kit is discovery/discoverytest.
