@@ -55,7 +55,16 @@
 // Adapters live in subpackages: they translate informer callbacks and kernel
 // notifications into events, apply the effects, and report the outcome back
 // as events. Anything that can be decided without I/O is decided in the
-// machine. Kernel adapters (cni/kernel, routes/kernel, health/icmp) are
+// machine. Retries too: a machine's RetryAfter effect names a key and a
+// kind, never data; the adapter reports a RetryDue event when it is due,
+// and the machine decides then, from what it holds, what to write, so a
+// retry cannot replay a stale decision, and a newer effect supersedes it.
+// A write whose answer was lost (a reset or a timeout after sending) is
+// reported as Unknown, neither done nor failed, and the next attempt is
+// judged against the server's state, not a cache. The Kubernetes adapters
+// share one runtime (one ordered queue for informers, workers and keyed
+// timers; a relist stepped as one batch, its deletions after its
+// additions), so none of them has a loop of its own. Kernel adapters (cni/kernel, routes/kernel, health/icmp) are
 // tested in fresh network namespaces; Kubernetes adapters (endpoint/kube and
 // the others named in the README) against a real kube-apiserver and etcd,
 // as users bound only to the ClusterRoles in config/rbac. Their own API
