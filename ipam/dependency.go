@@ -74,13 +74,7 @@ func (m *Machine) found(out []Effect, h *holding, carried []netip.Addr, at time.
 	h.dep.carried, h.dep.known = slices.Clone(carried), true
 	if h.carries() {
 		h.dep.ensuring = false
-		if !meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
-			// Already known ready, whoever said so (DependencyEnsured
-			// before a restart): rewriting the reason would be a status
-			// write that tells nobody anything.
-			out = m.setCondition(out, h, ConditionDependencyReady, true, ReasonFound, "", at)
-		}
-		return m.retired(out, h, at)
+		return m.retired(m.ready(out, h, ReasonFound, at), h, at)
 	}
 	if h.dep.ensuring {
 		// Our own ensure is not applied yet: what the lookup saw is older.
@@ -89,4 +83,16 @@ func (m *Machine) found(out []Effect, h *holding, carried []netip.Addr, at time.
 	out = m.ensure(out, h)
 	return m.setCondition(out, h, ConditionDependencyReady, false, ReasonDependencyMismatch,
 		fmt.Sprintf("the dependency carries %v, not %v: repairing", carried, h.addrs), at)
+}
+
+// ready says that h's dependency carries its addresses, unless a
+// condition says so already, whoever wrote it (DependencyEnsured before a
+// restart, Found from the informer's copy of the Service our own ensure
+// just created): rewriting only the reason would be a status write that
+// tells nobody anything.
+func (m *Machine) ready(out []Effect, h *holding, reason string, at time.Time) []Effect {
+	if meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
+		return out
+	}
+	return m.setCondition(out, h, ConditionDependencyReady, true, reason, "", at)
 }

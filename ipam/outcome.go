@@ -112,8 +112,7 @@ func (m *Machine) done(out []Effect, h *holding, ev Applied) []Effect {
 		return m.ensure(out, h)
 	}
 	h.dep.ensuring = false
-	out = m.setCondition(out, h, ConditionDependencyReady, true, ReasonDependencyEnsured, "", ev.At)
-	return m.retired(out, h, ev.At)
+	return m.retired(m.ready(out, h, ReasonDependencyEnsured, ev.At), h, ev.At)
 }
 
 func validAddrs(o Owner, addrs []netip.Addr) error {

@@ -163,3 +163,20 @@ func TestRejectedRetryLeavesStateUnchanged(t *testing.T) {
 		t.Fatalf("state changed (-before +after):\n%s", diff)
 	}
 }
+
+// The Service informer sees the Service our own ensure created before
+// the ensure's answer arrives: Found, then Done, make one condition
+// change, not two status writes.
+func TestFoundThenEnsuredWritesOnce(t *testing.T) {
+	m := newMachine(t, ipam.Config{})
+	step(t, m, ipam.Synced{At: t0})
+	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
+	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
+	got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, Addresses: addrs("242.0.0.1"), At: t0})
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/Found"}) {
+		t.Fatalf("found: %v", got)
+	}
+	if got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0}); len(got) != 0 {
+		t.Fatalf("ensured after found: %v, want nothing", got)
+	}
+}

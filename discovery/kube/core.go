@@ -1,8 +1,12 @@
 package kube
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -84,3 +88,17 @@ func (c *core) wrote(we *WriteError) {
 
 // retries keeps the count of pending retry timers in Status.
 func (c *core) retries(n int) { c.status.update(func(s *Status) { s.Retries = n }) }
+
+// reportFailures logs and keeps a batch's failed writes, in the order of
+// their operation and object so that Status.LastError does not depend on
+// map order, empties failures, and keeps the count of pending retries.
+func reportFailures[K comparable](c *core, failures map[K]*WriteError, pending int) {
+	wes := slices.SortedFunc(maps.Values(failures), func(a, b *WriteError) int {
+		return cmp.Or(strings.Compare(a.Op, b.Op), strings.Compare(a.Object, b.Object))
+	})
+	for _, we := range wes {
+		c.wrote(we)
+	}
+	clear(failures)
+	c.retries(pending)
+}

@@ -52,11 +52,7 @@ func (a *ExportAdapter) flush(ctx context.Context) {
 		clear(a.outcomes)
 		a.outcomes = a.outcomes[:0]
 	}
-	for _, we := range a.failures {
-		a.wrote(we)
-	}
-	clear(a.failures)
-	a.retries(a.timers.Len())
+	reportFailures(&a.core, a.failures, a.timers.Len())
 }
 
 // upsert creates this cluster's import, or updates the observed one. It

@@ -43,11 +43,7 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 		clear(a.outcomes)
 		a.outcomes = a.outcomes[:0]
 	}
-	for _, we := range a.failures {
-		a.wrote(we)
-	}
-	clear(a.failures)
-	a.retries(a.timers.Len())
+	reportFailures(&a.core, a.failures, a.timers.Len())
 }
 
 func (a *VIPAdapter) owesCommit() bool { return a.m.Synced() && (!a.committed || a.recommit) }
