@@ -2,17 +2,14 @@ package kube_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -380,17 +377,17 @@ func (t *proxied) apply(req *http.Request, c *call, f pxFault, cutAfter time.Dur
 	p := t.p
 	switch f {
 	case fail500:
-		return apiError(req, http.StatusInternalServerError, metav1.StatusReasonInternalError), nil
+		return status(req, http.StatusInternalServerError, metav1.StatusReasonInternalError), nil
 	case fail503:
-		return apiError(req, http.StatusServiceUnavailable, metav1.StatusReasonServiceUnavailable), nil
+		return status(req, http.StatusServiceUnavailable, metav1.StatusReasonServiceUnavailable), nil
 	case fail429:
-		return apiError(req, http.StatusTooManyRequests, metav1.StatusReasonTooManyRequests), nil
+		return status(req, http.StatusTooManyRequests, metav1.StatusReasonTooManyRequests), nil
 	case fail404:
-		return apiError(req, http.StatusNotFound, metav1.StatusReasonNotFound), nil
+		return status(req, http.StatusNotFound, metav1.StatusReasonNotFound), nil
 	case gone:
-		return apiError(req, http.StatusGone, metav1.StatusReasonExpired), nil
+		return status(req, http.StatusGone, metav1.StatusReasonExpired), nil
 	case resetBefore:
-		return nil, connReset()
+		return nil, reset()
 	case hang:
 		return nil, p.hang(req)
 	case resetAfter, hangAfter:
@@ -405,7 +402,7 @@ func (t *proxied) apply(req *http.Request, c *call, f pxFault, cutAfter time.Dur
 		if f == hangAfter {
 			return nil, p.hang(req)
 		}
-		return nil, connReset()
+		return nil, reset()
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil || !c.Watch || resp.StatusCode != http.StatusOK {
@@ -431,7 +428,7 @@ func (p *proxy) hang(req *http.Request) error {
 	case <-req.Context().Done():
 		return req.Context().Err()
 	case <-t.C:
-		return &net.OpError{Op: "read", Net: "tcp", Err: ioTimeout{}}
+		return &net.OpError{Op: "read", Net: "tcp", Err: timeoutError{}}
 	}
 }
 
@@ -468,30 +465,5 @@ func (s *stream) cut() {
 		s.p.note("%s: stream cut", s.call)
 		s.p.mu.Unlock()
 		_ = s.ReadCloser.Close()
-	}
-}
-
-func connReset() error {
-	return &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
-}
-
-type ioTimeout struct{}
-
-func (ioTimeout) Error() string   { return "i/o timeout" }
-func (ioTimeout) Timeout() bool   { return true }
-func (ioTimeout) Temporary() bool { return true }
-
-// apiError is an API server's error response.
-func apiError(req *http.Request, code int, reason metav1.StatusReason) *http.Response {
-	body, _ := json.Marshal(&metav1.Status{
-		TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"},
-		Status:   metav1.StatusFailure, Code: int32(code), Reason: reason, Message: "injected by the test's proxy",
-	})
-	return &http.Response{
-		StatusCode: code, Status: fmt.Sprintf("%d %s", code, http.StatusText(code)),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)), Request: req,
 	}
 }
