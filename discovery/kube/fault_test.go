@@ -17,9 +17,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
 	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/discoverytest"
@@ -94,20 +92,7 @@ func (f *faultRT) importWrites() []string {
 // server.
 func newFaultyClients(t *testing.T, cfg *rest.Config, f *faultRT) *clients {
 	t.Helper()
-	c := &clients{count: &counter{n: map[string]int{}}}
-	cfg = rest.CopyConfig(cfg)
-	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { f.rt = rt; return c.count.wrap(f) })
-	var err error
-	if c.hc, err = rest.HTTPClientFor(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if c.kube, err = kubernetes.NewForConfigAndClient(cfg, c.hc); err != nil {
-		t.Fatal(err)
-	}
-	if c.mcs, err = mcsclient.NewForConfigAndClient(cfg, c.hc); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return newWrappedClients(t, cfg, func(rt http.RoundTripper) http.RoundTripper { f.rt = rt; return f })
 }
 
 // A write whose answer is lost is Unknown, and its retry, when due, writes

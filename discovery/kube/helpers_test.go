@@ -95,9 +95,21 @@ type clients struct {
 
 func newClients(t *testing.T, cfg *rest.Config) *clients {
 	t.Helper()
+	return newWrappedClients(t, cfg, nil)
+}
+
+// newWrappedClients is newClients with wrap, if not nil, between the
+// request counter and the transport.
+func newWrappedClients(t *testing.T, cfg *rest.Config, wrap func(http.RoundTripper) http.RoundTripper) *clients {
+	t.Helper()
 	c := &clients{count: &counter{n: map[string]int{}}}
 	cfg = rest.CopyConfig(cfg)
-	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return c.count.wrap(rt) })
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+		if wrap != nil {
+			rt = wrap(rt)
+		}
+		return c.count.wrap(rt)
+	})
 	var err error
 	if c.hc, err = rest.HTTPClientFor(cfg); err != nil {
 		t.Fatal(err)
