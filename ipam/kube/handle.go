@@ -79,7 +79,9 @@ func (s *session) deleted(it *informer.Item) {
 		s.skip(it.Key, err)
 		return
 	}
-	if rec := s.owners[keyOf(o)]; rec != nil {
+	// A late delete of an earlier incarnation leaves the current one's
+	// record alone; the machine refuses it too.
+	if rec := s.owners[keyOf(o)]; rec != nil && (o.UID == "" || o.UID == rec.owner.UID) {
 		s.forget(rec)
 		delete(s.owners, rec.key)
 	}
