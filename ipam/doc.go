@@ -35,7 +35,12 @@
 // its addresses only once the owner's status is known to record them, by
 // an Applied WriteStatus or an Observed status; until then a restart,
 // which rebuilds from statuses only, could give an address that a Service
-// carries to another owner. A Found lookup reports what the dependency
+// carries to another owner. Submariner's GlobalIngressIP controller
+// does the opposite: it programs the ingress rules for a new address and
+// only then returns the status to write, so a status write that fails
+// leaves rules for an address no status records, which its next attempt,
+// finding no address in the status, allocates afresh. We pay one round
+// trip before the dependency exists to make that impossible. A Found lookup reports what the dependency
 // carries, and one carrying other addresses (edited by hand, or left by a
 // race) is repaired, with DependencyReady=False/DependencyMismatch while
 // it lasts. An owner's retiring addresses (ReleaseOnNotFound) go back to
