@@ -48,6 +48,10 @@ type Config struct {
 type Machine struct {
 	cfg   Config
 	links map[int]*linkState
+	// cands are the known links holding a pod-CIDR address, best the one
+	// Choose would pick among them (0: none); see index.go.
+	cands map[int]struct{}
+	best  int
 	ready bool
 	// current is the interface last reported Discovered, if has.
 	current Choice
@@ -68,6 +72,8 @@ type linkState struct {
 	up    bool
 	known bool
 	addrs []netip.Prefix
+	// match is the lowest pod-CIDR address in addrs, if any (index.go).
+	match netip.Prefix
 }
 
 // New validates cfg and returns a machine that knows no links yet.
@@ -88,7 +94,7 @@ func New(cfg Config) (*Machine, error) {
 		cfg.WaitingAfter = DefaultWaitingAfter
 	}
 	cfg.PodCIDRs = slices.Clone(cfg.PodCIDRs)
-	return &Machine{cfg: cfg, links: map[int]*linkState{}}, nil
+	return &Machine{cfg: cfg, links: map[int]*linkState{}, cands: map[int]struct{}{}}, nil
 }
 
 // Step applies one event and returns the effects it causes, in order. A
@@ -108,23 +114,32 @@ func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
 		m.ready = ev.Ready
 	case Snapshot:
 		m.replace(ev.Links)
+		m.reindex()
 		relist = true
 	case LinkChanged:
 		s := m.state(ev.Link.Index)
+		wasUp := s.up
 		s.name, s.up, s.known = ev.Link.Name, ev.Link.Up, true
+		m.touch(ev.Link.Index, s, wasUp)
 	case LinkRemoved:
-		delete(m.links, ev.Index)
+		if s := m.links[ev.Index]; s != nil {
+			delete(m.links, ev.Index)
+			m.touch(ev.Index, nil, s.up)
+		}
 	case AddrAdded:
 		s := m.state(ev.Index)
 		if !slices.Contains(s.addrs, ev.Address) {
 			s.addrs = append(s.addrs, ev.Address)
+			m.touch(ev.Index, s, s.up)
 		}
 	case AddrRemoved:
 		if s := m.links[ev.Index]; s != nil {
 			s.addrs = slices.DeleteFunc(s.addrs, func(p netip.Prefix) bool { return p == ev.Address })
 			if !s.known && len(s.addrs) == 0 {
 				delete(m.links, ev.Index)
+				s = nil
 			}
+			m.touch(ev.Index, s, s != nil && s.up)
 		}
 	}
 	return m.settle(dst, relist), nil
@@ -153,7 +168,7 @@ func (m *Machine) settle(out []Effect, relist bool) []Effect {
 	if relist {
 		m.pending = false
 	}
-	c, ok := Choose(m.Links(), m.cfg.PodCIDRs)
+	c, ok := m.choice()
 	switch {
 	case ok && (!m.has || c != m.current):
 		m.current, m.has = c, true
