@@ -155,3 +155,14 @@ func (m *Machine) Refused() []*RefusedError {
 	}
 	return out
 }
+
+// ObservedRoute returns the owned route the kernel was last seen to hold
+// on key k, if any. It costs one map lookup, so that an adapter can pick a
+// targeted replace for a route known to be ours without listing the table.
+func (m *Machine) ObservedRoute(k RouteKey) (Route, bool) {
+	e := m.routes.find(Route{Dst: k.Dst, Table: k.Table, Metric: k.Metric}.id())
+	if e == nil || !e.had {
+		return Route{}, false
+	}
+	return e.have, true
+}

@@ -1,0 +1,85 @@
+package kernel
+
+import (
+	"time"
+
+	"github.com/meshstate/meshstate/routes"
+)
+
+// handle acts on one batch of notifications, each in O(1) but for the
+// resyncs and retries it asks for, which are coalesced.
+func (r *run) handle(batch []change) {
+	a := r.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := time.Now()
+	waiting := a.retries.Len() > 0
+	var resync, retry bool
+	for _, c := range batch {
+		switch c.kind {
+		case changeRoute:
+			rs, rt := r.routeChange(c, now)
+			resync, retry = resync || rs, retry || rt
+		case changeLink:
+			// A device our routes use went down, came up or went away:
+			// the kernel drops IPv4 routes on link down without telling.
+			_, used := a.links[c.link]
+			resync = resync || used
+			retry = retry || !c.deleted
+		case changeAddr:
+			retry = retry || !c.deleted
+		case changeRule:
+			// Rules are few and have no event in the machine: any change
+			// is checked by a dump.
+			resync = true
+		}
+	}
+	r.soon(resync, retry && (waiting || a.retries.Len() > 0))
+}
+
+// routeChange feeds one route notification to the machine. It returns
+// whether a retry of what waits may now succeed (a route appeared outside
+// our table: a gateway may have become reachable). The caller holds mu.
+func (r *run) routeChange(c change, now time.Time) (resync, retry bool) {
+	a := r.a
+	cfg := a.m.Config()
+	rt := c.route.toRoute(cfg.Metric)
+	if rt.Table != cfg.Table {
+		return false, !c.deleted
+	}
+	k := rt.Key()
+	if rt.Protocol != cfg.Protocol {
+		if c.deleted {
+			if _, ok := a.foreign[k]; ok {
+				delete(a.foreign, k)
+				// The foreign route that held our key is gone: ours now.
+				r.step(routes.RetryDue{Op: routes.Operation{Kind: routes.ReplaceRoute,
+					Route: routes.Route{Table: k.Table, Dst: k.Dst, Metric: k.Metric}}}, now)
+			}
+			return false, false
+		}
+		a.foreign[k] = rt.Protocol
+		if have, ours := a.m.ObservedRoute(k); ours {
+			// A replace by another protocol sends only this NEWROUTE: ours
+			// is overwritten, which the machine must hear as a deletion.
+			r.step(routes.RouteUpdate{Route: have, Deleted: true}, now)
+		}
+		return false, false
+	}
+	if !c.deleted {
+		delete(a.foreign, k)
+		if rt.LinkIndex != 0 {
+			a.links[rt.LinkIndex] = struct{}{}
+		}
+	}
+	r.step(routes.RouteUpdate{Route: rt, Deleted: c.deleted}, now)
+	return false, false
+}
+
+// step steps an event of the kernel's; the machine rejects only
+// malformed ones, which are logged and skipped.
+func (r *run) step(ev routes.Event, now time.Time) {
+	if err := r.a.step(ev, now); err != nil {
+		r.a.logf("routes: %T: %v", ev, err)
+	}
+}
