@@ -20,3 +20,7 @@ func (f Faults) EndSubscription() bool { return f.f.end() }
 // Overflow reports ENOBUFS on the current subscription; false if none is
 // open.
 func (f Faults) Overflow() bool { return f.f.overflow() }
+
+// TinyBuffers makes the subscriptions opened from now on hold only a few
+// updates, so that a burst overflows them in the kernel (ENOBUFS).
+func (f Faults) TinyBuffers() { f.f.tiny.Store(true) }

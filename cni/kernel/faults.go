@@ -19,8 +19,21 @@ type faults struct {
 	// netlink.ErrDumpInterrupted.
 	interrupts atomic.Int64
 
+	// tiny makes the subscriptions' buffers tiny, so that a burst
+	// overflows them for real (ENOBUFS from the kernel).
+	tiny atomic.Bool
+
 	mu  sync.Mutex
 	sub *subscription // the current subscription, nil between two
+}
+
+// buffers returns the update channels' capacity and the socket receive
+// buffer to ask for.
+func (f *faults) buffers() (chanCap, rcvbuf int) {
+	if f != nil && f.tiny.Load() {
+		return 8, 4096
+	}
+	return updateBuffer, receiveBuffer
 }
 
 // list is snapshot, unless an interruption is due.

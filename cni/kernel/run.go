@@ -19,13 +19,13 @@ import (
 const stableAfter = 2 * time.Second
 
 // reopenBackoff spaces the reopenings of a subscription. The first comes
-// after about 10 ms, so an overflow in a reboot burst delays discovery by
-// a few tens of milliseconds, not by a retry period.
+// after about 5 ms and the growth is gentle, so overflows in a reboot
+// burst delay discovery by tens of milliseconds, not by a retry period.
 func reopenBackoff() *backoff.ExponentialBackOff {
 	return backoff.NewExponentialBackOff(
-		backoff.WithInitialInterval(10*time.Millisecond),
-		backoff.WithMaxInterval(2*time.Second),
-		backoff.WithMultiplier(2),
+		backoff.WithInitialInterval(5*time.Millisecond),
+		backoff.WithMaxInterval(time.Second),
+		backoff.WithMultiplier(1.5),
 		backoff.WithRandomizationFactor(0.3),
 		backoff.WithMaxElapsedTime(0), // never give up: Run ends with its context
 	)
@@ -72,7 +72,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 	for {
 		// Subscribed first, listed second: a change between the two is
 		// both in the dump and in an update, never in neither.
-		s, err := subscribe(w.cfg.NS)
+		chanCap, rcvbuf := w.cfg.faults.buffers()
+		s, err := subscribe(w.cfg.NS, chanCap, rcvbuf)
 		if err == nil {
 			opened := time.Now()
 			w.opened()

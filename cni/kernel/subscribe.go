@@ -35,21 +35,21 @@ type subscription struct {
 // off: its dump arrives as plain updates without an end marker, so it
 // cannot serve as a complete snapshot; the watcher lists through the
 // handle instead, after subscribing.
-func subscribe(ns netns.NsHandle) (*subscription, error) {
+func subscribe(ns netns.NsHandle, chanCap, rcvbuf int) (*subscription, error) {
 	s := &subscription{
-		links: make(chan netlink.LinkUpdate, updateBuffer),
-		addrs: make(chan netlink.AddrUpdate, updateBuffer),
+		links: make(chan netlink.LinkUpdate, chanCap),
+		addrs: make(chan netlink.AddrUpdate, chanCap),
 		errs:  make(chan error, 1),
 		done:  make(chan struct{}),
 	}
 	if err := netlink.LinkSubscribeWithOptions(s.links, s.done, netlink.LinkSubscribeOptions{
-		Namespace: &ns, ErrorCallback: s.report, ReceiveBufferSize: receiveBuffer,
+		Namespace: &ns, ErrorCallback: s.report, ReceiveBufferSize: rcvbuf,
 	}); err != nil {
 		s.stop()
 		return nil, fmt.Errorf("cni/kernel: subscribe to links: %w", err)
 	}
 	if err := netlink.AddrSubscribeWithOptions(s.addrs, s.done, netlink.AddrSubscribeOptions{
-		Namespace: &ns, ErrorCallback: s.report, ReceiveBufferSize: receiveBuffer,
+		Namespace: &ns, ErrorCallback: s.report, ReceiveBufferSize: rcvbuf,
 	}); err != nil {
 		s.stop()
 		drain(s.links)
