@@ -60,6 +60,9 @@ type Adapter struct {
 	lastComplete bool
 	// dumpFault, set only by tests, fails a dump before it lists.
 	dumpFault func() error
+	// watchBuffer, set only by tests, overrides the subscription's
+	// receive buffer (a small one overflows at once).
+	watchBuffer int
 
 	writes, dumps, failures, resyncs, resubs atomic.Int64
 	retries                                  retryQueue

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"slices"
 	"time"
 
 	"github.com/meshstate/meshstate/routes"
@@ -29,9 +30,11 @@ func (r *run) handle(batch []change) {
 		case changeAddr:
 			retry = retry || !c.deleted
 		case changeRule:
-			// Rules are few and have no event in the machine: any change
-			// is checked by a dump.
-			resync = true
+			// Rules are few and have no event in the machine: a change of
+			// a rule of our table is checked by a dump, unless it is the
+			// echo of one the machine already holds.
+			resync = resync || c.rule.Table == a.m.Config().Table &&
+				(c.deleted || !slices.Contains(a.m.ObservedRules(), c.rule))
 		}
 	}
 	r.soon(resync, retry && (waiting || a.retries.Len() > 0))

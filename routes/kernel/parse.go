@@ -82,3 +82,57 @@ func (k kernelRoute) toRoute(metric uint32) routes.Route {
 	}
 	return out
 }
+
+// Attributes of a rule message (linux/fib_rules.h), which x/sys/unix
+// does not name.
+const (
+	fraDst      = 1
+	fraSrc      = 2
+	fraPriority = 6
+	fraTable    = 15
+	fraProtocol = 21
+)
+
+// parseRule decodes an RTM_NEWRULE or RTM_DELRULE message: a fib_rule_hdr
+// (family, dst_len, src_len, tos, table, two reserved bytes, action,
+// flags: the layout of an rtmsg) and its attributes.
+func parseRule(b []byte) (routes.Rule, bool) {
+	if len(b) < unix.SizeofRtMsg {
+		return routes.Rule{}, false
+	}
+	hdr := nl.DeserializeRtMsg(b)
+	attrs, err := nl.ParseRouteAttr(b[unix.SizeofRtMsg:])
+	if err != nil {
+		return routes.Rule{}, false
+	}
+	r := routes.Rule{Table: uint32(hdr.Table), IPv6: hdr.Family == unix.AF_INET6}
+	native := nl.NativeEndian()
+	prefix := func(v []byte, bits uint8) netip.Prefix {
+		a, ok := netip.AddrFromSlice(v)
+		if !ok {
+			return netip.Prefix{}
+		}
+		return netip.PrefixFrom(a.Unmap(), int(bits))
+	}
+	for _, a := range attrs {
+		switch a.Attr.Type {
+		case fraDst:
+			r.Dst = prefix(a.Value, hdr.Dst_len)
+		case fraSrc:
+			r.Src = prefix(a.Value, hdr.Src_len)
+		case fraPriority:
+			if len(a.Value) >= 4 {
+				r.Priority = native.Uint32(a.Value)
+			}
+		case fraTable:
+			if len(a.Value) >= 4 {
+				r.Table = native.Uint32(a.Value)
+			}
+		case fraProtocol:
+			if len(a.Value) >= 1 {
+				r.Protocol = a.Value[0]
+			}
+		}
+	}
+	return r, true
+}

@@ -172,7 +172,11 @@ func (r *run) takeDesired(d routes.Desired) error {
 
 // reopen subscribes, or schedules the next attempt with backoff.
 func (r *run) reopen() {
-	w, err := openWatch(r.a.ns)
+	buf := r.a.watchBuffer
+	if buf == 0 {
+		buf = watchBuffer
+	}
+	w, err := openWatch(r.a.ns, buf)
 	if err != nil {
 		d := r.reopenBackoff.NextBackOff()
 		r.a.logf("routes: %v; retrying in %v", err, d)

@@ -8,6 +8,8 @@ import (
 	"github.com/vishvananda/netlink/nl"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/meshstate/meshstate/routes"
 )
 
 // watchBuffer is the receive buffer asked of the kernel for the
@@ -46,9 +48,11 @@ type change struct {
 	deleted bool
 	route   kernelRoute // for changeRoute
 	link    int         // for changeLink
+	rule    routes.Rule // for changeRule
 }
 
-func openWatch(ns netns.NsHandle) (*watch, error) {
+// openWatch subscribes in ns with a receive buffer of buf bytes.
+func openWatch(ns netns.NsHandle, buf int) (*watch, error) {
 	s, err := nl.SubscribeAt(ns, netns.None(), unix.NETLINK_ROUTE,
 		unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE, unix.RTNLGRP_LINK,
 		unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR, unix.RTNLGRP_IPV4_RULE, unix.RTNLGRP_IPV6_RULE)
@@ -57,8 +61,8 @@ func openWatch(ns netns.NsHandle) (*watch, error) {
 	}
 	// Forcing needs CAP_NET_ADMIN, which the adapter has; without it the
 	// default buffer is kept and overflows are resynced.
-	if err := s.SetReceiveBufferSize(watchBuffer, true); err != nil {
-		_ = s.SetReceiveBufferSize(watchBuffer, false)
+	if err := s.SetReceiveBufferSize(buf, true); err != nil {
+		_ = s.SetReceiveBufferSize(buf, false)
 	}
 	w := &watch{s: s, out: make(chan []change, 256), stop: make(chan struct{})}
 	go w.read()
@@ -113,7 +117,9 @@ func parseChanges(msgs []syscall.NetlinkMessage) []change {
 		case unix.RTM_NEWADDR, unix.RTM_DELADDR:
 			out = append(out, change{kind: changeAddr, deleted: m.Header.Type == unix.RTM_DELADDR})
 		case unix.RTM_NEWRULE, unix.RTM_DELRULE:
-			out = append(out, change{kind: changeRule, deleted: m.Header.Type == unix.RTM_DELRULE})
+			if r, ok := parseRule(m.Data); ok {
+				out = append(out, change{kind: changeRule, rule: r, deleted: m.Header.Type == unix.RTM_DELRULE})
+			}
 		}
 	}
 	return out
