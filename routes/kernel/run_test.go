@@ -37,6 +37,21 @@ func start(t *testing.T, a *kernel.Adapter, d routes.Desired) *running {
 	return r
 }
 
+// startB is start for a benchmark; the returned function stops the run.
+func startB(b *testing.B, a *kernel.Adapter, d routes.Desired) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan routes.Desired, 1)
+	ch <- d
+	errc := make(chan error, 1)
+	go func() { errc <- a.Run(ctx, ch) }()
+	return func() {
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			b.Errorf("Run: %v", err)
+		}
+	}
+}
+
 // stop cancels the run and checks that it ends with context.Canceled.
 func (r *running) stop(t *testing.T) {
 	t.Helper()
