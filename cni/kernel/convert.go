@@ -25,7 +25,7 @@ func snapshot(h *netlink.Handle) ([]cni.Link, error) {
 	}
 	byIndex := make(map[int][]netip.Prefix, len(links))
 	for _, a := range addrs {
-		if p, ok := prefix(a.IPNet); ok {
+		if p, ok := prefix(a.IPNet); ok && usable(a.Flags) {
 			byIndex[a.LinkIndex] = append(byIndex[a.LinkIndex], p)
 		}
 	}
@@ -50,10 +50,20 @@ func addrEvent(u netlink.AddrUpdate, at time.Time) (cni.Event, bool) {
 	if !ok {
 		return nil, false
 	}
-	if u.NewAddr {
+	if u.NewAddr && usable(u.Flags) {
 		return cni.AddrAdded{Index: u.LinkIndex, Address: p, At: at}, true
 	}
 	return cni.AddrRemoved{Index: u.LinkIndex, Address: p, At: at}, true
+}
+
+// usable says whether an address with these IFA_F flags holds: an IPv6
+// address still in duplicate address detection (tentative, not optimistic)
+// cannot be used yet. The kernel lists it in a dump but announces it only
+// when DAD completes (about 1 s after a veth comes up, as found here), so
+// the view leaves it out in both, and an announcement that it is tentative
+// again (a link back up) withdraws it until DAD completes.
+func usable(flags int) bool {
+	return flags&unix.IFA_F_TENTATIVE == 0 || flags&unix.IFA_F_OPTIMISTIC != 0
 }
 
 // prefix converts a netlink address; IPv4 may come 16 bytes long.

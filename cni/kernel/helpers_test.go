@@ -19,6 +19,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/meshstate/meshstate/cni"
 	"github.com/meshstate/meshstate/cni/kernel"
@@ -155,7 +156,8 @@ func kernelLinks(h *netlink.Handle) ([]cni.Link, error) {
 		out = append(out, cni.Link{Index: a.Index, Name: a.Name, Up: a.Flags&net.FlagUp != 0})
 	}
 	for _, a := range addrs {
-		if i, ok := by[a.LinkIndex]; ok {
+		// As the watcher: tentative IPv6 addresses are not there yet.
+		if i, ok := by[a.LinkIndex]; ok && (a.Flags&unix.IFA_F_TENTATIVE == 0 || a.Flags&unix.IFA_F_OPTIMISTIC != 0) {
 			ones, _ := a.Mask.Size()
 			ip, _ := netip.AddrFromSlice(a.IP)
 			out[i].Addrs = append(out[i].Addrs, netip.PrefixFrom(ip.Unmap(), ones))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
 
 	"github.com/meshstate/meshstate/cni"
 	"github.com/meshstate/meshstate/cni/kernel"
@@ -86,12 +87,17 @@ func first(t *testing.T, effects <-chan cni.Effect) {
 
 func addAddr(t *testing.T, ns *nstest.Namespace, link netlink.Link, cidr string) {
 	t.Helper()
+	addAddrFlags(t, ns, link, cidr, 0)
+}
+
+func addAddrFlags(t *testing.T, ns *nstest.Namespace, link netlink.Link, cidr string, flags int) {
+	t.Helper()
 	ip, n, err := net.ParseCIDR(cidr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n.IP = ip
-	if err := ns.Handle.AddrAdd(link, &netlink.Addr{IPNet: n}); err != nil {
+	if err := ns.Handle.AddrAdd(link, &netlink.Addr{IPNet: n, Flags: flags}); err != nil {
 		t.Fatalf("addr add %s: %v", cidr, err)
 	}
 }
@@ -149,7 +155,10 @@ func TestExistingVXLAN(t *testing.T) {
 	if err := ns.Handle.LinkSetUp(vx); err != nil {
 		t.Fatal(err)
 	}
-	addAddr(t, ns, vx, "fd00:244::9/128")
+	// NODAD, as for an address on a tunnel device with no neighbours: an
+	// IPv6 address in duplicate address detection is not usable, and not
+	// discovered, until DAD completes (TestTentativeIPv6).
+	addAddrFlags(t, ns, vx, "fd00:244::9/128", unix.IFA_F_NODAD)
 	effects, stop := started(t, ns)
 	defer stop()
 	e := next(t, effects)
@@ -160,4 +169,23 @@ func TestExistingVXLAN(t *testing.T) {
 	if e := next(t, effects); e.Kind != cni.Discovered || e.Address != netip.MustParsePrefix("10.244.5.1/32") {
 		t.Fatalf("got %v, want Discovered with 10.244.5.1/32 (IPv4 before IPv6)", e)
 	}
+}
+
+// An IPv6 pod address added with duplicate address detection is tentative:
+// the kernel lists it in a dump at once but announces it only when DAD
+// completes, and it cannot be used before. The watcher discovers it then,
+// whether it first saw it in a dump or not, never earlier.
+func TestTentativeIPv6(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ns := nstest.New(t)
+	link := ns.Veth(t, "tunl0sim", "tunl0peer")
+	addAddr(t, ns, link, "fd00:244::5/128")
+	added := time.Now()
+	r := start(t, ns, kernel.Config{})
+	defer r.stop(t)
+	e := r.await(t, settleBound, "Discovered fd00:244::5", func(e cni.Effect) bool {
+		return e.Kind == cni.Discovered && e.Address == netip.MustParsePrefix("fd00:244::5/128")
+	})
+	t.Logf("discovered %v after the address was added (DAD)", e.at.Sub(added).Round(time.Millisecond))
+	r.converged(t, ns)
 }

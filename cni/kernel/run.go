@@ -33,12 +33,13 @@ func reopenBackoff() *backoff.ExponentialBackOff {
 
 // dumpBackoff spaces the retries of a dump the kernel interrupted (the
 // table changed under it) or that failed. Retrying at once, as before,
-// only meets the same burst ten times in a few milliseconds.
+// only meets the same burst ten times in a few milliseconds; the cap is
+// low because a burst ends within a second and every retry is a chance.
 func dumpBackoff() *backoff.ExponentialBackOff {
 	return backoff.NewExponentialBackOff(
 		backoff.WithInitialInterval(2*time.Millisecond),
-		backoff.WithMaxInterval(time.Second),
-		backoff.WithMultiplier(2),
+		backoff.WithMaxInterval(250*time.Millisecond),
+		backoff.WithMultiplier(1.5),
 		backoff.WithRandomizationFactor(0.3),
 		backoff.WithMaxElapsedTime(0),
 	)
