@@ -42,3 +42,38 @@ func ExampleRun() {
 	})
 	log.Print(err)
 }
+
+// A controller keeps the watcher to serve its status (a /readyz handler,
+// a condition) while Run runs; Status is safe to call from any goroutine.
+// (Not run: it needs CAP_NET_ADMIN.)
+func ExampleWatcher_Status() {
+	ns, err := netns.Get()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	w, err := kernel.New(kernel.Config{
+		Handle:  h,
+		NS:      ns,
+		Machine: cni.Config{PodCIDRs: []netip.Prefix{netip.MustParsePrefix("10.244.0.0/16")}},
+		Report:  func(cni.Effect) {},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }() // Run's goroutines have ended
+	st := w.Status()
+	if st.Found {
+		log.Printf("CNI interface %s", st.Interface.Interface)
+	} else {
+		log.Printf("no CNI interface: %s: %s", st.Reason, st.Message)
+	}
+}

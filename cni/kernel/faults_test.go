@@ -134,3 +134,24 @@ func TestConfigErrors(t *testing.T) {
 		t.Fatalf("second Run = %v, want ErrRunning", err)
 	}
 }
+
+// The periodic resync relists whatever the subscription says; over a
+// converged namespace each one is a dump and no effect.
+func TestPeriodicResync(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ns := nstest.New(t)
+	addr := netip.MustParsePrefix("10.244.3.1/32")
+	addAddr(t, ns, ns.Veth(t, "tunl0sim", "tunl0peer"), addr.String())
+	r := start(t, ns, kernel.Config{Resync: 10 * time.Millisecond})
+	defer r.stop(t)
+	r.await(t, bound, "Discovered tunl0sim", discovered("tunl0sim", addr))
+	eventually(t, r, "resynced five times", func(s kernel.Status) bool { return s.Dumps >= 6 })
+	select {
+	case e := <-r.effects:
+		t.Fatalf("a converged resync reported %v", e)
+	default:
+	}
+	if st := r.w.Status(); st.Subscriptions != 1 || !st.Found {
+		t.Fatalf("status %+v", st)
+	}
+}
