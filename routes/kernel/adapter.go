@@ -64,6 +64,16 @@ type Adapter struct {
 	// receive buffer (a small one overflows at once).
 	watchBuffer int
 
+	// pipe writes routes (see pipe); opened at the first write, unless
+	// that failed (noPipe), then the handle writes them.
+	pipe   *pipe
+	noPipe bool
+	// Scratch of writeRoutes, reused from one run of writes to the next.
+	reqs  []routeReq
+	idx   []int
+	rerrs []error
+	errs  []error
+
 	writes, dumps, failures, resyncs, resubs atomic.Int64
 	retries                                  retryQueue
 }
@@ -83,6 +93,20 @@ func New(h *netlink.Handle, ns netns.NsHandle, cfg routes.Config) (*Adapter, err
 		return nil, err
 	}
 	return &Adapter{h: h, ns: ns, m: m, foreign: map[routes.RouteKey]uint8{}, links: map[int]struct{}{}}, nil
+}
+
+// Close releases the adapter's write socket. The handle and the
+// namespace stay the caller's. The adapter must not be used afterwards;
+// an adapter never closed has its socket closed when it is collected.
+func (a *Adapter) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pipe != nil {
+		a.pipe.close()
+		a.pipe = nil
+	}
+	a.noPipe = true
+	return nil
 }
 
 // Stats returns the counts so far.
@@ -125,6 +149,35 @@ func (a *Adapter) step(ev routes.Event, now time.Time) error {
 	}
 	redumps := 0
 	for len(ops) > 0 {
+		if ops[0].Kind.IsRoute() {
+			// A run of route writes goes out as one pipelined batch; the
+			// outcomes are stepped afterwards, in order.
+			n := 1
+			for n < len(ops) && ops[n].Kind.IsRoute() {
+				n++
+			}
+			run := ops[:n:n]
+			ops = ops[n:]
+			errs := a.errs[:0]
+			for range run {
+				errs = append(errs, nil)
+			}
+			a.writeRoutes(run, errs)
+			for i, op := range run {
+				msg := ""
+				if errs[i] != nil {
+					msg = errs[i].Error()
+				}
+				more, err := a.m.AppendStep(ops, routes.Applied{Op: op, Class: Classify(errs[i]), Message: msg, At: now})
+				if err != nil {
+					return err
+				}
+				ops = more
+			}
+			clear(errs)
+			a.errs = errs
+			continue
+		}
 		op := ops[0]
 		ops = ops[1:]
 		var next routes.Event

@@ -89,6 +89,7 @@ func newAdapter(t testing.TB, ns *nstest.Namespace) *kernel.Adapter {
 		t.Fatal(err)
 	}
 	a.Logf = t.Logf
+	t.Cleanup(func() { _ = a.Close() })
 	return a
 }
 

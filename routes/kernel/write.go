@@ -25,6 +25,72 @@ func (a *Adapter) write(op routes.Operation) error {
 	return fmt.Errorf("routes/kernel: %v is not a write", op.Kind)
 }
 
+// writeRoutes carries out a run of route writes and puts each one's
+// error in errs[i]. They go through the pipe, one request each and an
+// answer only for failures; without a pipe (its socket could not be
+// opened) one by one through the handle. The cases of replaceRoute are
+// kept: a key known foreign costs no syscall, a route known ours is
+// replaced, anything else is created exclusively, and only an exclusive
+// create that met an unknown route takes the slow path, afterwards.
+func (a *Adapter) writeRoutes(ops []routes.Operation, errs []error) {
+	a.writes.Add(int64(len(ops)))
+	if a.pipe == nil && !a.noPipe {
+		p, err := openPipe(a.ns)
+		if err != nil {
+			a.logf("routes: %v; writing through the handle", err)
+			a.noPipe = true
+		}
+		a.pipe = p
+	}
+	if a.pipe == nil {
+		for i, op := range ops {
+			errs[i] = a.writeOne(op)
+		}
+		return
+	}
+	reqs := a.reqs[:0]
+	idx := a.idx[:0] // reqs[j] is ops[idx[j]]
+	for i, op := range ops {
+		errs[i] = nil
+		r := op.Route
+		if op.Kind == routes.DeleteRoute {
+			reqs, idx = append(reqs, routeReq{del: true, r: r}), append(idx, i)
+			continue
+		}
+		k := r.Key()
+		if p, ok := a.foreign[k]; ok {
+			errs[i] = &ForeignRouteError{Dst: r.Dst.String(), Table: int(r.Table), Protocol: int(p)}
+			continue
+		}
+		_, ours := a.m.ObservedRoute(k)
+		reqs, idx = append(reqs, routeReq{replace: ours, r: r}), append(idx, i)
+	}
+	rerrs := a.rerrs[:0]
+	for range reqs {
+		rerrs = append(rerrs, nil)
+	}
+	a.pipe.do(reqs, rerrs)
+	for j, err := range rerrs {
+		i := idx[j]
+		if err != nil && !reqs[j].del && !reqs[j].replace && errors.Is(err, unix.EEXIST) {
+			err = a.afterExists(ops[i].Route)
+		}
+		errs[i] = err
+	}
+	a.reqs, a.idx, a.rerrs = reqs, idx, rerrs
+}
+
+// writeOne is a write through the handle.
+func (a *Adapter) writeOne(op routes.Operation) error {
+	switch op.Kind {
+	case routes.ReplaceRoute:
+		return a.replaceRoute(op.Route)
+	case routes.DeleteRoute:
+		return a.h.RouteDel(toKernel(op.Route))
+	}
+	return a.write(op)
+}
+
 // replaceRoute installs r without ever overwriting a foreign route: the
 // kernel keys a route by table, destination and metric, not protocol, so a
 // plain replace would take over another owner's route on our key. Each
@@ -49,6 +115,14 @@ func (a *Adapter) replaceRoute(r routes.Route) error {
 	if !errors.Is(err, unix.EEXIST) {
 		return err
 	}
+	return a.afterExists(r)
+}
+
+// afterExists decides an exclusive create of r that met a route nobody
+// told us of: it looks, at that destination only, for the exact key's
+// owner, and replaces the route only if it is ours.
+func (a *Adapter) afterExists(r routes.Route) error {
+	k := r.Key()
 	p, found, err := a.holder(r)
 	switch {
 	case err != nil:
@@ -59,7 +133,7 @@ func (a *Adapter) replaceRoute(r routes.Route) error {
 		a.foreign[k] = p
 		return &ForeignRouteError{Dst: r.Dst.String(), Table: int(r.Table), Protocol: int(p)}
 	}
-	return a.h.RouteReplace(kr)
+	return a.h.RouteReplace(toKernel(r))
 }
 
 // holder returns the protocol of the route holding r's exact key (table,
