@@ -19,7 +19,7 @@ func (r *run) handle(batch []change) {
 	for _, c := range batch {
 		switch c.kind {
 		case changeRoute:
-			rs, rt := r.routeChange(c, now)
+			rs, rt := r.routeChange(c)
 			resync, retry = resync || rs, retry || rt
 		case changeLink:
 			// A device our routes use went down, came up or went away:
@@ -37,13 +37,23 @@ func (r *run) handle(batch []change) {
 				(c.deleted || !slices.Contains(a.m.ObservedRules(), c.rule))
 		}
 	}
+	// The writes the batch called for go out together: a burst of
+	// deletions by someone else is repaired by pipelined runs, not one
+	// request and answer per route.
+	ops := r.pending
+	r.pending = nil
+	if err := a.carry(ops, now); err != nil {
+		a.logf("routes: %v", err)
+	}
+	clear(ops)
+	r.pending = ops[:0]
 	r.soon(resync, retry && (waiting || a.retries.Len() > 0))
 }
 
 // routeChange feeds one route notification to the machine. It returns
 // whether a retry of what waits may now succeed (a route appeared outside
 // our table: a gateway may have become reachable). The caller holds mu.
-func (r *run) routeChange(c change, now time.Time) (resync, retry bool) {
+func (r *run) routeChange(c change) (resync, retry bool) {
 	a := r.a
 	cfg := a.m.Config()
 	rt := c.route.toRoute(cfg.Metric)
@@ -56,8 +66,8 @@ func (r *run) routeChange(c change, now time.Time) (resync, retry bool) {
 			if _, ok := a.foreign[k]; ok {
 				delete(a.foreign, k)
 				// The foreign route that held our key is gone: ours now.
-				r.step(routes.RetryDue{Op: routes.Operation{Kind: routes.ReplaceRoute,
-					Route: routes.Route{Table: k.Table, Dst: k.Dst, Metric: k.Metric}}}, now)
+				r.queue(routes.RetryDue{Op: routes.Operation{Kind: routes.ReplaceRoute,
+					Route: routes.Route{Table: k.Table, Dst: k.Dst, Metric: k.Metric}}})
 			}
 			return false, false
 		}
@@ -65,7 +75,7 @@ func (r *run) routeChange(c change, now time.Time) (resync, retry bool) {
 		if have, ours := a.m.ObservedRoute(k); ours {
 			// A replace by another protocol sends only this NEWROUTE: ours
 			// is overwritten, which the machine must hear as a deletion.
-			r.step(routes.RouteUpdate{Route: have, Deleted: true}, now)
+			r.queue(routes.RouteUpdate{Route: have, Deleted: true})
 		}
 		return false, false
 	}
@@ -75,14 +85,18 @@ func (r *run) routeChange(c change, now time.Time) (resync, retry bool) {
 			a.links[rt.LinkIndex] = struct{}{}
 		}
 	}
-	r.step(routes.RouteUpdate{Route: rt, Deleted: c.deleted}, now)
+	r.queue(routes.RouteUpdate{Route: rt, Deleted: c.deleted})
 	return false, false
 }
 
-// step steps an event of the kernel's; the machine rejects only
-// malformed ones, which are logged and skipped.
-func (r *run) step(ev routes.Event, now time.Time) {
-	if err := r.a.step(ev, now); err != nil {
+// queue steps an event of the kernel's, keeping the operations for the
+// end of the batch; the machine rejects only malformed events, which are
+// logged and skipped.
+func (r *run) queue(ev routes.Event) {
+	ops, err := r.a.m.AppendStep(r.pending, ev)
+	if err != nil {
 		r.a.logf("routes: %T: %v", ev, err)
+		return
 	}
+	r.pending = ops
 }

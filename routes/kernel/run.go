@@ -74,8 +74,11 @@ type run struct {
 
 	retryT, resyncT, soonT, reopenT *time.Timer
 	soonArmed                       bool
-	needResync, needRetry           bool
-	reopenBackoff, dumpBackoff      *backoff.ExponentialBackOff
+	// pending are the operations of the batch of notifications being
+	// handled, carried out together at its end.
+	pending                    []routes.Operation
+	needResync, needRetry      bool
+	reopenBackoff, dumpBackoff *backoff.ExponentialBackOff
 }
 
 func newBackoff(initial, maxDelay time.Duration) *backoff.ExponentialBackOff {

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"os"
 	"sync/atomic"
 	"syscall"
 
@@ -22,7 +23,12 @@ const watchBuffer = 8 << 20
 // picture: routes, links and addresses (a device or gateway appearing),
 // and rules. One reader goroutine parses each datagram into a batch.
 type watch struct {
-	s    *nl.NetlinkSocket
+	// f is the subscription's socket, read through the runtime's poller
+	// into buf, one buffer for the watch's life: netlink's Receive
+	// allocates 64 KiB per datagram, and a flush of 10,000 routes sends
+	// 10,000 datagrams (20,000 with the echoes of the repair).
+	f    *os.File
+	buf  []byte
 	out  chan []change
 	stop chan struct{}
 	// dead is set as soon as the reader fails (an overflow, ENOBUFS, or
@@ -64,45 +70,99 @@ func openWatch(ns netns.NsHandle, buf int) (*watch, error) {
 	if err := s.SetReceiveBufferSize(buf, true); err != nil {
 		_ = s.SetReceiveBufferSize(buf, false)
 	}
-	w := &watch{s: s, out: make(chan []change, 256), stop: make(chan struct{})}
+	// A duplicate of the (non-blocking) socket, as an *os.File of ours,
+	// so that the reader can recv into its own buffer; the library's
+	// file is closed at once, the socket lives on in ours.
+	fd, err := unix.FcntlInt(uintptr(s.GetFd()), unix.F_DUPFD_CLOEXEC, 0)
+	s.Close()
+	if err != nil {
+		return nil, fmt.Errorf("routes/kernel: subscribe: %w", err)
+	}
+	w := &watch{f: os.NewFile(uintptr(fd), "netlink-subscription"), buf: make([]byte, nl.RECEIVE_BUFFER_SIZE),
+		out: make(chan []change, 256), stop: make(chan struct{})}
 	go w.read()
 	return w, nil
 }
 
+// maxBatch bounds the changes gathered into one batch: a burst (a flush
+// of the table, and the echoes of its repair) is handed over in batches
+// whose writes go out as one pipelined run, yet Run still gets to its
+// other inputs between them.
+const maxBatch = 1024
+
+// recv reads one datagram into w.buf and says whether the kernel sent
+// it. With wait it waits in the poller; without, it returns EAGAIN if
+// nothing is queued.
+func (w *watch) recv(rc syscall.RawConn, wait bool) (int, bool, error) {
+	var (
+		n    int
+		from unix.Sockaddr
+		rerr error
+	)
+	flags := 0
+	if !wait {
+		flags = unix.MSG_DONTWAIT
+	}
+	err := rc.Read(func(fd uintptr) bool {
+		for {
+			n, from, rerr = unix.Recvfrom(int(fd), w.buf, flags)
+			if rerr != unix.EINTR {
+				return !wait || rerr != unix.EAGAIN // EAGAIN: wait in the poller
+			}
+		}
+	})
+	if err == nil {
+		err = rerr
+	}
+	sa, ok := from.(*unix.SockaddrNetlink)
+	return n, ok && sa.Pid == nl.PidKernel, err
+}
+
+// read hands the notifications over in batches: it waits for one
+// datagram, then takes whatever else is already queued, up to maxBatch.
 func (w *watch) read() {
 	defer close(w.out)
-	for {
-		msgs, from, err := w.s.Receive()
-		if err != nil {
-			w.err = err
-			w.dead.Store(true)
-			return
-		}
-		if from.Pid != nl.PidKernel {
+	rc, err := w.f.SyscallConn()
+	var batch []change
+	for err == nil {
+		n, kernel, rerr := w.recv(rc, len(batch) == 0)
+		switch {
+		case rerr == unix.EAGAIN && len(batch) > 0:
+			// Nothing more queued: hand over what was gathered.
+		case rerr != nil:
+			err = rerr
 			continue
-		}
-		batch := parseChanges(msgs)
-		if len(batch) == 0 {
+		case kernel:
+			if msgs, perr := syscall.ParseNetlinkMessage(w.buf[:n]); perr == nil {
+				batch = appendChanges(batch, msgs)
+			} // else a truncated datagram: the next resync covers it
+			if len(batch) < maxBatch {
+				continue
+			}
+		default:
 			continue
 		}
 		select {
 		case w.out <- batch:
+			batch = nil
 		case <-w.stop:
 			return
 		}
 	}
+	w.err = err
+	w.dead.Store(true)
 }
 
 // close ends the subscription and waits for its reader.
 func (w *watch) close() {
 	close(w.stop)
-	w.s.Close()
+	_ = w.f.Close()
 	for range w.out {
 	}
 }
 
-func parseChanges(msgs []syscall.NetlinkMessage) []change {
-	out := make([]change, 0, len(msgs))
+// appendChanges appends the changes msgs report to out.
+func appendChanges(out []change, msgs []syscall.NetlinkMessage) []change {
 	for _, m := range msgs {
 		switch m.Header.Type {
 		case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
