@@ -14,11 +14,21 @@ import (
 // that would hijack local traffic or that another remote already claims
 // are left out and returned as *RefusedError values, in order. Malformed
 // remotes make it fail with a *RejectedError wrapping ErrInvalidEvent.
-// cfg must have been accepted by New.
+// cfg must have been accepted by New. BuildDesired takes a source per
+// family.
 func Build(cfg Config, source netip.Addr, remotes []Remote) ([]Route, []Rule, []*RefusedError, error) {
-	if source.IsValid() && (source.IsUnspecified() || source.Zone() != "") {
-		return nil, nil, nil, &RejectedError{Field: "source", Reason: source.String(), Err: ErrInvalidEvent}
+	return BuildDesired(cfg, Desired{Source: source, Remotes: remotes})
+}
+
+// BuildDesired is Build for a Desired event, with its source per family
+// (Desired.Source and Desired.Sources); it is what the machine wants for
+// d.
+func BuildDesired(cfg Config, d Desired) ([]Route, []Rule, []*RefusedError, error) {
+	src4, src6, err := sources(d)
+	if err != nil {
+		return nil, nil, nil, err
 	}
+	remotes := d.Remotes
 	// Sorted by cluster, so that the first claimant of a subnet is the
 	// cluster whose name sorts first, whatever the input order.
 	order := slices.Clone(remotes)
@@ -54,8 +64,10 @@ func Build(cfg Config, source netip.Addr, remotes []Remote) ([]Route, []Rule, []
 			owner[p] = r.Cluster
 			rt := Route{Dst: p, Gateway: r.Gateway, LinkIndex: r.LinkIndex, Table: cfg.Table,
 				Protocol: cfg.Protocol, Metric: cfg.Metric}
-			if source.IsValid() && source.Is4() == p.Addr().Is4() {
-				rt.Src = source
+			if p.Addr().Is4() {
+				rt.Src = src4
+			} else {
+				rt.Src = src6
 			}
 			routes = append(routes, rt)
 			has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
@@ -71,6 +83,34 @@ func Build(cfg Config, source netip.Addr, remotes []Remote) ([]Route, []Rule, []
 		rules = append(rules, Rule{Priority: cfg.RulePriority, Table: cfg.Table, Protocol: cfg.Protocol, IPv6: true})
 	}
 	return routes, rules, refused, nil
+}
+
+// sources returns d's source of each family (the zero Addr for none).
+func sources(d Desired) (src4, src6 netip.Addr, err error) {
+	bad := func(reason string) error {
+		return &RejectedError{Field: "sources", Reason: reason, Err: ErrInvalidEvent}
+	}
+	all := d.Sources
+	if d.Source.IsValid() {
+		all = append([]netip.Addr{d.Source}, all...)
+	}
+	for _, a := range all {
+		switch {
+		case !a.IsValid() || a.IsUnspecified() || a.Zone() != "":
+			return src4, src6, bad(a.String())
+		case a.Is4In6():
+			return src4, src6, bad(a.String() + " is an IPv4-mapped IPv6 address; give the IPv4 address")
+		}
+		have := &src6
+		if a.Is4() {
+			have = &src4
+		}
+		if have.IsValid() && *have != a {
+			return src4, src6, bad(fmt.Sprintf("%s and %s are of one family; a route takes one source", *have, a))
+		}
+		*have = a
+	}
+	return src4, src6, nil
 }
 
 func checkRemote(r Remote) error {

@@ -12,11 +12,18 @@ import (
 type Event interface{ isEvent() }
 
 // Desired replaces the whole desired state: every remote cluster, and the
-// CNI interface's address used as the routes' source (the zero Addr for
-// none; it applies to routes of its family only).
+// CNI interface's addresses used as the routes' preferred source.
+//
+// A source applies to the routes of its family only, so a dual-stack node
+// lists one address per family in Sources. Source is the single address
+// of earlier versions, still honoured: it counts as one more entry of
+// Sources. Two different addresses of one family are rejected (the
+// kernel takes one preferred source per route); the same address given
+// twice is not.
 type Desired struct {
-	Source  netip.Addr `json:"source,omitzero"`
-	Remotes []Remote   `json:"remotes"`
+	Source  netip.Addr   `json:"source,omitzero"`
+	Sources []netip.Addr `json:"sources,omitempty"`
+	Remotes []Remote     `json:"remotes"`
 }
 
 // DesiredSynced reports that the desired-state source has delivered its

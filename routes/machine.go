@@ -64,7 +64,7 @@ func (m *Machine) AppendStep(dst []Operation, ev Event) ([]Operation, error) {
 }
 
 func (m *Machine) desired(dst []Operation, ev Desired) ([]Operation, error) {
-	routes, rules, refused, err := Build(m.cfg, ev.Source, ev.Remotes)
+	routes, rules, refused, err := BuildDesired(m.cfg, ev)
 	if err != nil {
 		return dst, err
 	}

@@ -149,6 +149,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 	r := routes.Route{Dst: netip.MustParsePrefix("10.1.0.0/16"), Gateway: gw, Table: 150, Protocol: 250}
 	for _, ev := range []routes.Event{
 		routes.Desired{Source: gw, Remotes: []routes.Remote{remote}},
+		routes.Desired{Sources: []netip.Addr{gw, netip.MustParseAddr("fd00::1")}, Remotes: []routes.Remote{remote}},
 		routes.DesiredSynced{},
 		routes.Dump{Routes: []routes.Route{r}, Rules: []routes.Rule{{Priority: 100, Table: 150, Protocol: 250}}, Complete: true},
 		routes.RouteUpdate{Route: r, Deleted: true},

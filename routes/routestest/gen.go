@@ -38,8 +38,16 @@ var gateways6 = []netip.Addr{netip.MustParseAddr("fd99::1"), netip.MustParseAddr
 // subnets of one family, routed via a gateway or a device.
 func Desired(t *rapid.T) routes.Desired {
 	var ev routes.Desired
-	if rapid.Bool().Draw(t, "source") {
+	// A source per family, given the old way (Source) or the new
+	// (Sources), so that both stay covered.
+	switch rapid.IntRange(0, 3).Draw(t, "sources") {
+	case 1:
 		ev.Source = netip.MustParseAddr("10.7.0.1")
+	case 2:
+		ev.Sources = []netip.Addr{netip.MustParseAddr("fd07::1")}
+	case 3:
+		ev.Source = netip.MustParseAddr("10.7.0.1")
+		ev.Sources = []netip.Addr{netip.MustParseAddr("fd07::1")}
 	}
 	for _, c := range []string{"alpha", "beta", "gamma"} {
 		if !rapid.Bool().Draw(t, "has-"+c) {

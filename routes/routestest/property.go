@@ -220,7 +220,7 @@ func (s *session) converge(t *rapid.T) {
 			s.step(t, routes.RetryDue{Op: op})
 		}
 	}
-	wantR, wantU, _, err := routes.Build(s.cfg, s.desired.Source, s.desired.Remotes)
+	wantR, wantU, _, err := routes.BuildDesired(s.cfg, s.desired)
 	if err != nil {
 		t.Fatal(err)
 	}
