@@ -24,6 +24,16 @@ func Build(cfg Config, source netip.Addr, remotes []Remote) ([]Route, []Rule, []
 // (Desired.Source and Desired.Sources); it is what the machine wants for
 // d.
 func BuildDesired(cfg Config, d Desired) ([]Route, []Rule, []*RefusedError, error) {
+	return build(cfg, d, nil)
+}
+
+// deviceLookup returns the index of a device by name, if known.
+type deviceLookup func(name string) (int, bool)
+
+// build is BuildDesired with the devices seen so far (nil for none): a
+// remote whose Device is among them is routed through the device's
+// index.
+func build(cfg Config, d Desired, devices deviceLookup) ([]Route, []Rule, []*RefusedError, error) {
 	src4, src6, err := sources(d)
 	if err != nil {
 		return nil, nil, nil, err
@@ -48,6 +58,12 @@ func BuildDesired(cfg Config, d Desired) ([]Route, []Rule, []*RefusedError, erro
 	var refused []*RefusedError
 	owner := make(map[netip.Prefix]string, n)
 	for _, r := range order {
+		link := r.LinkIndex
+		if r.Device != "" && devices != nil {
+			if i, ok := devices(r.Device); ok {
+				link = i
+			}
+		}
 		for _, p := range r.Subnets {
 			p = p.Masked()
 			if c, dup := owner[p]; dup {
@@ -62,7 +78,7 @@ func BuildDesired(cfg Config, d Desired) ([]Route, []Rule, []*RefusedError, erro
 				continue
 			}
 			owner[p] = r.Cluster
-			rt := Route{Dst: p, Gateway: r.Gateway, LinkIndex: r.LinkIndex, Table: cfg.Table,
+			rt := Route{Dst: p, Gateway: r.Gateway, LinkIndex: link, Table: cfg.Table,
 				Protocol: cfg.Protocol, Metric: cfg.Metric}
 			if p.Addr().Is4() {
 				rt.Src = src4
@@ -124,6 +140,8 @@ func checkRemote(r Remote) error {
 		return bad("gateway", "neither a gateway nor a link index")
 	case r.LinkIndex < 0:
 		return bad("linkIndex", "negative")
+	case r.Device != "" && r.LinkIndex == 0:
+		return bad("device", "a device name without its link index")
 	case r.Gateway.IsValid() && (r.Gateway.IsUnspecified() || r.Gateway.Zone() != ""):
 		return bad("gateway", r.Gateway.String())
 	}

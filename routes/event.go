@@ -47,6 +47,16 @@ type RouteUpdate struct {
 	Deleted bool  `json:"deleted,omitempty"`
 }
 
+// LinkUpdate reports a network device of the namespace, by index and
+// name, created or changed (Deleted unset) or deleted. The machine acts
+// only on names a remote's Device gives: a name seen at a new index moves
+// that remote's routes there. Other devices cost a map lookup.
+type LinkUpdate struct {
+	Index   int    `json:"index"`
+	Name    string `json:"name"`
+	Deleted bool   `json:"deleted,omitempty"`
+}
+
 // Applied reports the outcome of an operation, with its error classified
 // by the adapter (Class OK for success).
 type Applied struct {
@@ -66,6 +76,7 @@ func (Desired) isEvent()       {}
 func (DesiredSynced) isEvent() {}
 func (Dump) isEvent()          {}
 func (RouteUpdate) isEvent()   {}
+func (LinkUpdate) isEvent()    {}
 func (Applied) isEvent()       {}
 func (RetryDue) isEvent()      {}
 
@@ -74,6 +85,7 @@ type (
 	desiredSyncedJSON DesiredSynced
 	dumpJSON          Dump
 	routeUpdateJSON   RouteUpdate
+	linkUpdateJSON    LinkUpdate
 	appliedJSON       Applied
 	retryDueJSON      RetryDue
 )
@@ -94,6 +106,11 @@ func (e RouteUpdate) MarshalJSON() ([]byte, error) {
 	return tagged.Marshal("RouteUpdate", routeUpdateJSON(e))
 }
 
+// MarshalJSON encodes the event with "type": "LinkUpdate".
+func (e LinkUpdate) MarshalJSON() ([]byte, error) {
+	return tagged.Marshal("LinkUpdate", linkUpdateJSON(e))
+}
+
 // MarshalJSON encodes the event with "type": "Applied".
 func (e Applied) MarshalJSON() ([]byte, error) { return tagged.Marshal("Applied", appliedJSON(e)) }
 
@@ -105,6 +122,7 @@ var eventDecoders = tagged.Decoders[Event]{
 	"DesiredSynced": tagged.As(func(e desiredSyncedJSON) Event { return DesiredSynced(e) }),
 	"Dump":          tagged.As(func(e dumpJSON) Event { return Dump(e) }),
 	"RouteUpdate":   tagged.As(func(e routeUpdateJSON) Event { return RouteUpdate(e) }),
+	"LinkUpdate":    tagged.As(func(e linkUpdateJSON) Event { return LinkUpdate(e) }),
 	"Applied":       tagged.As(func(e appliedJSON) Event { return Applied(e) }),
 	"RetryDue":      tagged.As(func(e retryDueJSON) Event { return RetryDue(e) }),
 }

@@ -19,6 +19,19 @@ type Machine struct {
 	synced, dumped bool
 	gen            uint64
 	refused        map[string]*RefusedError
+	// devices are the network devices seen by LinkUpdate, by name; named
+	// are the names the last Desired's remotes give as Device, and last
+	// that Desired (kept only while some remote names a device), rebuilt
+	// when a named device moves to another index.
+	devices map[string]device
+	named   map[string]bool
+	last    Desired
+}
+
+// device is a network device as LinkUpdate last reported it.
+type device struct {
+	index int
+	gone  bool // deleted: its routes stay at its index until it returns
 }
 
 // New validates cfg and returns a machine that wants nothing yet.
@@ -31,6 +44,7 @@ func New(cfg Config) (*Machine, error) {
 		routes:  newBook(Route.id, routeSatisfies, ReplaceRoute, DeleteRoute),
 		rules:   newBook(func(r Rule) Rule { return r }, func(a, b Rule) bool { return a == b }, AddRule, DeleteRule),
 		refused: map[string]*RefusedError{},
+		devices: map[string]device{},
 	}, nil
 }
 
@@ -55,6 +69,8 @@ func (m *Machine) AppendStep(dst []Operation, ev Event) ([]Operation, error) {
 		return m.dump(dst, ev), nil
 	case RouteUpdate:
 		return m.routeUpdate(dst, ev)
+	case LinkUpdate:
+		return m.linkUpdate(dst, ev)
 	case Applied:
 		return m.applied(dst, ev)
 	case RetryDue:
@@ -64,10 +80,11 @@ func (m *Machine) AppendStep(dst []Operation, ev Event) ([]Operation, error) {
 }
 
 func (m *Machine) desired(dst []Operation, ev Desired) ([]Operation, error) {
-	routes, rules, refused, err := BuildDesired(m.cfg, ev)
+	routes, rules, refused, err := build(m.cfg, ev, m.deviceIndex)
 	if err != nil {
 		return dst, err
 	}
+	m.remember(ev)
 	m.gen++
 	m.routes.setWanted(routes, m.gen)
 	m.rules.setWanted(rules, m.gen)

@@ -153,6 +153,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		routes.DesiredSynced{},
 		routes.Dump{Routes: []routes.Route{r}, Rules: []routes.Rule{{Priority: 100, Table: 150, Protocol: 250}}, Complete: true},
 		routes.RouteUpdate{Route: r, Deleted: true},
+		routes.LinkUpdate{Index: 7, Name: "tunl0", Deleted: true},
 		routes.Applied{Op: routes.Operation{Kind: routes.ReplaceRoute, Route: r}, Class: routes.Unreachable, Message: "x"},
 		routes.RetryDue{Op: routes.Operation{Kind: routes.RetryAfter, Retry: routes.AddRule, Delay: 5}},
 	} {

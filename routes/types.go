@@ -110,6 +110,13 @@ type Remote struct {
 	Subnets   []netip.Prefix `json:"subnets"`
 	Gateway   netip.Addr     `json:"gateway,omitzero"`
 	LinkIndex int            `json:"linkIndex,omitempty"`
+	// Device, if set, names the device of LinkIndex, so that the routes
+	// follow it: a device deleted and created again (a CNI re-creating
+	// its tunnel device) comes back at another index, and once a
+	// LinkUpdate reports the name at its new index the routes move there,
+	// without a new Desired. Until then LinkIndex is used. It needs
+	// LinkIndex.
+	Device string `json:"device,omitempty"`
 }
 
 // routeSatisfies reports whether the kernel's route have is the wanted

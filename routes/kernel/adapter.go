@@ -58,8 +58,10 @@ type Adapter struct {
 	links map[int]struct{}
 	// lastComplete: the last dump was complete.
 	lastComplete bool
-	// dumpFault, set only by tests, fails a dump before it lists.
-	dumpFault func() error
+	// dumpFault, set only by tests, fails a dump before it lists;
+	// writeFault fails a route write before it is sent.
+	dumpFault  func() error
+	writeFault func() error
 	// watchBuffer, set only by tests, overrides the subscription's
 	// receive buffer (a small one overflows at once).
 	watchBuffer int
@@ -130,6 +132,9 @@ func (a *Adapter) Sync(desired routes.Desired) error {
 		if err := a.step(ev, time.Time{}); err != nil {
 			return err
 		}
+	}
+	if err := a.refreshDevices(time.Time{}); err != nil {
+		return err
 	}
 	if err := a.step(a.dump(), time.Time{}); err != nil {
 		return err

@@ -22,6 +22,10 @@ func (r *run) handle(batch []change) {
 			rs, rt := r.routeChange(c)
 			resync, retry = resync || rs, retry || rt
 		case changeLink:
+			if c.name != "" {
+				// A device a remote follows may be back at a new index.
+				r.queue(routes.LinkUpdate{Index: c.link, Name: c.name, Deleted: c.deleted})
+			}
 			// A device our routes use went down, came up or went away:
 			// the kernel drops IPv4 routes on link down without telling.
 			_, used := a.links[c.link]

@@ -201,7 +201,11 @@ func (r *run) resync() {
 	a := r.a
 	a.mu.Lock()
 	a.resyncs.Add(1)
-	err := a.step(a.dump(), time.Now())
+	now := time.Now()
+	err := a.refreshDevices(now)
+	if err == nil {
+		err = a.step(a.dump(), now)
+	}
 	complete := a.lastComplete
 	a.mu.Unlock()
 	if err != nil {

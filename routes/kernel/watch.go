@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -54,6 +55,7 @@ type change struct {
 	deleted bool
 	route   kernelRoute // for changeRoute
 	link    int         // for changeLink
+	name    string      // for changeLink: the device's name
 	rule    routes.Rule // for changeRule
 }
 
@@ -172,7 +174,7 @@ func appendChanges(out []change, msgs []syscall.NetlinkMessage) []change {
 		case unix.RTM_NEWLINK, unix.RTM_DELLINK:
 			if len(m.Data) >= unix.SizeofIfInfomsg {
 				out = append(out, change{kind: changeLink, link: int(nl.DeserializeIfInfomsg(m.Data).Index),
-					deleted: m.Header.Type == unix.RTM_DELLINK})
+					name: linkName(m.Data[unix.SizeofIfInfomsg:]), deleted: m.Header.Type == unix.RTM_DELLINK})
 			}
 		case unix.RTM_NEWADDR, unix.RTM_DELADDR:
 			out = append(out, change{kind: changeAddr, deleted: m.Header.Type == unix.RTM_DELADDR})
@@ -183,4 +185,18 @@ func appendChanges(out []change, msgs []syscall.NetlinkMessage) []change {
 		}
 	}
 	return out
+}
+
+// linkName reads IFLA_IFNAME from a link message's attributes.
+func linkName(b []byte) string {
+	attrs, err := nl.ParseRouteAttr(b)
+	if err != nil {
+		return ""
+	}
+	for _, a := range attrs {
+		if a.Attr.Type == unix.IFLA_IFNAME {
+			return string(bytes.TrimRight(a.Value, "\x00"))
+		}
+	}
+	return ""
 }
