@@ -23,3 +23,17 @@ func InterruptDumps(a *Adapter, n int) {
 // SetWatchBuffer sets the subscription's receive buffer (bytes), so that
 // a test can make it overflow. Call it before Run.
 func SetWatchBuffer(a *Adapter, bytes int) { a.watchBuffer = bytes }
+
+// FailWrites makes the next n route writes of a fail with err before they
+// reach the kernel, as a failure the adapter hears of no event about
+// would. Call it before Sync or Run.
+func FailWrites(a *Adapter, n int, err error) {
+	var left atomic.Int64
+	left.Store(int64(n))
+	a.writeFault = func() error {
+		if left.Add(-1) >= 0 {
+			return err
+		}
+		return nil
+	}
+}

@@ -52,6 +52,11 @@ func (a *Adapter) writeRoutes(ops []routes.Operation, errs []error) {
 	idx := a.idx[:0] // reqs[j] is ops[idx[j]]
 	for i, op := range ops {
 		errs[i] = nil
+		if a.writeFault != nil {
+			if errs[i] = a.writeFault(); errs[i] != nil {
+				continue
+			}
+		}
 		r := op.Route
 		if op.Kind == routes.DeleteRoute {
 			reqs, idx = append(reqs, routeReq{del: true, r: r}), append(idx, i)
