@@ -5,7 +5,8 @@
 //
 // The Machine is pure (DESIGN.md principle 1). It is fed the desired
 // remotes (Desired, DesiredSynced), what the kernel holds (Dump,
-// RouteUpdate) and the outcome of each operation (Applied, RetryDue), and
+// RouteUpdate, and LinkUpdate for the devices remotes name) and the
+// outcome of each operation (Applied, RetryDue), and
 // returns the minimal Operations that bring the kernel to the desired
 // state. It never touches what does not carry the ownership marker of its
 // Config (protocol and table); it deletes only after the desired source
@@ -13,6 +14,11 @@
 // only once the adapter reports success, and retries failures with
 // backoff. A route that would hijack local traffic (overlapping the pod or
 // service CIDRs, or a default route) is refused with ErrHijack.
+//
+// A Desired gives one preferred source per family (Sources, or the older
+// single Source), so that dual stack gets one in each. A remote routed
+// through a device may name it (Remote.Device): when the device is
+// created again at another index, the routes follow it.
 //
 // routes/kernel is the netlink adapter; routes/routestest the test kit.
 package routes

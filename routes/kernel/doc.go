@@ -38,4 +38,24 @@
 // is decided on the exact key (table, destination, metric) and protocol:
 // netlink v1.3.1's filtered listing ignores RT_FILTER_PRIORITY, so a
 // foreign route at another metric never blocks ours.
+//
+// Route writes go out on a socket of the adapter's own, one datagram per
+// route as ip -batch sends them, built in one reused buffer. The kernel
+// handles a request within the sendmsg that carries it, so by the time a
+// send returns its answer is queued: the adapter asks for an answer
+// (NLM_F_ACK) only on the last request of each window of 256 and reads
+// the failures, which the kernel always answers, by sequence number. A
+// window costs one send per route and one receive per failure plus one,
+// where netlink.Handle spends a send, a receive, a getsockname, two
+// deadline updates and a 64 KiB buffer per route. Notifications are read
+// into one buffer and handed to Run in batches of what is already
+// queued, whose writes go out as one such run: a flush of the table by
+// someone else is repaired in runs, not one request and answer per
+// route.
+//
+// A device that a remote names (routes.Remote.Device) and that is deleted
+// and created again comes back at another index: its RTM_NEWLINK, or the
+// lookup by name before each full resync, is fed to the machine as a
+// routes.LinkUpdate, and the machine moves the remote's routes to the new
+// index.
 package kernel
