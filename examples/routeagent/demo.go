@@ -215,6 +215,7 @@ func demo(ctx context.Context, out io.Writer) (res *result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	defer ad.Close() // its write socket; deferred first, so it runs after Run has stopped
 	ad.Logf = func(format string, args ...any) {
 		fmt.Fprintf(w, "routes/kernel: "+format+"\n", args...)
 	}
@@ -255,7 +256,7 @@ func demo(ctx context.Context, out io.Writer) (res *result, err error) {
 	// never told of stale endpoints.
 	remotes := map[string]routes.Remote{}
 	apply := func(why string) error {
-		d := routes.Desired{Source: source}
+		d := routes.Desired{Sources: []netip.Addr{source}}
 		for _, r := range remotes {
 			d.Remotes = append(d.Remotes, r)
 		}
