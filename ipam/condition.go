@@ -22,6 +22,7 @@ const (
 	ReasonRecovered          = "Recovered"          // kept the address its status records
 	ReasonAddressTaken       = "AddressTaken"       // its recorded address is held by an older owner: reallocated
 	ReasonAddressOutOfPool   = "AddressOutOfPool"   // its recorded address is not in the pool: reallocated
+	ReasonWantChangeRefused  = "CountChangeRefused" // its status records another number of addresses than its spec asks for: kept, the change refused
 	ReasonPoolExhausted      = "PoolExhausted"      // no free address; waits for one
 	ReasonFound              = "Found"              // the dependency exists
 	ReasonRecreating         = "Recreating"         // the dependency is gone: recreated with the same address

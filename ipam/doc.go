@@ -18,7 +18,12 @@
 //
 // An owner's addresses change only when it is deleted, on NotFound with the
 // release option, or when recovery finds its recorded address out of the
-// pool or held by an older owner.
+// pool or held by an older owner. The number of addresses an owner wants
+// never changes: a running machine refuses an event asking for another
+// (ErrWantChanged), and a restarted one, finding a status that records
+// another number than the spec asks for, keeps what the status records and
+// says so (Allocated=True/CountChangeRefused): the same decision either
+// way, never a move with a reason that is not true.
 //
 // Restart: until Synced, the machine only reserves what owners' statuses
 // record; new addresses come after it, so a restart against an unchanged

@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"time"
@@ -19,7 +20,13 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		if h.want != o.Want {
 			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged}
 		}
-		return m.settled(m.reobserve(dst, h, o), h, o.At), nil
+		out := dst
+		if h.asked != 0 {
+			// The refused count was put back: nothing is refused now.
+			h.asked = 0
+			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", o.At)
+		}
+		return m.settled(m.reobserve(out, h, o), h, o.At), nil
 	}
 	out := dst
 	if h != nil {
@@ -63,6 +70,12 @@ func (m *Machine) recover(h *holding) bool {
 	if len(recorded) == 0 {
 		return false
 	}
+	if len(recorded) != h.want && h.asked == 0 && m.contiguousInPool(recorded) {
+		// The count changed while no machine was running: refused, as a
+		// running machine refuses it (ErrWantChanged), so the owner keeps
+		// what its status records and the condition says why.
+		h.asked, h.want = h.want, len(recorded)
+	}
 	if !m.usable(h, recorded) {
 		h.lost = ReasonAddressOutOfPool
 		return false
@@ -77,6 +90,12 @@ func (m *Machine) recover(h *holding) bool {
 // recovered says that h kept its recorded addresses, if its status does
 // not say so already, and has its dependency verified.
 func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
+	if h.asked != 0 {
+		out = m.setCondition(out, h, ConditionAllocated, true, ReasonWantChangeRefused, fmt.Sprintf(
+			"kept the %d addresses its status records; the number of addresses cannot change from %d to %d: recreate the object to change it",
+			h.want, h.want, h.asked), at)
+		return m.lookup(out, h)
+	}
 	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", at)
 	}
@@ -86,9 +105,12 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 // usable reports whether recorded is what h may hold: as many addresses as
 // it wants, contiguous, all in the pool.
 func (m *Machine) usable(h *holding, recorded []netip.Addr) bool {
-	if len(recorded) != h.want {
-		return false
-	}
+	return len(recorded) == h.want && m.contiguousInPool(recorded)
+}
+
+// contiguousInPool reports whether recorded is a contiguous range within
+// the pool.
+func (m *Machine) contiguousInPool(recorded []netip.Addr) bool {
 	for i, a := range recorded {
 		if !m.pool.Contains(a) || i > 0 && recorded[i-1].Next() != a {
 			return false

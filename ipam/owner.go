@@ -71,6 +71,11 @@ type holding struct {
 	owner     Owner
 	createdAt time.Time
 	want      int
+	// asked is the number of addresses the owner's spec asked for when
+	// recovery found its status recording another number (the count was
+	// edited while no machine ran); 0 otherwise. The owner keeps what its
+	// status records, as a running machine would have refused the edit.
+	asked int
 	depends   bool
 	addrs     []netip.Addr // held addresses; nil while waiting for some
 	// retiring are addresses h gave up for new ones (a dependency gone,

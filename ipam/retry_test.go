@@ -180,3 +180,37 @@ func TestFoundThenEnsuredWritesOnce(t *testing.T) {
 		t.Fatalf("ensured after found: %v, want nothing", got)
 	}
 }
+
+// Issue 14: the number of addresses an owner asks for is edited while
+// no machine runs. A running machine refuses the edit (ErrWantChanged)
+// and the owner keeps its addresses; a restarted one decides the same and
+// says so truly, instead of moving the owner as if its address had left
+// the pool.
+func TestWantChangedAcrossRestart(t *testing.T) {
+	recorded := ipam.Status{Addresses: addrs("242.0.0.1")}
+	running := newMachine(t, ipam.Config{})
+	step(t, running, ipam.Observed{Owner: owner("egress"), Want: 1, Status: recorded, At: t0})
+	step(t, running, ipam.Synced{At: t0})
+	if _, err := running.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0}); !errors.Is(err, ipam.ErrWantChanged) {
+		t.Fatalf("running: %v, want ErrWantChanged", err)
+	}
+	restarted := newMachine(t, ipam.Config{})
+	step(t, restarted, ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0})
+	got := step(t, restarted, ipam.Synced{At: t0})
+	if len(got) != 1 || got[0] != "SetCondition default/egress Allocated=True/CountChangeRefused" {
+		t.Fatalf("restarted: %v", got)
+	}
+	for _, m := range []*ipam.Machine{running, restarted} {
+		if a, _ := m.Addresses("default", "egress"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
+			t.Errorf("holds %v, want the recorded address kept", a)
+		}
+		if _, err := m.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0}); !errors.Is(err, ipam.ErrWantChanged) {
+			t.Errorf("a later event with the edited count: %v, want ErrWantChanged", err)
+		}
+	}
+	// Putting the count back clears the refusal.
+	got = step(t, restarted, ipam.Observed{Owner: owner("egress"), Want: 1, Status: recorded, At: t0})
+	if !slices.Equal(got, []string{"SetCondition default/egress Allocated=True/Recovered"}) {
+		t.Fatalf("count put back: %v", got)
+	}
+}
