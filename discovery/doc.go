@@ -86,6 +86,59 @@
 // the retry asks the machine, which announces the Services that qualify
 // then, or withdraws the VIP.
 //
+// # MCS export conflicts
+//
+// The export machine follows KEP-1645's Constraints and Conflict
+// Resolution. The constituents of a service are its valid exports: the
+// local one and the imports other clusters created from theirs. They are
+// ordered oldest first, by the export's creation time, then by cluster ID
+// (so that two exports created in the same second never tie), and the
+// oldest wins. Headlessness is decided for the service as a whole: a
+// constituent of another type than the winner's conflicts on type
+// (TypeConflict), and its ports are not merged. Ports are merged by name,
+// then by protocol and number: a port of one constituent and a different
+// port of an older one conflict (PortConflict) when they share a name (the
+// empty name included) or a protocol and number, since a Service may have
+// neither two ports of one name nor two of one protocol and number. So
+// "http 80/TCP" against "web 80/TCP" conflicts, as does "http 80/TCP"
+// against "http 8080/TCP"; identical ports merge, and different ports
+// under different names and numbers make a union. Before issue 14 only
+// ports of the same name were compared, and the first case was missed.
+//
+// Two choices, against the KEP and Lighthouse (pkg/agent/controller,
+// service_import_conflict.go):
+//
+//   - Every export of a conflicted service carries Conflict=True, the
+//     winner's too, with the same reason and a message naming the winner and
+//     the losing clusters, in age order. The KEP sets the condition "on all
+//     ServiceExports for the conflicted service", and Lighthouse, whose
+//     agents each check the whole service, does the same; this machine set
+//     it only on the loser before issue 14. The owner of the winning export
+//     is the one whose Service others must match, so it must see the
+//     conflict as well; and each cluster's agent, deciding alone from the
+//     same imports, words the condition the same way.
+//   - The loser of a type conflict still gets its import, of its own type
+//     (a Headless one for a headless Service losing to a ClusterSetIP one),
+//     and so does the loser of a port conflict, with all its ports. The
+//     import is both this cluster's advertisement and the other clusters'
+//     only view of its export: withdrawn, the winner's cluster could not
+//     see the conflict and would report none, against the rule above, and
+//     when the winner's export goes, the loser's export would have to be
+//     created anew instead of taking over. Lighthouse's conflict check, too,
+//     lists every cluster's ServiceImport of the service, of either type,
+//     and leaves a type loser out only when it merges them ("if the
+//     service type differs then we don't actually export it").
+//     Consumers of the per-cluster imports must do the same: each carries
+//     its export's creation time and cluster, from which the same order
+//     follows; a consumer that serves every import as it is would serve
+//     a type loser's records beside the winner's.
+//
+// Lighthouse also reports PortConflict whenever a constituent's ports are
+// not the same set as the oldest's, even when they merge into a valid union
+// (ports the others lack); here only ports that cannot be merged conflict,
+// as the KEP's union rule asks, so adding a port in one cluster first does
+// not flag the service.
+//
 // Both machines are plain values: events in, effects out, no goroutines,
 // clock or I/O. Their test kit is discovery/discoverytest.
 package discovery

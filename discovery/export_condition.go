@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -13,9 +14,10 @@ const (
 	// ExportConditionValid: the export can be exported (its Service exists
 	// and is not an ExternalName).
 	ExportConditionValid = "Valid"
-	// ExportConditionConflict: a property of this export conflicts with an
-	// older export of the same service from another cluster, whose value
-	// wins.
+	// ExportConditionConflict: the valid exports of the service, in this
+	// and other clusters, disagree on a property that cannot be merged;
+	// the oldest export's value wins. Every export of the service carries
+	// it, the winner's too (KEP-1645).
 	ExportConditionConflict = "Conflict"
 
 	ExportReasonValid              = "Valid"
@@ -43,8 +45,8 @@ func (m *ExportMachine) setConditions(out []ExportEffect, k exportKey, ex *expor
 	default:
 		valid = cond(ExportConditionValid, true, ExportReasonValid, "")
 	}
-	if reason, winner := m.conflict(k, ex); reason != "" {
-		conflict = cond(ExportConditionConflict, true, reason, "the export of cluster "+winner+" is older and wins")
+	if reason, msg := m.conflict(k, ex); reason != "" {
+		conflict = cond(ExportConditionConflict, true, reason, msg)
 	} else {
 		conflict = cond(ExportConditionConflict, false, ExportReasonNoConflicts, "")
 	}
@@ -78,55 +80,78 @@ func cond(typ string, ok bool, reason, msg string) metav1.Condition {
 	return metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg}
 }
 
-// conflict applies KEP-1645's rule to a valid local export: the oldest
-// export of the service wins (creation time, then cluster ID). The local
-// one conflicts on type if the oldest export's type differs, and on ports
-// if an older export has a port of the same name with another protocol,
-// number or app protocol. It returns the reasons, comma-joined as the MCS
-// API allows, and the winner's cluster ID. An invalid export is not a
-// constituent and conflicts with nothing.
-func (m *ExportMachine) conflict(k exportKey, ex *exportState) (reason, winner string) {
+// conflict applies KEP-1645's conflict rules (Constraints and Conflict
+// Resolution) to the service of a valid local export. The constituents
+// are the valid exports of the service: the local one and the peers'
+// imports. The oldest (creation time, then cluster ID) wins. A
+// constituent of another type than the oldest's conflicts on type, and
+// its ports are not merged, since the service is not served with its
+// type. Two constituents of the winning type conflict on ports if a port
+// of one and a different port of the other share a name (the empty name
+// included) or a protocol and number: merged, they would break a
+// Service's two port rules. The condition belongs to the service, so
+// every export of it carries it, the winner's too (KEP-1645: "set on all
+// ServiceExports for the conflicted service").
+//
+// It returns the reasons, comma-joined as the MCS API allows, and a
+// message naming the winner and the clusters that lose, in age order. An
+// invalid export is not a constituent and conflicts with nothing.
+func (m *ExportMachine) conflict(k exportKey, ex *exportState) (reason, msg string) {
 	self, ok := m.desired(k, ex)
 	ps := m.peers[k]
 	if !ok || len(ps) == 0 {
 		return "", ""
 	}
-	var ports, typ bool
-	for _, p := range ps {
-		if compareAge(p, self) >= 0 {
-			break // peers are oldest first: the rest are younger
+	// The constituents, oldest first; peers are kept in that order.
+	all := make([]Import, 0, len(ps)+1)
+	i, _ := slices.BinarySearchFunc(ps, self, compareAge)
+	all = append(append(append(all, ps[:i]...), self), ps[i:]...)
+	var typeLosers, portLosers []string
+	for j, e := range all {
+		if e.Type != all[0].Type {
+			typeLosers = append(typeLosers, e.Owner)
+			continue
 		}
-		if winner == "" {
-			winner = p.Owner
-			typ = p.Type != self.Type
+		for _, older := range all[:j] {
+			if older.Type == all[0].Type && portsConflict(older.Ports, e.Ports) {
+				portLosers = append(portLosers, e.Owner)
+				break
+			}
 		}
-		ports = ports || portsConflict(p.Ports, self.Ports)
 	}
-	var rs []string
-	if ports {
-		rs = append(rs, ExportReasonPortConflict)
-	}
-	if typ {
-		rs = append(rs, ExportReasonTypeConflict)
-	}
-	return strings.Join(rs, ","), winner
+	return conflictSummary(all[0].Owner, portLosers, typeLosers)
 }
 
-// portsConflict reports whether two sorted port lists define a port of the
-// same name differently.
+// conflictSummary words the Conflict condition of every export of a
+// conflicted service alike, so that each cluster's agent, deciding alone
+// from the same imports, writes the same reason and message.
+func conflictSummary(winner string, portLosers, typeLosers []string) (reason, msg string) {
+	var rs, parts []string
+	if len(portLosers) > 0 {
+		rs = append(rs, ExportReasonPortConflict)
+		parts = append(parts, "ports of "+strings.Join(portLosers, ", ")+
+			" collide with an older export's by name or by protocol and number")
+	}
+	if len(typeLosers) > 0 {
+		rs = append(rs, ExportReasonTypeConflict)
+		parts = append(parts, "the type of "+strings.Join(typeLosers, ", ")+" differs")
+	}
+	if len(rs) == 0 {
+		return "", ""
+	}
+	return strings.Join(rs, ","), "the export of cluster " + winner + " is the oldest and wins: " + strings.Join(parts, "; ")
+}
+
+// portsConflict reports whether a port of a and a different port of b
+// share a name or a protocol and number (KEP-1645, Service Port: a merged
+// port list has no duplicated names, the empty one included, and no two
+// ports of the same protocol and number). Identical ports merge.
 func portsConflict(a, b []ExportPort) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch c := strings.Compare(a[i].Name, b[j].Name); {
-		case c < 0:
-			i++
-		case c > 0:
-			j++
-		default:
-			if a[i] != b[j] {
+	for _, p := range a {
+		for _, q := range b {
+			if p != q && (p.Name == q.Name || (p.Protocol == q.Protocol && p.Port == q.Port)) {
 				return true
 			}
-			i, j = i+1, j+1
 		}
 	}
 	return false

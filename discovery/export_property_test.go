@@ -105,3 +105,16 @@ func TestExportFaults(t *testing.T) {
 		}
 	})
 }
+
+// KEP-1645 Service Port (issue 14): an export that reports no conflict has
+// no port colliding with a different port of an older export, by name or
+// by protocol and number. Stated apart from the model, from the KEP's
+// rule, so that it caught the machine comparing only same-named ports.
+func TestExportPortRuleKEP1645(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := runExport(t, discoverytest.GenExportWorld(discoverytest.ExportGenConfig{}).Draw(t, "world"))
+		if err := discoverytest.CheckPortRule(r); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -93,13 +93,15 @@ func (g *exportGen) createdAt() time.Time {
 	return ExportEpoch.Add(time.Duration(rapid.IntRange(0, 3).Draw(g.t, "createdAt")) * time.Hour)
 }
 
-// ports draws a valid port list; "http" comes on 80 or 8080, so that two
-// exports disagree on it.
+// ports draws a valid port list. The web port is named "http" or "web"
+// and comes on 80 or 8080, so that two exports disagree on its number
+// under one name, and on its name under one number (KEP-1645's two port
+// rules).
 func (g *exportGen) ports() []discovery.ExportPort {
 	var out []discovery.ExportPort
 	if rapid.Bool().Draw(g.t, "http") {
-		out = append(out, discovery.ExportPort{Name: "http", Protocol: "TCP",
-			Port: rapid.SampledFrom([]int32{80, 8080}).Draw(g.t, "httpPort")})
+		out = append(out, discovery.ExportPort{Name: rapid.SampledFrom([]string{"http", "http", "web"}).Draw(g.t, "httpName"),
+			Protocol: "TCP", Port: rapid.SampledFrom([]int32{80, 8080}).Draw(g.t, "httpPort")})
 	}
 	if rapid.Bool().Draw(g.t, "dns") {
 		out = append(out, discovery.ExportPort{Name: "dns", Protocol: "UDP", Port: 53})

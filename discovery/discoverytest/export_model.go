@@ -50,22 +50,7 @@ type ExportExpectation struct {
 // Expect computes, by brute force from the last event of every history, the
 // imports the cluster must own and the conditions of its exports.
 func Expect(w ExportWorld) ExportExpectation {
-	exports := map[string]discovery.ExportObserved{}
-	peers := map[string][]discovery.Import{}
-	for _, h := range w.Histories {
-		if len(h.Events) == 0 {
-			continue
-		}
-		switch ev := h.Events[len(h.Events)-1].(type) {
-		case discovery.ExportObserved:
-			exports[ev.Namespace+"/"+ev.Name] = ev
-		case discovery.ImportObserved:
-			if ev.Import.Owner != "" && ev.Import.Owner != w.Config.ClusterID {
-				k := ev.Import.Namespace + "/" + ev.Import.Name
-				peers[k] = append(peers[k], ev.Import)
-			}
-		}
-	}
+	exports, peers := finalState(w)
 	out := ExportExpectation{Conditions: map[string][]ExportCondition{}}
 	for k, e := range exports {
 		self, valid := ImportFor(w.Config.ClusterID, e)
@@ -80,6 +65,27 @@ func Expect(w ExportWorld) ExportExpectation {
 	return out
 }
 
+// finalState returns, from the last event of every history, the present
+// local exports and the peers' imports, by namespace/name.
+func finalState(w ExportWorld) (exports map[string]discovery.ExportObserved, peers map[string][]discovery.Import) {
+	exports, peers = map[string]discovery.ExportObserved{}, map[string][]discovery.Import{}
+	for _, h := range w.Histories {
+		if len(h.Events) == 0 {
+			continue
+		}
+		switch ev := h.Events[len(h.Events)-1].(type) {
+		case discovery.ExportObserved:
+			exports[ev.Namespace+"/"+ev.Name] = ev
+		case discovery.ImportObserved:
+			if ev.Import.Owner != "" && ev.Import.Owner != w.Config.ClusterID {
+				k := ev.Import.Namespace + "/" + ev.Import.Name
+				peers[k] = append(peers[k], ev.Import)
+			}
+		}
+	}
+	return exports, peers
+}
+
 func validity(e discovery.ExportObserved) ExportCondition {
 	switch e.Service.Type {
 	case discovery.ExportServiceNone:
@@ -90,44 +96,64 @@ func validity(e discovery.ExportObserved) ExportCondition {
 	return ExportCondition{"Valid", "True", "Valid", ""}
 }
 
-// conflictOf: the oldest export (creation time, then cluster ID) wins;
-// self conflicts on type with the oldest, and on ports with any older one
-// defining a port of the same name differently.
+// conflictOf applies KEP-1645 by brute force to the service of a valid
+// export: every export of a conflicted service carries the same Conflict
+// condition, the winner's too. The oldest valid export (creation time,
+// then cluster ID) wins; an export of another type loses on type and its
+// ports are not merged; among the rest, the younger of two exports loses on
+// ports when a port of each differs from the other yet shares its name or
+// its protocol and number.
 func conflictOf(self discovery.Import, valid bool, peers []discovery.Import) ExportCondition {
 	none := ExportCondition{"Conflict", "False", "NoConflicts", ""}
-	if !valid {
+	if !valid || len(peers) == 0 {
 		return none
 	}
-	older := func(a, b discovery.Import) bool {
-		return a.ExportCreatedAt.Before(b.ExportCreatedAt) ||
-			a.ExportCreatedAt.Equal(b.ExportCreatedAt) && a.Owner < b.Owner
-	}
-	oldest := self
-	ports := false
-	for _, p := range peers {
-		if !older(p, self) {
+	all := append([]discovery.Import{self}, peers...)
+	slices.SortFunc(all, func(a, b discovery.Import) int {
+		if older(a, b) {
+			return -1
+		}
+		return 1
+	})
+	winner := all[0]
+	var typeLosers, portLosers []string
+	for _, e := range all {
+		if e.Type != winner.Type {
+			typeLosers = append(typeLosers, e.Owner)
 			continue
 		}
-		if older(p, oldest) {
-			oldest = p
-		}
-		for _, a := range p.Ports {
-			for _, b := range self.Ports {
-				if a.Name == b.Name && a != b {
-					ports = true
-				}
-			}
+		if slices.ContainsFunc(all, func(f discovery.Import) bool {
+			return f.Type == winner.Type && older(f, e) && collide(f.Ports, e.Ports)
+		}) {
+			portLosers = append(portLosers, e.Owner)
 		}
 	}
-	var reasons []string
-	if ports {
+	var reasons, parts []string
+	if len(portLosers) > 0 {
 		reasons = append(reasons, "PortConflict")
+		parts = append(parts, "ports of "+strings.Join(portLosers, ", ")+" collide with an older export's by name or by protocol and number")
 	}
-	if oldest.Type != self.Type {
+	if len(typeLosers) > 0 {
 		reasons = append(reasons, "TypeConflict")
+		parts = append(parts, "the type of "+strings.Join(typeLosers, ", ")+" differs")
 	}
 	if len(reasons) == 0 {
 		return none
 	}
-	return ExportCondition{"Conflict", "True", strings.Join(reasons, ","), "the export of cluster " + oldest.Owner + " is older and wins"}
+	return ExportCondition{"Conflict", "True", strings.Join(reasons, ","),
+		"the export of cluster " + winner.Owner + " is the oldest and wins: " + strings.Join(parts, "; ")}
+}
+
+// collide reports whether KEP-1645's Service Port rules forbid merging two
+// port lists: a port of each, not identical, with the same name (empty
+// included) or the same protocol and number.
+func collide(a, b []discovery.ExportPort) bool {
+	for _, p := range a {
+		for _, q := range b {
+			if p != q && (p.Name == q.Name || p.Protocol == q.Protocol && p.Port == q.Port) {
+				return true
+			}
+		}
+	}
+	return false
 }
