@@ -26,6 +26,9 @@ var (
 	ErrInvalidVIPEvent = errors.New("invalid VIP event")
 	// ErrInvalidVIPConfig: NewVIPMachine was given an unusable VIPConfig.
 	ErrInvalidVIPConfig = errors.New("invalid VIP config")
+	// ErrInvalidVIPAddress: ServiceAddresses.VIPs skipped address values
+	// that are not usable IPs (see *VIPAddressError); the rest still count.
+	ErrInvalidVIPAddress = errors.New("service address values skipped")
 )
 
 // VIPRejectedError says why the VIP machine refused an event.

@@ -11,7 +11,7 @@ import (
 // VIPConfig configures a VIPMachine.
 type VIPConfig struct {
 	// NodeName is this node's name: under externalTrafficPolicy Local only
-	// endpoints on it justify a VIP.
+	// endpoints on it justify a VIP (see SliceEndpoint.OnNode).
 	NodeName string `json:"nodeName"`
 	// Advertised are the VIPs this node announced before a restart, for an
 	// adapter that cleans up at startup: at sync the machine withdraws

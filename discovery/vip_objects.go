@@ -37,8 +37,9 @@ type VIPService struct {
 	Name      string      `json:"name"`
 	UID       string      `json:"uid"`
 	Type      ServiceType `json:"type,omitempty"` // empty means ClusterIP, the API's default
-	// VIPs are the load-balancer addresses to announce (status.loadBalancer
-	// ingress IPs, or spec.loadBalancerIP); no zones, no duplicates.
+	// VIPs are the load-balancer addresses to announce, as chosen by
+	// ServiceAddresses.VIPs from the address annotation, status and
+	// spec.loadBalancerIP; no zones, no duplicates.
 	VIPs                  []netip.Addr         `json:"vips,omitempty"`
 	ExternalTrafficPolicy ServiceTrafficPolicy `json:"externalTrafficPolicy,omitempty"`
 }
@@ -83,6 +84,23 @@ func (s *VIPSlice) Key() string { return s.Namespace + "/" + s.Name }
 type SliceEndpoint struct {
 	Conditions SliceConditions `json:"conditions"`
 	NodeName   string          `json:"nodeName,omitempty"`
+	// Hostname is the endpoint's hostname; it places the endpoint only
+	// when NodeName is empty (see OnNode).
+	Hostname string `json:"hostname,omitempty"`
+}
+
+// OnNode reports whether the endpoint runs on node: its NodeName is node,
+// or it has no NodeName and its Hostname is node. The fallback serves
+// producers that leave nodeName out (custom EndpointSlice controllers, or
+// endpoints written by hand), as kube-vip does
+// (pkg/endpoints/providers GetLocalEndpoints). A NodeName that names
+// another node wins over a matching Hostname, since a pod's hostname is
+// the user's to choose; kube-vip fixed the same in PR 1714.
+func (e *SliceEndpoint) OnNode(node string) bool {
+	if e.NodeName != "" {
+		return e.NodeName == node
+	}
+	return e.Hostname != "" && e.Hostname == node
 }
 
 // SliceConditions are discovery/v1 EndpointConditions. Following the API

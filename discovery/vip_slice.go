@@ -10,7 +10,7 @@ func (m *VIPMachine) upsertSlice(dst []VIPEffect, s *VIPSlice) ([]VIPEffect, err
 	for i := range s.Endpoints {
 		if s.Endpoints[i].Conditions.Usable() {
 			usable++
-			if s.Endpoints[i].NodeName == m.node {
+			if s.Endpoints[i].OnNode(m.node) {
 				local++
 			}
 		}

@@ -86,6 +86,12 @@ func (s *VIPSlice) Validate() error {
 				return bad(fmt.Sprintf("endpoints[%d].nodeName", i), r)
 			}
 		}
+		// The API validates an endpoint's hostname as a DNS label.
+		if h := s.Endpoints[i].Hostname; h != "" {
+			if r := k8sname.Label(h); r != "" {
+				return bad(fmt.Sprintf("endpoints[%d].hostname", i), r)
+			}
+		}
 	}
 	return nil
 }

@@ -132,6 +132,9 @@ func (g *vipGen) slice(ns, name, uid string) discovery.VIPSlice {
 			Conditions: discovery.SliceConditions{Ready: cond.Draw(g.t, "ready"), Serving: cond.Draw(g.t, "serving"),
 				Terminating: cond.Draw(g.t, "terminating")},
 			NodeName: rapid.SampledFrom([]string{g.cfg.NodeName, "node-b", ""}).Draw(g.t, "node"),
+			// Hostnames that name this node or another, with or without a
+			// NodeName, reach the hostname fallback and its precedence.
+			Hostname: rapid.SampledFrom([]string{"", g.cfg.NodeName, "node-b"}).Draw(g.t, "hostname"),
 		})
 	}
 	return s

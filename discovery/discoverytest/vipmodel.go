@@ -115,7 +115,10 @@ func (m *VIPModel) Qualifies(s discovery.VIPService) bool {
 			continue
 		}
 		for _, ep := range sl.Endpoints {
-			if s.ExternalTrafficPolicy != discovery.ServiceTrafficLocal || ep.NodeName == m.Node {
+			// Local: the node name places the endpoint; only without one
+			// does the hostname (kube-vip's fallback, PR 1714's precedence).
+			local := ep.NodeName == m.Node || ep.NodeName == "" && ep.Hostname != "" && ep.Hostname == m.Node
+			if s.ExternalTrafficPolicy != discovery.ServiceTrafficLocal || local {
 				scope = append(scope, ep.Conditions)
 			}
 		}

@@ -54,5 +54,32 @@
 // precondition, so an object recreated under the same name is never
 // deleted by mistake.
 //
+// VIP addresses: a Service's VIPs are read, by discovery.ServiceAddresses.VIPs,
+// from the first of VIPConfig.AddressAnnotations present on it (by default
+// kube-vip's kube-vip.io/loadbalancerIPs, comma-separated, dual-stack
+// allowed), else from status.loadBalancer.ingress, with a valid
+// spec.loadBalancerIP standing for its own family, else from
+// spec.loadBalancerIP: kube-vip's order (FetchServiceAddresses; kube-vip
+// PRs 528 and 687, issue 534). Under externalTrafficPolicy Local an
+// endpoint is this node's by its nodeName, or, only when it has none, by
+// its hostname (kube-vip's GetLocalEndpoints, as fixed by kube-vip PR
+// 1714). Where meshstate differs from kube-vip on purpose:
+//
+//   - An annotation with no usable address (empty, kube-vip's DHCP
+//     placeholder 0.0.0.0, or only malformed entries) defers to status and
+//     spec; kube-vip announces nothing. meshstate runs no DHCP client, and
+//     the address a DHCP lease or another allocator produced shows in the
+//     status, so announcing it serves the user.
+//   - Malformed entries are skipped and logged, and the Service's other
+//     addresses still count; kube-vip passes a name it cannot parse on as a
+//     DNS name to resolve, which a decision without I/O cannot do.
+//   - spec.loadBalancerIP replaces only the status addresses of its own
+//     family; kube-vip then drops the other family too, which loses a
+//     dual-stack Service's second VIP.
+//   - The kube-vip.io/ignore annotation is not honoured: it tells kube-vip
+//     to leave a Service to another implementation, and meshstate may be
+//     that implementation. Where both run side by side, give them
+//     different namespaces (VIPConfig.Namespace).
+//
 // RBAC: config/rbac/discovery.yaml is the least both adapters need.
 package kube

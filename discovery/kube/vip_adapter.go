@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 
@@ -30,6 +33,13 @@ type VIPConfig struct {
 	// Machine configures the VIP machine: this node's name, and the VIPs
 	// announced before a restart if the Announcer cannot find them itself.
 	Machine discovery.VIPConfig
+	// AddressAnnotations are the Service annotations that may hold its
+	// load-balancer addresses, comma-separated; the first one present on a
+	// Service is read, and it takes precedence over status and
+	// spec.loadBalancerIP (see discovery.ServiceAddresses.VIPs). Nil means
+	// discovery.DefaultAddressAnnotation (kube-vip's); an empty, non-nil
+	// list reads no annotation.
+	AddressAnnotations []string
 	// Announcer receives the decisions. It may implement Committer.
 	Announcer Announcer
 	// Log receives failures, rejections and, at V(1), each decision; the
@@ -50,6 +60,8 @@ type VIPAdapter struct {
 	cfg  VIPConfig
 	m    *discovery.VIPMachine
 	held map[string]bool // the slices the machine holds, by namespace/name
+	// annotations are the address annotation keys, defaults applied.
+	annotations []string
 	// Loop state: the effects of the current batch, the outcomes of its
 	// writes for the machine, the writes that did not come back Done (to
 	// log with their retry), the retry timers, and whether a Commit is
@@ -80,8 +92,19 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
+	annotations := cfg.AddressAnnotations
+	if annotations == nil {
+		annotations = []string{discovery.DefaultAddressAnnotation}
+	}
+	for i, k := range annotations {
+		// A key the API would refuse can never be present: a typo, which
+		// would silently read nothing.
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			return nil, fmt.Errorf("%w: addressAnnotations[%d] %q: %s", ErrInvalidConfig, i, k, strings.Join(errs, "; "))
+		}
+	}
 	return &VIPAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
-		held: map[string]bool{}, failures: map[vipRetry]*WriteError{}}, nil
+		held: map[string]bool{}, failures: map[vipRetry]*WriteError{}, annotations: slices.Clone(annotations)}, nil
 }
 
 // Run watches Services and EndpointSlices and announces until ctx is done,

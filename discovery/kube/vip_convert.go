@@ -2,7 +2,6 @@ package kube
 
 import (
 	"fmt"
-	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -10,37 +9,32 @@ import (
 	"github.com/meshstate/meshstate/discovery"
 )
 
-// vipService converts a Service. Its VIPs are its status.loadBalancer
-// ingress IPs, then spec.loadBalancerIP (the address asked of, or assigned
-// by, an allocator such as kube-vip), without duplicates. Addresses that
-// do not parse are left out and returned, to be logged: the rest of the
-// Service still reaches the machine, which must not keep an older version.
-func vipService(s *corev1.Service) (discovery.VIPService, []string) {
+// vipService converts a Service. Its VIPs are chosen by
+// discovery.ServiceAddresses.VIPs from the first of annotations present on
+// it, its status.loadBalancer ingress IPs and spec.loadBalancerIP. Values
+// that are not usable addresses are left out and returned as a
+// *discovery.VIPAddressError, to be logged: the rest of the Service still
+// reaches the machine, which must not keep an older version.
+func vipService(s *corev1.Service, annotations []string) (discovery.VIPService, error) {
 	out := discovery.VIPService{Namespace: s.Namespace, Name: s.Name, UID: string(s.UID),
 		Type: discovery.ServiceType(s.Spec.Type), ExternalTrafficPolicy: discovery.ServiceTrafficPolicy(s.Spec.ExternalTrafficPolicy)}
-	var bad []string
-	add := func(ip string) {
-		if ip == "" {
-			return
+	src := discovery.ServiceAddresses{LoadBalancerIP: s.Spec.LoadBalancerIP}
+	// The first key in the configured order that is present decides, as
+	// kube-vip reads its one key: present means set, even if empty.
+	for _, k := range annotations {
+		if v, ok := s.Annotations[k]; ok {
+			src.Annotation, src.Annotated = v, true
+			break
 		}
-		a, err := netip.ParseAddr(ip)
-		if err != nil || a.Zone() != "" {
-			bad = append(bad, ip)
-			return
-		}
-		a = a.Unmap() // the machine wants the IPv4 form of an IPv4-mapped address
-		for _, v := range out.VIPs {
-			if v == a {
-				return
-			}
-		}
-		out.VIPs = append(out.VIPs, a)
 	}
 	for _, in := range s.Status.LoadBalancer.Ingress {
-		add(in.IP)
+		if in.IP != "" {
+			src.Ingress = append(src.Ingress, in.IP)
+		}
 	}
-	add(s.Spec.LoadBalancerIP)
-	return out, bad
+	var err error
+	out.VIPs, err = src.VIPs()
+	return out, err
 }
 
 // vipSlice converts an EndpointSlice; ok is false if it carries no
@@ -56,6 +50,10 @@ func vipSlice(s *discoveryv1.EndpointSlice) (discovery.VIPSlice, bool) {
 			Ready: e.Conditions.Ready, Serving: e.Conditions.Serving, Terminating: e.Conditions.Terminating}
 		if e.NodeName != nil {
 			out.Endpoints[i].NodeName = *e.NodeName
+		}
+		if e.Hostname != nil {
+			// The machine falls back to it when nodeName is missing.
+			out.Endpoints[i].Hostname = *e.Hostname
 		}
 	}
 	return out, svc != ""

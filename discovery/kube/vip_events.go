@@ -43,9 +43,11 @@ func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
 			a.skip(it, malformed(it.Source, it.Obj))
 			return nil
 		}
-		svc, bad := vipService(s)
-		if len(bad) > 0 {
-			a.log.Info("service addresses that are not IPs left out", "service", it.Key, "addresses", bad)
+		svc, err := vipService(s, a.annotations)
+		if err != nil {
+			// Skipped, not refused: the Service's other addresses and the
+			// rest of it still count (see discovery.ServiceAddresses.VIPs).
+			a.log.Info("service address values left out", "service", it.Key, "error", err.Error())
 		}
 		return discovery.ServiceUpsert{Service: svc}
 	case it.Op == informer.Delete:
