@@ -76,7 +76,7 @@ func fzSeeds() [][]byte {
 		fzSeed(0, fzNil, fzOp{15, 1}, fzOp{15, 2}, fzOp{15, 3}, fzOp{15, 4}, fzOp{14}),
 		// Updates of the active and of a stale endpoint, then a resync.
 		fzSeed(0, fzUp(0, 1, 0, 0, 1), fzUp(1, 2, 0, 0, 2), fzSync, fzMut(1, 5, 1), fzMut(0, 5, 2), fzMut(1, 7, 2), fzMut(1, 0, 0)),
-		// Several clusters, deletion of the active one resurrects nothing.
+		// Several clusters, deletion of the active one promotes the next.
 		fzSeed(1, fzUp(0, 1, 0, 0, 1), fzUp(1, 1, 1, 0, 1), fzUp(2, 1, 0, 1, 1), fzUp(3, 1, 3, 0, 1), fzSync,
 			fzDel(2, 0), fzUp(4, 1, 0, 2, 0), fzDel(0, 1)),
 		// Raw names from the input.

@@ -19,9 +19,8 @@ type Config struct {
 }
 
 // Machine tracks the endpoints of every cluster and decides which one is
-// active for each: the greatest present endpoint of its cluster, unless that
-// endpoint has been superseded while present (it is then stale, and a stale
-// endpoint is never resurrected by deleting the endpoint that superseded it).
+// active for each: the greatest present endpoint of its cluster in the total
+// order (see Compare). Every other present endpoint is stale.
 //
 // A Machine is a plain value without goroutines, clock or I/O; it is not safe
 // for concurrent use.
@@ -38,12 +37,12 @@ type record struct {
 	ep        Endpoint
 	version   version  // ep.ResourceVersion, parsed
 	cluster   *cluster // saves a lookup by cluster ID on every update and delete
-	active    bool     // the cluster's active endpoint; false once superseded
+	active    bool     // the cluster's active endpoint: its top
 	announced bool     // a Created notification was emitted and no retirement yet
 }
 
 // cluster holds the present endpoints of one cluster. Every member but top
-// is stale; top is stale too once the endpoint that superseded it is gone.
+// is stale; top is the active one.
 type cluster struct {
 	id      string // shared by the members' ClusterID: 10,000 clusters' IDs stay in cache
 	members []*record
@@ -99,8 +98,9 @@ func (m *Machine) AppendStep(dst []Notification, ev Event) ([]Notification, erro
 
 // Upsert adds or updates an endpoint; it is Step(Upsert{ep}) without boxing
 // the event. An endpoint whose UID differs from the stored one of the same
-// name is a new object: the old one is deleted first, exactly as if the
-// informer had delivered both events.
+// name is a new object: the old one is deleted first, as if the informer
+// had delivered both events, except that an endpoint that would be active
+// only between the two is not announced.
 func (m *Machine) Upsert(ep Endpoint) ([]Notification, error) { return m.upsert(nil, &ep) }
 
 // Delete removes the named endpoint; it is Step(Delete{name, uid}). A
@@ -129,7 +129,7 @@ func (m *Machine) upsert(dst []Notification, ep *Endpoint) ([]Notification, erro
 		if err := ep.Validate(); err != nil {
 			return dst, err
 		}
-		return m.add(m.remove(dst, r), ep), nil
+		return m.replace(dst, r, ep), nil
 	}
 	if err := ep.validateAgainst(&r.ep); err != nil {
 		return dst, err
@@ -228,6 +228,25 @@ func (m *Machine) add(dst []Notification, ep *Endpoint) []Notification {
 }
 
 func (m *Machine) remove(dst []Notification, r *record) []Notification {
+	dst, next := m.unlink(dst, r)
+	return m.promote(dst, next)
+}
+
+// replace removes r and adds ep, a new object of the same name. An endpoint
+// that would be active only between the two is not announced: a route
+// handler would switch to it and straight back.
+func (m *Machine) replace(dst []Notification, r *record, ep *Endpoint) []Notification {
+	dst, next := m.unlink(dst, r)
+	dst = m.add(dst, ep)
+	if next != nil && next.cluster.top == next {
+		dst = m.promote(dst, next)
+	}
+	return dst
+}
+
+// unlink forgets r and retires it if it was announced. If r was its
+// cluster's active endpoint, it returns the successor, not yet promoted.
+func (m *Machine) unlink(dst []Notification, r *record) ([]Notification, *record) {
 	delete(m.byName, r.ep.Name)
 	c := r.cluster
 	i := slices.Index(c.members, r)
@@ -235,23 +254,43 @@ func (m *Machine) remove(dst []Notification, r *record) []Notification {
 	c.members[i] = c.members[last]
 	c.members[last] = nil
 	c.members = c.members[:last]
+	var next *record
 	if c.top == r {
-		// The next greatest present endpoint was superseded by r, so it
-		// stays stale: deleting the active endpoint resurrects nothing.
-		c.top = m.greatest(c.members)
+		// A cluster with a live endpoint is served: the greatest remaining
+		// one takes over, whatever superseded it before, so the active
+		// endpoint depends on the present set only, never on history.
+		next = m.greatest(c.members)
+		c.top = next
 	}
 	if len(c.members) == 0 {
 		delete(m.clusters, r.ep.ClusterID)
 	}
-	if !r.announced {
+	if r.announced {
+		r.announced = false
+		kind := m.kind(r, StaleLocalEndpointRemoved, StaleRemoteEndpointRemoved)
+		if r.active {
+			kind = m.kind(r, LocalEndpointRemoved, RemoteEndpointRemoved)
+		}
+		dst = append(dst, Notification{Kind: kind, Endpoint: r.ep})
+	}
+	return dst, next
+}
+
+// promote makes next, the new top of its cluster, active and announces it.
+// It comes after the predecessor's retirement, so that a handler keyed by
+// cluster drops the removed endpoint before it installs the successor: it
+// is never left with the ghost, nor without the live one. An endpoint
+// announced before and superseded is announced again, since handlers that
+// keep one endpoint per cluster replaced it.
+func (m *Machine) promote(dst []Notification, next *record) []Notification {
+	if next == nil {
 		return dst
 	}
-	r.announced = false
-	kind := m.kind(r, StaleLocalEndpointRemoved, StaleRemoteEndpointRemoved)
-	if r.active {
-		kind = m.kind(r, LocalEndpointRemoved, RemoteEndpointRemoved)
+	next.active = true
+	if m.synced {
+		dst = m.announce(dst, next)
 	}
-	return append(dst, Notification{Kind: kind, Endpoint: r.ep})
+	return dst
 }
 
 func (m *Machine) greatest(rs []*record) *record {

@@ -7,7 +7,11 @@ type Kind uint8
 
 // The notification kinds. Every endpoint that is announced (a Created kind) is
 // retired exactly once after its deletion: by the Removed kind of its side, or,
-// if a newer endpoint of its cluster had superseded it, by the Stale kind.
+// if a newer endpoint of its cluster had superseded it, by the Stale kind. An
+// endpoint superseded and not yet deleted is announced again if it becomes
+// active again (its superseder was deleted first); its retirement is still
+// one. Local gateway failover therefore ends in StaleLocalEndpointRemoved,
+// not LocalEndpointRemoved: see the package documentation.
 const (
 	LocalEndpointCreated Kind = iota + 1
 	LocalEndpointUpdated

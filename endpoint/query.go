@@ -8,8 +8,8 @@ import (
 // HasSynced reports whether the initial list has been marked complete.
 func (m *Machine) HasSynced() bool { return m.synced }
 
-// Active returns the active endpoint of a cluster. A cluster whose present
-// endpoints are all stale has none.
+// Active returns the active endpoint of a cluster: its greatest present
+// endpoint. Every cluster with a present endpoint has one.
 func (m *Machine) Active(clusterID string) (Endpoint, bool) {
 	c := m.clusters[clusterID]
 	if c == nil || !c.top.active {

@@ -23,12 +23,14 @@ func (v *Violation) Error() string {
 }
 
 // Checker watches a machine's inputs and outputs and reports the first
-// broken invariant of the package: one active endpoint per cluster and it is
-// the greatest present one (1); every announced endpoint retired exactly
-// once, at its deletion, and nothing announced that is not present (2); no
+// broken invariant of the package: once synced, every cluster with a present
+// endpoint has exactly one active endpoint as handlers see it, and it is the
+// greatest present one (1); every announced endpoint retired exactly once,
+// at its deletion, and nothing announced that is not present (2); no
 // Removed for a superseded endpoint (3); no notification for updates of a
 // stale endpoint (4); rejections exactly where the rules say, changing
-// nothing. It needs only the notification stream, so it can sit in front of
+// nothing. A Created kind may name an endpoint announced before and not yet
+// retired, when it becomes active again after its superseder's deletion. It needs only the notification stream, so it can sit in front of
 // any handler.
 type Checker struct {
 	local     string
@@ -133,8 +135,12 @@ func (c *Checker) apply(n endpoint.Notification, deleted string) string {
 	_, announced := c.announced[ep.Name]
 	switch {
 	case n.Kind.Announces():
+		// An endpoint announced, superseded and not yet retired is
+		// announced again when it becomes active once more: handlers that
+		// keep one endpoint per cluster replaced it and must learn it is
+		// back. Its retirement still comes once, at its deletion.
 		want, ok := c.model.Active(ep.ClusterID)
-		if announced || !ok || want.Name != ep.Name {
+		if !ok || want.Name != ep.Name || c.active[ep.ClusterID] == ep.Name {
 			return "announces an endpoint that is not the cluster's newly active one"
 		}
 		c.announced[ep.Name] = ep
@@ -167,8 +173,8 @@ func (c *Checker) settled(fail func(string, ...any) error) error {
 		return nil
 	}
 	for _, cluster := range c.model.Clusters() {
-		want, ok := c.model.Active(cluster)
-		if got := c.active[cluster]; ok && got != want.Name {
+		want, _ := c.model.Active(cluster) // every cluster with a present endpoint has one
+		if got := c.active[cluster]; got != want.Name {
 			return fail("cluster %s: handlers see %q active, want %q", cluster, got, want.Name)
 		}
 	}

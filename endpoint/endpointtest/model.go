@@ -9,18 +9,18 @@ import (
 )
 
 // Model is a deliberately naive reference for the machine: it keeps the
-// present endpoints and, for each, whether it has ever coexisted with a
-// greater endpoint of its cluster, and answers every query by brute force.
-// It uses endpoint.ByCreation with names as the final tie-breaker.
+// present endpoints only, with no history, and answers every query by brute
+// force: a cluster's active endpoint is its greatest present one, and every
+// other is stale. It uses endpoint.ByCreation with names as the final
+// tie-breaker.
 type Model struct {
-	present    map[string]endpoint.Endpoint
-	superseded map[string]bool
-	synced     bool
+	present map[string]endpoint.Endpoint
+	synced  bool
 }
 
 // NewModel returns an empty model.
 func NewModel() *Model {
-	return &Model{present: map[string]endpoint.Endpoint{}, superseded: map[string]bool{}}
+	return &Model{present: map[string]endpoint.Endpoint{}}
 }
 
 func greater(a, b *endpoint.Endpoint) bool {
@@ -70,7 +70,6 @@ func (m *Model) Apply(ev endpoint.Event) {
 			ep.UID = old.UID
 		}
 		m.present[ep.Name] = ep
-		m.markSuperseded(ep.ClusterID)
 	case endpoint.Delete:
 		m.remove(ev.Name)
 	case endpoint.Synced:
@@ -85,21 +84,7 @@ func (m *Model) resync(ep endpoint.Endpoint) bool {
 	return ok && ep.ResourceVersion != "" && ep.ResourceVersion == old.ResourceVersion
 }
 
-func (m *Model) remove(name string) {
-	delete(m.present, name)
-	delete(m.superseded, name)
-}
-
-func (m *Model) markSuperseded(cluster string) {
-	members := m.members(cluster)
-	for _, a := range members {
-		for _, b := range members {
-			if greater(&b, &a) {
-				m.superseded[a.Name] = true
-			}
-		}
-	}
-}
+func (m *Model) remove(name string) { delete(m.present, name) }
 
 func (m *Model) members(cluster string) []endpoint.Endpoint {
 	var out []endpoint.Endpoint
@@ -120,7 +105,7 @@ func (m *Model) Active(cluster string) (endpoint.Endpoint, bool) {
 			top = &members[i]
 		}
 	}
-	if top == nil || m.superseded[top.Name] {
+	if top == nil {
 		return endpoint.Endpoint{}, false
 	}
 	return *top, true
@@ -132,8 +117,16 @@ func (m *Model) Present(name string) (endpoint.Endpoint, bool) {
 	return ep, ok
 }
 
-// Stale reports whether the named present endpoint has been superseded.
-func (m *Model) Stale(name string) bool { return m.superseded[name] }
+// Stale reports whether the named endpoint is present and a greater one of
+// its cluster is present too.
+func (m *Model) Stale(name string) bool {
+	ep, ok := m.present[name]
+	if !ok {
+		return false
+	}
+	top, _ := m.Active(ep.ClusterID)
+	return top.Name != name
+}
 
 // Synced reports whether the model has seen Synced.
 func (m *Model) Synced() bool { return m.synced }
