@@ -75,9 +75,9 @@ type holding struct {
 	// recovery found its status recording another number (the count was
 	// edited while no machine ran); 0 otherwise. The owner keeps what its
 	// status records, as a running machine would have refused the edit.
-	asked int
-	depends   bool
-	addrs     []netip.Addr // held addresses; nil while waiting for some
+	asked   int
+	depends bool
+	addrs   []netip.Addr // held addresses; nil while waiting for some
 	// retiring are addresses h gave up for new ones (a dependency gone,
 	// with ReleaseOnNotFound) that its status may still record: no other
 	// owner gets them until the status is known to show the new ones, or a
