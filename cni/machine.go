@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // DefaultWaitingAfter is the number of failed searches after which the

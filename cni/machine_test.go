@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/meshstate/meshstate/cni"
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 func TestNewRejects(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/meshstate/meshstate/internal/enum"
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/lookup"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // Outcome is how an adapter's attempt to apply a write ended, as reported

@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/lookup"
+	"github.com/meshstate/meshstate/retry"
 )
 
 var (

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/meshstate/meshstate/internal/k8sname"
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // VIPConfig configures a VIPMachine.

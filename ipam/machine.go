@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // Config configures a Machine.

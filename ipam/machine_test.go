@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/lookup"
+	"github.com/meshstate/meshstate/retry"
 )
 
 var (

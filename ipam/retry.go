@@ -3,7 +3,7 @@ package ipam
 import (
 	"fmt"
 
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // retry schedules another attempt at what for h: a RetryAfter carrying

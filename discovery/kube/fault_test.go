@@ -23,7 +23,7 @@ import (
 	"github.com/meshstate/meshstate/discovery/discoverytest"
 	"github.com/meshstate/meshstate/discovery/kube"
 	"github.com/meshstate/meshstate/internal/kubetest"
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // fastRetry keeps the tests' retries within a second: 100 ms doubling.

@@ -23,9 +23,9 @@ import (
 
 	"github.com/meshstate/meshstate/apis/v1alpha1"
 	"github.com/meshstate/meshstate/internal/kubetest"
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/ipam/kube"
+	"github.com/meshstate/meshstate/retry"
 )
 
 func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }

@@ -15,8 +15,8 @@ import (
 	"github.com/meshstate/meshstate/apis/v1alpha1"
 	"github.com/meshstate/meshstate/internal/informer"
 	"github.com/meshstate/meshstate/internal/loop"
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // Sources of the items on a session's queue: its two informers, its

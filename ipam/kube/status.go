@@ -8,9 +8,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/apis/v1alpha1"
-	"github.com/meshstate/meshstate/internal/retry"
 	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/lookup"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // pendingStatus is what the machine asked an owner's status to record

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/meshstate/meshstate/internal/nstest"
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 	"github.com/meshstate/meshstate/routes"
 	"github.com/meshstate/meshstate/routes/kernel"
 )

@@ -13,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 	"github.com/meshstate/meshstate/routes"
 	"github.com/meshstate/meshstate/routes/kernel"
 )

@@ -11,6 +11,8 @@
 // objects that failed together (an API server restart) still spread out
 // instead of retrying in lockstep.
 //
-// The package is internal because Schedule is a detail of each machine's
-// Config, not an API of its own.
+// Schedule is part of the machines' configurations (ipam.Config.Retry,
+// routes and cni configs, discovery's), so it is public: a controller
+// author builds one with a struct literal, or starts from DefaultSchedule
+// or SlowSchedule, and checks it with Validate.
 package retry

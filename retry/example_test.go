@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/meshstate/meshstate/internal/retry"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // A machine turns the attempt count it keeps per object into the delay of
