@@ -110,7 +110,7 @@ func (s *session) retryDue(it *informer.Item) {
 	rec := s.owners[k.key]
 	switch {
 	case rec == nil:
-	case k.kind == kindFlush:
+	case k.flush:
 		s.dirty[k.key] = struct{}{}
 	default:
 		s.report(ipam.RetryDue{Owner: rec.owner, Kind: k.kind, At: s.now()})

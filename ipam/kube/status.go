@@ -109,7 +109,7 @@ func (s *session) settled(rec *record) {
 	rec.pending = pendingStatus{}
 	rec.flushFailures = 0
 	delete(s.unsettled, rec.key)
-	s.timers.Forget(timerKey{rec.key, kindFlush})
+	s.timers.Forget(flushKey(rec.key))
 }
 
 // statusWritten takes the result of a status write.
@@ -194,7 +194,7 @@ func (s *session) retryFlush(rec *record, class lookup.Class) {
 	}
 	delay := sched.Delay(rec.owner.UID, rec.flushFailures)
 	rec.flushFailures++
-	s.timers.AddAfter(timerKey{rec.key, kindFlush}, delay)
+	s.timers.AddAfter(flushKey(rec.key), delay)
 }
 
 // schedules returns the machine's retry schedules, defaults filled in as

@@ -53,7 +53,7 @@ func (s *session) apply(e ipam.Effect) {
 	if e.Kind == ipam.RetryAfter {
 		// A key and a kind, never data: when it fires the machine is
 		// asked (RetryDue) and decides from what it holds then.
-		s.timers.AddAfter(timerKey{keyOf(e.Owner), e.Retry}, e.Delay)
+		s.timers.AddAfter(timerKey{key: keyOf(e.Owner), kind: e.Retry}, e.Delay)
 		return
 	}
 	if e.Kind == ipam.Release {
@@ -67,7 +67,7 @@ func (s *session) apply(e ipam.Effect) {
 	if e.Kind != ipam.SetCondition {
 		// A newer effect of the kind supersedes a retry of it; the
 		// machine would ignore the retry, so it need not fire.
-		s.timers.Forget(timerKey{rec.key, e.Kind})
+		s.timers.Forget(timerKey{key: rec.key, kind: e.Kind})
 	}
 	switch e.Kind {
 	case ipam.WriteStatus:
