@@ -103,13 +103,3 @@ type kinds uint8
 func (s kinds) has(k Kind) bool { return s&(1<<k) != 0 }
 func (s *kinds) add(k Kind)     { *s |= 1 << k }
 func (s *kinds) remove(k Kind)  { *s &^= 1 << k }
-
-// compareAge orders owners for recovery: the older object first, then the
-// smaller namespace/name, so the older of two owners recording one address
-// keeps it whatever order the relist delivers them in.
-func compareAge(a, b *holding) int {
-	if c := a.createdAt.Compare(b.createdAt); c != 0 {
-		return c
-	}
-	return compareKeys(a.owner.key(), b.owner.key())
-}
