@@ -42,10 +42,10 @@ func (c *core) run(ctx context.Context, srcs []loop.Source, factories []loop.Fac
 			c.status.fail(&WatchError{Source: we.Source, Class: we.Class, Err: we.Err})
 		}})
 	if err != nil {
-		return fmt.Errorf("kube: %w", err)
+		return fmt.Errorf("discovery/kube: %w", err)
 	}
 	if err := r.OnStop(setup(r.Queue())); err != nil {
-		return fmt.Errorf("kube: %w", err)
+		return fmt.Errorf("discovery/kube: %w", err)
 	}
 	return r.Run(ctx, handle, flush)
 }

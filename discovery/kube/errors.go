@@ -12,12 +12,12 @@ import (
 // Sentinel errors; test with errors.Is.
 var (
 	// ErrInvalidConfig: a constructor was given an unusable config.
-	ErrInvalidConfig = errors.New("kube: invalid config")
+	ErrInvalidConfig = errors.New("discovery/kube: invalid config")
 	// ErrStarted: Run was called a second time. An adapter runs once.
-	ErrStarted = errors.New("kube: already started")
+	ErrStarted = errors.New("discovery/kube: already started")
 	// ErrMalformed: an informer delivered an object the adapter cannot
 	// convert; it is logged and skipped.
-	ErrMalformed = errors.New("kube: malformed object")
+	ErrMalformed = errors.New("discovery/kube: malformed object")
 )
 
 // WatchError is a failed list or watch of one informer, classified. The
@@ -31,7 +31,7 @@ type WatchError struct {
 
 // Error names the source, the class and the informer's error.
 func (e *WatchError) Error() string {
-	return fmt.Sprintf("kube: watch %s (%v): %v", e.Source, e.Class, e.Err)
+	return fmt.Sprintf("discovery/kube: watch %s (%v): %v", e.Source, e.Class, e.Err)
 }
 
 // Unwrap returns the informer's error.
@@ -54,7 +54,7 @@ func (e *WriteError) Error() string {
 	if e.Outcome == discovery.Failed {
 		what = e.Class.String()
 	}
-	msg := fmt.Sprintf("kube: %s %s (%s): %v", e.Op, e.Object, what, e.Err)
+	msg := fmt.Sprintf("discovery/kube: %s %s (%s): %v", e.Op, e.Object, what, e.Err)
 	if e.RetryIn > 0 {
 		msg += fmt.Sprintf("; retrying in %v", e.RetryIn.Round(time.Millisecond))
 	}
