@@ -14,8 +14,8 @@ import (
 // covered without editing this test.
 var machinePackages = []string{"endpoint", "ipam", "discovery", "routes", "cni", "health"}
 
-// TestMachinesArePure enforces DESIGN.md's first principle on every machine
-// package: no I/O (directly or through a dependency), no clock, no
+// TestMachinesArePure enforces that a machine is a plain value, on every
+// machine package: no I/O (directly or through a dependency), no clock, no
 // randomness, no goroutines. See archcheck.PureMachine for the exact rules
 // and the reason each gives.
 func TestMachinesArePure(t *testing.T) {

@@ -25,7 +25,8 @@
 //   - 409 Conflict and AlreadyExists are Conflict: the write was based on a
 //     view that no longer holds. AlreadyExists is not Found because it says
 //     only that the name is taken, not that the object is ours or as we
-//     want it (DESIGN.md principle 5); the machine re-reads and decides.
+//     want it (a machine trusts only what it has read, never what a write
+//     implies); the machine re-reads and decides.
 //   - A response that was not a Kubernetes Status (apierrors'
 //     "unexpected server response", such as a proxy's 404 page) is
 //     Transient: it did not come from the API server, so it confirms no

@@ -1,9 +1,10 @@
 // Package retry computes the delays of retries for machines, as values.
 //
-// DESIGN.md principle 7: retries are effects (RetryAfter), computed with
-// cenkalti/backoff and a deterministic jitter source, and scheduled by the
-// adapter. backoff's ExponentialBackOff reads a clock and math/rand, which
-// a machine must not; Schedule.Delay drives it with a frozen clock and no
+// A machine never sleeps or sets a timer: a retry is an effect
+// (RetryAfter) that names its delay, computed with cenkalti/backoff and a
+// deterministic jitter source, and scheduled by the adapter. backoff's
+// ExponentialBackOff reads a clock and math/rand, which a machine must
+// not; Schedule.Delay drives it with a frozen clock and no
 // randomization, replaying it up to the attempt asked for, and then adds
 // jitter taken from a hash of the retried key and the attempt. The delay is
 // thus a pure function of (Schedule, key, attempt): replaying a machine's

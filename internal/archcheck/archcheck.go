@@ -4,8 +4,7 @@
 // goroutines.
 //
 // It exists so that "a machine is a plain value: no goroutines, no clock, no
-// randomness, no I/O" (DESIGN.md, principle 1) is checked by `make test`
-// rather than by review. Package data comes from `go list -json`, so build
+// randomness, no I/O" is checked by `make test` rather than by review. Package data comes from `go list -json`, so build
 // constraints, module resolution and transitive dependencies are the go
 // command's, not a guess; uses of functions are found in the syntax tree,
 // not by matching text, so comments, strings and shadowed names do not

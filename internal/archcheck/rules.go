@@ -1,7 +1,8 @@
 package archcheck
 
 // PureMachine returns the rules for meshstate's pure state-machine packages
-// (DESIGN.md, principle 1: no goroutines, no clock, no randomness, no I/O).
+// (a machine is a plain value: no goroutines, no clock, no randomness, no
+// I/O, so that replaying its events replays its decisions).
 //
 // I/O libraries are banned transitively, since importing a helper that
 // talks to the kernel or the API server is I/O all the same. net/http is
