@@ -1,6 +1,7 @@
 // Package ipam allocates global IP addresses: a dense Pool, and a Machine
-// that makes the decisions of a global-IP controller (GlobalIngressIP and
-// GlobalEgressIP-style owner objects) without I/O.
+// that makes the decisions of a global-IP controller without I/O. Its
+// owners are meshstate.io GlobalIPs (apis/v1alpha1), or any object of the
+// same shape, such as Submariner's GlobalIngressIP and GlobalEgressIP.
 //
 // Field incident 003 is its reason to exist: on a controller restart, a
 // transient error while looking up a global IP's internal Service was taken

@@ -10,9 +10,10 @@ import (
 	"github.com/meshstate/meshstate/internal/k8sname"
 )
 
-// Owner identifies an object that holds addresses: a GlobalIngressIP or a
-// GlobalEgressIP-style object. Namespace and name find it; the UID tells a
-// recreated object from the one it replaces, which is a new owner.
+// Owner identifies an object that holds addresses: a GlobalIP, or a
+// peer's object of the same shape (Submariner's GlobalIngressIP or
+// GlobalEgressIP). Namespace and name find it; the UID tells a recreated
+// object from the one it replaces, which is a new owner.
 type Owner struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
