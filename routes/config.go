@@ -20,17 +20,21 @@ type Config struct {
 	Metric uint32 `json:"metric,omitempty"`
 	// RulePriority of our rules; 0 means 100.
 	RulePriority uint32 `json:"rulePriority,omitempty"`
-	// PodCIDRs and ServiceCIDRs are the local cluster's: a remote subnet
-	// overlapping one would hijack local traffic.
-	PodCIDRs     []netip.Prefix `json:"podCIDRs,omitempty"`
+	// PodCIDRs are the local cluster's pod CIDRs: a remote subnet
+	// overlapping one would hijack local traffic, and is refused.
+	PodCIDRs []netip.Prefix `json:"podCIDRs,omitempty"`
+	// ServiceCIDRs are the local cluster's service CIDRs, refused as
+	// remote subnets like PodCIDRs.
 	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs,omitempty"`
 	// AllowHijack applies routes overlapping the local CIDRs, and default
 	// routes, instead of refusing them. Off by default.
 	AllowHijack bool `json:"allowHijack,omitempty"`
 	// Retry schedules retries of failed operations; zero means
-	// retry.DefaultSchedule(). SlowRetry is for permanent failures; zero
-	// means retry.SlowSchedule().
-	Retry     retry.Schedule `json:"retry,omitzero"`
+	// retry.DefaultSchedule().
+	Retry retry.Schedule `json:"retry,omitzero"`
+	// SlowRetry schedules retries of operations that failed with Class
+	// Permanent, which only an operator's fix cures; zero means
+	// retry.SlowSchedule().
 	SlowRetry retry.Schedule `json:"slowRetry,omitzero"`
 }
 

@@ -24,9 +24,13 @@ var (
 
 // RejectedError says why the machine refused an event or a config.
 type RejectedError struct {
-	Field  string
+	// Field names the config or event field at fault, such as "table";
+	// empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
 	Reason string
-	Err    error
+	// Err is the sentinel: ErrInvalidConfig or ErrInvalidEvent.
+	Err error
 }
 
 // Error says what was rejected and why.
@@ -47,10 +51,15 @@ func (e *RejectedError) Unwrap() error { return e.Err }
 // RefusedError says why one remote subnet is not routed. The rest of the
 // Desired event is applied.
 type RefusedError struct {
+	// Cluster is the Remote.Cluster whose subnet is refused.
 	Cluster string
-	Subnet  netip.Prefix
-	Reason  string
-	Err     error // ErrHijack or ErrConflict
+	// Subnet is the refused subnet.
+	Subnet netip.Prefix
+	// Reason says why, for a person: the local CIDR it overlaps or the
+	// cluster that keeps it.
+	Reason string
+	// Err is the sentinel: ErrHijack or ErrConflict.
+	Err error
 }
 
 // Error names the cluster, the subnet and the reason.

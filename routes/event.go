@@ -21,9 +21,15 @@ type Event interface{ isEvent() }
 // kernel takes one preferred source per route); the same address given
 // twice is not.
 type Desired struct {
-	Source  netip.Addr   `json:"source,omitzero"`
+	// Source is a preferred source address, the single one of earlier
+	// versions; the zero Addr means none. Prefer Sources.
+	Source netip.Addr `json:"source,omitzero"`
+	// Sources are the preferred source addresses, at most one per
+	// family; routes of a family with none get no preferred source.
 	Sources []netip.Addr `json:"sources,omitempty"`
-	Remotes []Remote     `json:"remotes"`
+	// Remotes are all the remote clusters to route; a remote left out
+	// has its routes deleted (once DesiredSynced has been seen).
+	Remotes []Remote `json:"remotes"`
 }
 
 // DesiredSynced reports that the desired-state source has delivered its
@@ -35,16 +41,23 @@ type DesiredSynced struct{}
 // an incomplete one is ignored and answered with a Redump operation.
 // Unowned entries are ignored.
 type Dump struct {
-	Routes   []Route `json:"routes"`
-	Rules    []Rule  `json:"rules"`
-	Complete bool    `json:"complete"`
+	// Routes are the routes the kernel holds, owned or not.
+	Routes []Route `json:"routes"`
+	// Rules are the policy rules the kernel holds, owned or not.
+	Rules []Rule `json:"rules"`
+	// Complete says the dump was not interrupted; false makes the
+	// machine ignore the dump and ask for a Redump.
+	Complete bool `json:"complete"`
 }
 
 // RouteUpdate reports a route added or removed in the kernel, by us or by
 // someone else; an owned route removed while desired is restored.
 type RouteUpdate struct {
-	Route   Route `json:"route"`
-	Deleted bool  `json:"deleted,omitempty"`
+	// Route is the route as the kernel reports it.
+	Route Route `json:"route"`
+	// Deleted says the route was removed; false means added or
+	// replaced.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // LinkUpdate reports a network device of the namespace, by index and
@@ -52,23 +65,35 @@ type RouteUpdate struct {
 // only on names a remote's Device gives: a name seen at a new index moves
 // that remote's routes there. Other devices cost a map lookup.
 type LinkUpdate struct {
-	Index   int    `json:"index"`
-	Name    string `json:"name"`
-	Deleted bool   `json:"deleted,omitempty"`
+	// Index is the device's interface index.
+	Index int `json:"index"`
+	// Name is the device's name, matched against Remote.Device.
+	Name string `json:"name"`
+	// Deleted says the device was deleted; false means created or
+	// changed.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Applied reports the outcome of an operation, with its error classified
 // by the adapter (Class OK for success).
 type Applied struct {
-	Op      Operation `json:"op"`
-	Class   Class     `json:"class"`
-	Message string    `json:"message,omitempty"`
-	At      time.Time `json:"at,omitzero"`
+	// Op is the write operation the machine returned, unchanged.
+	Op Operation `json:"op"`
+	// Class is the outcome: OK, or the kind of failure, which decides
+	// whether and how soon the write is retried.
+	Class Class `json:"class"`
+	// Message is the error's text, kept in Failures and in the retry's
+	// Message; empty on success.
+	Message string `json:"message,omitempty"`
+	// At is when the write completed, for traces; the machine does not
+	// read it (it has no clock). The zero Time means unknown.
+	At time.Time `json:"at,omitzero"`
 }
 
 // RetryDue reports that the delay of a RetryAfter operation has passed;
 // the machine re-decides what its target needs now.
 type RetryDue struct {
+	// Op is the RetryAfter operation whose Delay has passed, unchanged.
 	Op Operation `json:"op"`
 }
 

@@ -103,15 +103,25 @@ const (
 // type per kind so that a step returns its operations in one allocation;
 // fields a kind does not use are zero.
 type Operation struct {
-	Kind  Kind  `json:"type"`
+	// Kind says what the adapter is to do, and which fields are used.
+	Kind Kind `json:"type"`
+	// Route is the route to replace or delete, or the route of a
+	// RetryAfter or Refuse.
 	Route Route `json:"route,omitzero"`
-	Rule  Rule  `json:"rule,omitzero"`
+	// Rule is the rule to add or delete, or the rule of a RetryAfter.
+	Rule Rule `json:"rule,omitzero"`
 	// Retry is the write to retry, for RetryAfter (its Route or Rule is
 	// the target's value when it failed).
-	Retry   Kind          `json:"retry,omitempty"`
-	Delay   time.Duration `json:"delay,omitempty"`
-	Reason  string        `json:"reason,omitempty"`
-	Message string        `json:"message,omitempty"`
+	Retry Kind `json:"retry,omitempty"`
+	// Delay is how long the adapter waits before reporting RetryDue,
+	// for RetryAfter.
+	Delay time.Duration `json:"delay,omitempty"`
+	// Reason is a CamelCase word (the Reason* constants) saying why, for
+	// RetryAfter and Refuse; suited to an Event's reason or a metric
+	// label.
+	Reason string `json:"reason,omitempty"`
+	// Message says the same for a person, with the details.
+	Message string `json:"message,omitempty"`
 }
 
 // String summarises the operation, as tests and logs write it.

@@ -7,19 +7,32 @@ import (
 
 // Failure is a target whose last write failed and waits for its retry.
 type Failure struct {
-	Route    Route  `json:"route,omitzero"`
-	Rule     Rule   `json:"rule,omitzero"`
-	Attempts int    `json:"attempts"`
-	Reason   string `json:"reason"`
-	Message  string `json:"message,omitempty"`
+	// Route is the failed route target; zero when the target is a rule.
+	Route Route `json:"route,omitzero"`
+	// Rule is the failed rule target; zero when the target is a route.
+	Rule Rule `json:"rule,omitzero"`
+	// Attempts counts the failed writes since the target last succeeded.
+	Attempts int `json:"attempts"`
+	// Reason is the last failure's Reason* constant.
+	Reason string `json:"reason"`
+	// Message is the last failure's error text, from Applied.Message.
+	Message string `json:"message,omitempty"`
 }
 
 // Stats counts what the machine holds, for metrics.
 type Stats struct {
-	DesiredRoutes, DesiredRules   int
+	// DesiredRoutes and DesiredRules count the routes and rules the
+	// machine wants in the kernel.
+	DesiredRoutes, DesiredRules int
+	// ObservedRoutes and ObservedRules count the owned routes and rules
+	// the kernel holds, as last reported.
 	ObservedRoutes, ObservedRules int
-	InFlight, BackingOff          int
-	Synced, Dumped                bool
+	// InFlight counts writes returned and not yet reported Applied;
+	// BackingOff counts targets waiting for a RetryDue.
+	InFlight, BackingOff int
+	// Synced says DesiredSynced has been seen; Dumped says a complete
+	// Dump has been. Until both, nothing is deleted.
+	Synced, Dumped bool
 }
 
 // Stats returns the counts.

@@ -8,24 +8,37 @@ import (
 // Route is a kernel route as the machine sees it: our own value type, so
 // that the machine does not depend on netlink.
 type Route struct {
+	// Dst is the destination prefix: a remote cluster's subnet.
 	Dst netip.Prefix `json:"dst"`
 	// Gateway is the next hop; the zero Addr means a device route via
 	// LinkIndex.
-	Gateway   netip.Addr `json:"gateway,omitzero"`
-	LinkIndex int        `json:"linkIndex,omitempty"`
-	// Src is the preferred source address (the CNI interface's address).
-	Src      netip.Addr `json:"src,omitzero"`
-	Table    uint32     `json:"table"`
-	Protocol uint8      `json:"protocol"`
-	Metric   uint32     `json:"metric,omitempty"`
+	Gateway netip.Addr `json:"gateway,omitzero"`
+	// LinkIndex is the output device's interface index; 0 means none
+	// given, and the kernel picks the device that reaches Gateway.
+	LinkIndex int `json:"linkIndex,omitempty"`
+	// Src is the preferred source address (the CNI interface's address);
+	// the zero Addr means none, and the kernel picks one.
+	Src netip.Addr `json:"src,omitzero"`
+	// Table is the routing table holding the route; with Protocol it is
+	// the ownership marker (see Config).
+	Table uint32 `json:"table"`
+	// Protocol is the route's protocol number (RTPROT_*); ours carry
+	// Config.Protocol.
+	Protocol uint8 `json:"protocol"`
+	// Metric is the route's priority (lower wins); 0 is the kernel's
+	// default.
+	Metric uint32 `json:"metric,omitempty"`
 }
 
 // RouteKey is what identifies a route in the kernel: two routes with the
 // same key cannot coexist, so a replace of one overwrites the other.
 type RouteKey struct {
-	Table  uint32       `json:"table"`
-	Dst    netip.Prefix `json:"dst"`
-	Metric uint32       `json:"metric,omitempty"`
+	// Table is the route's routing table.
+	Table uint32 `json:"table"`
+	// Dst is the route's destination prefix.
+	Dst netip.Prefix `json:"dst"`
+	// Metric is the route's priority; 0 is the kernel's default.
+	Metric uint32 `json:"metric,omitempty"`
 }
 
 // routeID is RouteKey as plain integers: without netip's internal
@@ -79,12 +92,20 @@ func (r Route) String() string {
 // from Src to Dst (the zero Prefix means any) looks up Table. The whole
 // value is its identity.
 type Rule struct {
-	Priority uint32       `json:"priority"`
-	Table    uint32       `json:"table"`
-	Src      netip.Prefix `json:"src,omitzero"`
-	Dst      netip.Prefix `json:"dst,omitzero"`
-	Protocol uint8        `json:"protocol"`
-	IPv6     bool         `json:"ipv6,omitempty"`
+	// Priority orders the rule among the kernel's (lower is tried
+	// first); ours carry Config.RulePriority.
+	Priority uint32 `json:"priority"`
+	// Table is the routing table the rule looks up; with Protocol it is
+	// the ownership marker (see Config).
+	Table uint32 `json:"table"`
+	// Src matches the packet's source; the zero Prefix matches any.
+	Src netip.Prefix `json:"src,omitzero"`
+	// Dst matches the packet's destination; the zero Prefix matches any.
+	Dst netip.Prefix `json:"dst,omitzero"`
+	// Protocol is the rule's protocol number; ours carry Config.Protocol.
+	Protocol uint8 `json:"protocol"`
+	// IPv6 selects the rule's family (ip -6 rule); false means IPv4.
+	IPv6 bool `json:"ipv6,omitempty"`
 }
 
 // String writes the rule as `ip rule` would, roughly.
@@ -106,10 +127,18 @@ func (r Rule) String() string {
 // Remote is one remote cluster's subnets and how to reach them: via
 // Gateway, or through the device LinkIndex, or both.
 type Remote struct {
-	Cluster   string         `json:"cluster"`
-	Subnets   []netip.Prefix `json:"subnets"`
-	Gateway   netip.Addr     `json:"gateway,omitzero"`
-	LinkIndex int            `json:"linkIndex,omitempty"`
+	// Cluster names the remote cluster. When two remotes claim a
+	// subnet, the one whose Cluster sorts first keeps it.
+	Cluster string `json:"cluster"`
+	// Subnets are the remote cluster's prefixes to route (pod and
+	// service CIDRs); each becomes one route in Config.Table.
+	Subnets []netip.Prefix `json:"subnets"`
+	// Gateway is the next hop towards the remote cluster; the zero Addr
+	// means a device route via LinkIndex.
+	Gateway netip.Addr `json:"gateway,omitzero"`
+	// LinkIndex is the interface index of the device towards the remote
+	// cluster (a tunnel device); 0 means none, and Gateway is needed.
+	LinkIndex int `json:"linkIndex,omitempty"`
 	// Device, if set, names the device of LinkIndex, so that the routes
 	// follow it: a device deleted and created again (a CNI re-creating
 	// its tunnel device) comes back at another index, and once a
