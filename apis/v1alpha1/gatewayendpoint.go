@@ -14,6 +14,7 @@ type GatewayEndpoint struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// Spec is the endpoint the cluster's gateway publishes.
 	Spec GatewayEndpointSpec `json:"spec"`
 }
 
@@ -21,14 +22,32 @@ type GatewayEndpoint struct {
 // strings, as the API carries them; the adapter parses and the machine
 // validates them.
 type GatewayEndpointSpec struct {
-	ClusterID     string            `json:"clusterID"`
-	CableName     string            `json:"cableName,omitempty"`
-	Hostname      string            `json:"hostname,omitempty"`
-	Subnets       []string          `json:"subnets,omitempty"`
-	PrivateIP     string            `json:"privateIP,omitempty"`
-	PublicIP      string            `json:"publicIP,omitempty"`
-	HealthCheckIP string            `json:"healthCheckIP,omitempty"`
-	Backend       string            `json:"backend,omitempty"`
+	// ClusterID names the cluster the endpoint belongs to, a DNS-1123
+	// label; it must not change over the object's life.
+	ClusterID string `json:"clusterID"`
+	// CableName names the tunnel ("cable") this endpoint terminates,
+	// passed through to handlers; empty means none.
+	CableName string `json:"cableName,omitempty"`
+	// Hostname is the gateway node's host name, passed through to
+	// handlers.
+	Hostname string `json:"hostname,omitempty"`
+	// Subnets are the cluster's CIDRs reachable through this endpoint
+	// ("10.1.0.0/16"): masked prefixes that must not overlap.
+	Subnets []string `json:"subnets,omitempty"`
+	// PrivateIP is the gateway's address inside its cluster's network;
+	// empty means none.
+	PrivateIP string `json:"privateIP,omitempty"`
+	// PublicIP is the gateway's address as other clusters reach it (after
+	// NAT); empty means none.
+	PublicIP string `json:"publicIP,omitempty"`
+	// HealthCheckIP is the address a health checker probes through the
+	// tunnel; empty means none.
+	HealthCheckIP string `json:"healthCheckIP,omitempty"`
+	// Backend names the tunnel implementation (such as "libreswan" or
+	// "wireguard"), passed through to handlers.
+	Backend string `json:"backend,omitempty"`
+	// BackendConfig holds the backend's own settings, passed through to
+	// handlers unread.
 	BackendConfig map[string]string `json:"backendConfig,omitempty"`
 	// Sequence is the gateway's incarnation number; it breaks ties of the
 	// one-second creation timestamps.
@@ -39,7 +58,8 @@ type GatewayEndpointSpec struct {
 type GatewayEndpointList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
-	Items           []GatewayEndpoint `json:"items"`
+	// Items are the listed GatewayEndpoints.
+	Items []GatewayEndpoint `json:"items"`
 }
 
 // DeepCopyInto copies e into out.

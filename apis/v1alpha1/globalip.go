@@ -20,7 +20,10 @@ type GlobalIP struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   GlobalIPSpec   `json:"spec,omitempty"`
+	// Spec is what the object asks the allocator for.
+	Spec GlobalIPSpec `json:"spec,omitempty"`
+	// Status is what the allocator granted; written by the allocator
+	// only, through the status subresource.
 	Status GlobalIPStatus `json:"status,omitempty"`
 }
 
@@ -71,7 +74,8 @@ func InternalServiceName(name string) string {
 type GlobalIPList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
-	Items           []GlobalIP `json:"items"`
+	// Items are the listed GlobalIPs.
+	Items []GlobalIP `json:"items"`
 }
 
 // DeepCopyInto copies g into out.
