@@ -19,7 +19,7 @@ type Violation struct {
 
 // Error implements error.
 func (v *Violation) Error() string {
-	return fmt.Sprintf("invariant violated by %T %+v -> %v: %s", v.Event, v.Event, v.Notifications, v.Problem)
+	return fmt.Sprintf("invariant violated by %s -> %v: %s", eventLine(v.Event), v.Notifications, v.Problem)
 }
 
 // Checker watches a machine's inputs and outputs and reports the first

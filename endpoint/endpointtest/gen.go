@@ -48,14 +48,14 @@ var Epoch = time.Date(2025, 6, 30, 20, 4, 23, 0, time.UTC)
 // 000), updates of active and stale endpoints, no-change resyncs, deletions,
 // recreation under the same name with a new UID, relists, and controller
 // restarts followed by a relist in any order and Synced.
-func Stream(cfg GenConfig) *rapid.Generator[[]Step] {
+func Stream(cfg GenConfig) *rapid.Generator[Steps] {
 	if cfg.Clusters <= 0 {
 		cfg.Clusters = 3
 	}
 	if cfg.Steps <= 0 {
 		cfg.Steps = 40
 	}
-	return rapid.Custom(func(t *rapid.T) []Step {
+	return rapid.Custom(func(t *rapid.T) Steps {
 		w := &world{cfg: cfg, t: t, present: map[string]endpoint.Endpoint{}}
 		n := rapid.IntRange(0, cfg.Steps).Draw(t, "actions")
 		for range n {

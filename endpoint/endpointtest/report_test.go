@@ -1,0 +1,125 @@
+package endpointtest_test
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/endpoint/endpointtest"
+)
+
+// recorder is a rapid.TB that keeps what rapid reports instead of failing
+// the test that runs it.
+type recorder struct {
+	name   string
+	mu     sync.Mutex
+	out    strings.Builder
+	failed bool
+}
+
+func (r *recorder) Helper()      {}
+func (r *recorder) Name() string { return r.name }
+func (r *recorder) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(&r.out, format+"\n", args...)
+}
+func (r *recorder) Log(args ...any)                  { r.Logf("%s", fmt.Sprint(args...)) }
+func (r *recorder) Skipf(format string, args ...any) { r.Logf(format, args...) }
+func (r *recorder) Skip(args ...any)                 { r.Log(args...) }
+func (r *recorder) SkipNow()                         {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.Logf(format, args...)
+	r.Fail()
+}
+func (r *recorder) Error(args ...any)                 { r.Errorf("%s", fmt.Sprint(args...)) }
+func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
+func (r *recorder) Fatal(args ...any)                 { r.Error(args...) }
+func (r *recorder) FailNow()                          { r.Fail() }
+func (r *recorder) Fail() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = true
+}
+func (r *recorder) Failed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failed
+}
+
+// report runs prop under rapid.Check and returns what rapid reports, with
+// no fail file written.
+func report(t *testing.T, prop func(*rapid.T)) (string, bool) {
+	t.Helper()
+	old := flag.Lookup("rapid.nofailfile").Value.String()
+	if err := flag.Set("rapid.nofailfile", "true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = flag.Set("rapid.nofailfile", old) })
+	r := &recorder{name: t.Name()}
+	rapid.Check(r, prop)
+	return r.out.String(), r.Failed()
+}
+
+// The field's health checker, which ignores stale removals, must be caught
+// with a report a person can read: the shrunk stream as a transcript of
+// short lines (the events by name, no netip or time internals), followed by
+// the property's complaint.
+func TestHandlerPropertyReportIsATranscript(t *testing.T) {
+	legacy := func() endpoint.Handler { return &prober{probing: map[string]bool{}} }
+	out, failed := report(t, endpointtest.HandlerProperty(endpointtest.GenConfig{}, legacy, probesMatch))
+	if !failed {
+		t.Fatalf("the legacy prober passed; rapid said:\n%s", out)
+	}
+	t.Logf("rapid's report (%d bytes):\n%s", len(out), out)
+	for _, want := range []string{"[rapid] draw steps:", "Synced", "Upsert ", "Delete ", "probing ["} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, noise := range []string{"netip.", "unique.Handle", "time.Location", "endpointtest.Step{", "endpoint.Endpoint{"} {
+		if strings.Contains(out, noise) {
+			t.Errorf("report carries Go syntax %q", noise)
+		}
+	}
+	steps := 0
+	for line := range strings.Lines(out) {
+		if len(line) >= 200 {
+			t.Errorf("report line of %d characters: %.120s...", len(line), line)
+		}
+		if f := strings.Fields(line); len(f) > 1 && (f[1] == "Upsert" || f[1] == "Delete" || f[1] == "Synced" || f[1] == "restart") {
+			steps++
+		}
+	}
+	// The incident needs an endpoint, Synced, a newer one and the old
+	// one's deletion; shrinking leaves a few more at times, never the
+	// unshrunk dozens.
+	if steps < 4 || steps > 20 {
+		t.Errorf("transcript of %d steps, want the few that matter", steps)
+	}
+	if len(out) > 4000 {
+		t.Errorf("report of %d bytes", len(out))
+	}
+}
+
+// Each event is one line naming what matters, and a stream numbers them.
+func TestStepsGoString(t *testing.T) {
+	steps := endpointtest.Steps(restartPattern())
+	steps = append(steps, endpointtest.Step{Restart: true}, endpointtest.Step{Event: endpoint.Delete{Name: "east-gw-2", UID: "u2"}})
+	got := fmt.Sprintf("%#v", steps)
+	want := `
+  0 Upsert east/east-gw-1 seq=1 at=2025-06-30T20:04:23Z
+  1 Synced
+  2 Upsert east/east-gw-2 seq=2 at=2025-06-30T20:04:23Z
+  3 Delete east-gw-1
+  4 restart
+  5 Delete east-gw-2 uid=u2`
+	if got != want {
+		t.Errorf("%%#v of steps =%s\nwant%s", got, want)
+	}
+}
