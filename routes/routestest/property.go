@@ -48,7 +48,7 @@ func Property(cfg routes.Config) func(*rapid.T) {
 		s := &session{cfg: m.Config(), m: m, k: NewKernel(), inFlight: map[string]routes.Operation{},
 			retries: map[string]routes.Operation{}, foreign: map[string]bool{}}
 		// The kernel may start with stale owned routes from a previous run.
-		for _, r := range rapid.SliceOfN(rapid.SampledFrom(subnets[:6]), 0, 3).Draw(t, "stale") {
+		for _, r := range draw(t, rapid.SliceOfN(rapid.SampledFrom(subnets[:6]), 0, 3), "stale") {
 			rt := routes.Route{Dst: r, LinkIndex: 2, Table: s.cfg.Table, Protocol: s.cfg.Protocol}
 			s.k.Routes[rt.Key()] = rt
 		}
@@ -147,7 +147,7 @@ func (s *session) apply(t *rapid.T) {
 	k := rapid.SampledFrom(keys).Draw(t, "op")
 	op := s.inFlight[k]
 	delete(s.inFlight, k)
-	class := rapid.SampledFrom([]routes.Class{routes.OK, routes.OK, routes.Transient, routes.Unreachable, routes.Permanent}).Draw(t, "class")
+	class := draw(t, rapid.SampledFrom([]routes.Class{routes.OK, routes.OK, routes.Transient, routes.Unreachable, routes.Permanent}), "class")
 	if class == routes.OK {
 		class = s.k.Apply(op)
 	}
@@ -177,7 +177,7 @@ func (s *session) flush(t *rapid.T) {
 	if len(rs) == 0 {
 		t.Skip("nothing to flush")
 	}
-	r := rapid.SampledFrom(rs).Draw(t, "flushed")
+	r := draw(t, rapid.SampledFrom(rs), "flushed")
 	delete(s.k.Routes, r.Key())
 	s.step(t, routes.RouteUpdate{Route: r, Deleted: true})
 }
