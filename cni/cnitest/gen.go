@@ -44,7 +44,7 @@ func History(t *rapid.T, n int) []cni.Event {
 
 func event(t *rapid.T, at time.Time) cni.Event {
 	index := rapid.IntRange(1, len(names)-1).Draw(t, "index")
-	addr := rapid.SampledFrom(addrs).Draw(t, "addr")
+	addr := draw(t, rapid.SampledFrom(addrs), "addr")
 	switch rapid.IntRange(0, 9).Draw(t, "kind") {
 	case 0:
 		return cni.NodeReady{Ready: rapid.Bool().Draw(t, "ready"), At: at}

@@ -52,7 +52,7 @@ func Property(cfg health.Config) func(*rapid.T) {
 			effects, err := m.Step(ev)
 			if err != nil {
 				if _, ok := ev.(health.ProbeResult); !ok || !malformed(ev.(health.ProbeResult)) {
-					t.Fatalf("%#v rejected: %v", ev, err)
+					t.Fatalf("%T%+v rejected: %v", ev, ev, err)
 				}
 				if d := cmp.Diff(before, m.Statuses(), addrs); d != "" {
 					t.Fatalf("rejected event changed the machine:\n%s", d)
@@ -92,10 +92,10 @@ func Property(cfg health.Config) func(*rapid.T) {
 		for i, ev := range events {
 			effects, err := again.Step(ev)
 			if err != nil {
-				t.Fatalf("replay of %#v: %v", ev, err)
+				t.Fatalf("replay of %T%+v: %v", ev, ev, err)
 			}
 			if d := cmp.Diff(trace[i], effects, addrs); d != "" {
-				t.Fatalf("replay of %#v differs:\n%s", ev, d)
+				t.Fatalf("replay of %T%+v differs:\n%s", ev, ev, d)
 			}
 		}
 	}
@@ -173,7 +173,7 @@ func drawEvent(t *rapid.T, m *health.Machine, now time.Time) health.Event {
 		n := endpoint.Notification{
 			Kind: endpoint.Kind(rapid.IntRange(int(endpoint.LocalEndpointCreated), int(endpoint.StaleRemoteEndpointRemoved)).Draw(t, "kind")),
 			Endpoint: endpoint.Endpoint{Name: rapid.SampledFrom(names).Draw(t, "name"), ClusterID: "c",
-				UID: rapid.SampledFrom(uids).Draw(t, "uid"), HealthCheckIP: rapid.SampledFrom(ips).Draw(t, "ip")},
+				UID: rapid.SampledFrom(uids).Draw(t, "uid"), HealthCheckIP: draw(t, rapid.SampledFrom(ips), "ip")},
 		}
 		return health.Notified{Notification: n, At: now}
 	case 2:
@@ -194,7 +194,7 @@ func drawEvent(t *rapid.T, m *health.Machine, now time.Time) health.Event {
 	case 3:
 		r.Received = now.Add(-time.Nanosecond) // malformed
 	default:
-		r.Received = now.Add(rapid.SampledFrom(rtts).Draw(t, "rtt"))
+		r.Received = now.Add(draw(t, rapid.SampledFrom(rtts), "rtt"))
 	}
 	return r
 }
