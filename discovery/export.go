@@ -59,9 +59,15 @@ const (
 
 // ExportPort is a Service or ServiceImport port.
 type ExportPort struct {
-	Name        string `json:"name,omitempty"`
-	Protocol    string `json:"protocol"` // TCP, UDP or SCTP
-	Port        int32  `json:"port"`
+	// Name is the port's name; empty is allowed for a Service's only
+	// port.
+	Name string `json:"name,omitempty"`
+	// Protocol is the port's transport: TCP, UDP or SCTP.
+	Protocol string `json:"protocol"`
+	// Port is the port number, 1 to 65535.
+	Port int32 `json:"port"`
+	// AppProtocol is the port's application protocol (such as
+	// "kubernetes.io/h2c"); empty means unspecified.
 	AppProtocol string `json:"appProtocol,omitempty"`
 }
 
@@ -79,8 +85,11 @@ func (p ExportPort) String() string {
 
 // ExportService is the Service behind an export: its type and ports.
 type ExportService struct {
-	Type  ExportServiceType `json:"type,omitempty"`
-	Ports []ExportPort      `json:"ports,omitempty"`
+	// Type is the Service's type; ExportServiceNone (empty) means no
+	// Service of the export's namespace/name exists.
+	Type ExportServiceType `json:"type,omitempty"`
+	// Ports are the Service's ports, exported as the import's ports.
+	Ports []ExportPort `json:"ports,omitempty"`
 }
 
 // Import is a ServiceImport as the agent sees it: the service it imports
@@ -89,13 +98,18 @@ type ExportService struct {
 // name (Lighthouse-style agents name per-cluster imports
 // name-namespace-cluster).
 type Import struct {
+	// Namespace is the namespace of the imported service.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
+	// Name is the name of the imported service (not the import object's
+	// name, which the adapter derives).
+	Name string `json:"name"`
 	// Owner is the source-cluster label: the cluster that created the
 	// import from its export. Empty for an import aggregated by the broker
 	// or labelled by nobody.
-	Owner string     `json:"owner,omitempty"`
-	Type  ImportType `json:"type"`
+	Owner string `json:"owner,omitempty"`
+	// Type is ImportClusterSetIP or ImportHeadless, from the exported
+	// Service's type.
+	Type ImportType `json:"type"`
 	// Ports are kept sorted by name, protocol and port, so that two imports
 	// differing only in port order are equal.
 	Ports []ExportPort `json:"ports,omitempty"`

@@ -66,17 +66,24 @@ func (k *ExportKind) UnmarshalText(b []byte) error {
 // allocation; fields a kind does not use are zero. Import.Ports is shared
 // with the machine and must not be modified.
 type ExportEffect struct {
+	// Kind says what the adapter is to do, and which fields are used.
 	Kind ExportKind `json:"type"`
 	// Import is the import to write (ImportUpsert) or delete (ImportDelete;
 	// only its namespace, name and owner matter).
 	Import Import `json:"import,omitzero"`
 	// Namespace and Name name the export of an ExportSetCondition, and the
 	// service (the key) of an ExportRetryAfter.
-	Namespace string           `json:"namespace,omitempty"`
-	Name      string           `json:"name,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	// Name is the export's or service's name; see Namespace.
+	Name string `json:"name,omitempty"`
+	// Condition is the condition to set on the export's status, for
+	// ExportSetCondition (Valid or Conflict, with its transition time).
 	Condition metav1.Condition `json:"condition,omitzero"`
-	// Retry and Delay say what an ExportRetryAfter retries, and when.
-	Retry RetryKind     `json:"retry,omitempty"`
+	// Retry says what an ExportRetryAfter retries: RetryImport or
+	// RetryConditions.
+	Retry RetryKind `json:"retry,omitempty"`
+	// Delay is how long the adapter waits before reporting
+	// ExportRetryDue, for ExportRetryAfter.
 	Delay time.Duration `json:"delay,omitempty"`
 }
 

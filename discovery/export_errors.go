@@ -25,12 +25,22 @@ var (
 
 // ExportRejectedError says why the export machine refused an event.
 type ExportRejectedError struct {
+	// Namespace is the refused export's or import's namespace; empty
+	// when the event names no object.
 	Namespace string
-	Name      string
-	Owner     string // for imports
-	Field     string
-	Reason    string
-	Err       error
+	// Name is the refused export's or import's name (for an import, the
+	// service's); empty when the event names no object.
+	Name string
+	// Owner is the refused import's source cluster; empty for exports.
+	Owner string
+	// Field names the offending field, such as "service.type"; empty
+	// when no one field is to blame.
+	Field string
+	// Reason says what is wrong, for a person.
+	Reason string
+	// Err is the sentinel: ErrInvalidExport, ErrInvalidImport,
+	// ErrUnknownExport, ...
+	Err error
 }
 
 // Error implements error.

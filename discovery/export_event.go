@@ -17,49 +17,78 @@ type ExportEvent interface{ isExportEvent() }
 // joined with the Service of the same namespace/name (the adapter
 // re-delivers the export when its Service changes).
 type ExportObserved struct {
+	// Namespace is the ServiceExport's namespace (and its Service's).
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
+	// Name is the ServiceExport's name (and its Service's).
+	Name string `json:"name"`
 	// CreatedAt is the export's creation timestamp: the MCS conflict order.
-	CreatedAt time.Time     `json:"createdAt"`
-	Service   ExportService `json:"service,omitzero"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Service is the Service of the same namespace/name; the zero value
+	// means there is none, and the export is not valid.
+	Service ExportService `json:"service,omitzero"`
 	// Conditions are those the export's status records, so that a restart
 	// rewrites none that already hold.
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	At         time.Time          `json:"at,omitzero"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ExportDeleted reports that a local ServiceExport is gone.
 type ExportDeleted struct {
-	Namespace string    `json:"namespace"`
-	Name      string    `json:"name"`
-	At        time.Time `json:"at,omitzero"`
+	// Namespace is the deleted ServiceExport's namespace.
+	Namespace string `json:"namespace"`
+	// Name is the deleted ServiceExport's name.
+	Name string `json:"name"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ImportObserved reports a ServiceImport, added, updated or relisted:
 // those this cluster created, those of other clusters and the broker's
 // aggregates alike.
 type ImportObserved struct {
-	Import Import    `json:"import"`
-	At     time.Time `json:"at,omitzero"`
+	// Import is the ServiceImport as the adapter converted it.
+	Import Import `json:"import"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ImportDeleted reports that a ServiceImport is gone.
 type ImportDeleted struct {
-	Namespace string    `json:"namespace"`
-	Name      string    `json:"name"`
-	Owner     string    `json:"owner,omitempty"`
-	At        time.Time `json:"at,omitzero"`
+	// Namespace is the imported service's namespace (Import.Namespace).
+	Namespace string `json:"namespace"`
+	// Name is the imported service's name (Import.Name).
+	Name string `json:"name"`
+	// Owner is the deleted import's source cluster (Import.Owner); empty
+	// for a broker aggregate.
+	Owner string `json:"owner,omitempty"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ExportsSynced reports that the initial list of ServiceExports (and the
 // Services they join) is complete.
 type ExportsSynced struct {
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
 	At time.Time `json:"at,omitzero"`
 }
 
 // ImportsSynced reports that the initial list of ServiceImports is
 // complete.
 type ImportsSynced struct {
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
 	At time.Time `json:"at,omitzero"`
 }
 
@@ -70,15 +99,27 @@ type ImportsSynced struct {
 // retries what failed, and keeps a write whose outcome is Unknown pending
 // until the informer shows what the server holds.
 type ExportApplied struct {
-	Namespace string     `json:"namespace"`
-	Name      string     `json:"name"`
-	Effect    ExportKind `json:"effect"`
-	Outcome   Outcome    `json:"outcome"`
+	// Namespace is the effect's service or export namespace
+	// (Import.Namespace, or the effect's Namespace).
+	Namespace string `json:"namespace"`
+	// Name is the effect's service or export name.
+	Name string `json:"name"`
+	// Effect is the applied effect's Kind: ImportUpsert, ImportDelete or
+	// ExportSetCondition.
+	Effect ExportKind `json:"effect"`
+	// Outcome is how the write ended: Done, Failed, or Unknown when the
+	// answer was lost and the write may or may not have landed.
+	Outcome Outcome `json:"outcome"`
 	// Class is the failure's class (lookup.Classify), for Failed only:
 	// Permanent retries on the slow schedule, anything else on the fast.
-	Class   lookup.Class `json:"class,omitempty"`
-	Message string       `json:"message,omitempty"`
-	At      time.Time    `json:"at,omitzero"`
+	Class lookup.Class `json:"class,omitempty"`
+	// Message is the error's text, for logs and traces; empty on
+	// success.
+	Message string `json:"message,omitempty"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ExportRetryDue reports that the delay of an ExportRetryAfter effect has
@@ -87,10 +128,17 @@ type ExportApplied struct {
 // nothing if a newer effect, an observation or a Done outcome has
 // superseded the retry since. A late or repeated one is harmless.
 type ExportRetryDue struct {
-	Kind      RetryKind `json:"kind"`
-	Namespace string    `json:"namespace"`
-	Name      string    `json:"name"`
-	At        time.Time `json:"at,omitzero"`
+	// Kind is the ExportRetryAfter's Retry: RetryImport or
+	// RetryConditions.
+	Kind RetryKind `json:"kind"`
+	// Namespace is the ExportRetryAfter's Namespace.
+	Namespace string `json:"namespace"`
+	// Name is the ExportRetryAfter's Name.
+	Name string `json:"name"`
+	// At is when the adapter saw the event; the machine has no clock, so
+	// it stamps the LastTransitionTime of conditions the event changes
+	// with it. The zero Time stamps the Unix epoch.
+	At time.Time `json:"at,omitzero"`
 }
 
 func (ExportObserved) isExportEvent() {}

@@ -18,10 +18,11 @@ const DefaultAddressAnnotation = "kube-vip.io/loadbalancerIPs"
 // rule is the same for every adapter and reachable by tests.
 type ServiceAddresses struct {
 	// Annotation is the value of the first configured address annotation
-	// present on the Service (see DefaultAddressAnnotation), and
-	// Annotated whether one was present at all.
+	// present on the Service (see DefaultAddressAnnotation).
 	Annotation string
-	Annotated  bool
+	// Annotated says whether one was present at all. One present with no
+	// usable address leaves the choice to the other sources.
+	Annotated bool
 	// LoadBalancerIP is spec.loadBalancerIP (deprecated by Kubernetes,
 	// still written by older allocators).
 	LoadBalancerIP string
@@ -143,14 +144,19 @@ func (p *parsed) err() error {
 
 // AddressProblem is one address value of a Service that was skipped.
 type AddressProblem struct {
-	Source string // "annotation", "spec.loadBalancerIP" or "status.loadBalancer.ingress"
-	Value  string
+	// Source is where the value came from: "annotation",
+	// "spec.loadBalancerIP" or "status.loadBalancer.ingress".
+	Source string
+	// Value is the skipped value, as the Service holds it.
+	Value string
+	// Reason says why it was skipped, for a person.
 	Reason string
 }
 
 // VIPAddressError lists the address values ServiceAddresses.VIPs skipped.
 // It wraps ErrInvalidVIPAddress.
 type VIPAddressError struct {
+	// Problems are the skipped values, one each, in the order read.
 	Problems []AddressProblem
 }
 

@@ -54,11 +54,19 @@ func (k *VIPKind) UnmarshalText(b []byte) (err error) {
 // set for VIPRetryAfter only, VIP for every kind but Commit and a
 // VIPRetryAfter of RetryCommit.
 type VIPEffect struct {
-	Kind     VIPKind       `json:"type"`
-	VIP      netip.Addr    `json:"vip,omitzero"`
-	Services []string      `json:"services,omitempty"`
-	Retry    RetryKind     `json:"retry,omitempty"`
-	Delay    time.Duration `json:"delay,omitempty"`
+	// Kind says what the announcer is to do.
+	Kind VIPKind `json:"type"`
+	// VIP is the address to advertise, withdraw or retry; the zero Addr
+	// for Commit and a VIPRetryAfter of RetryCommit.
+	VIP netip.Addr `json:"vip,omitzero"`
+	// Services are the "namespace/name" keys that justify the effect,
+	// sorted, for logs and events.
+	Services []string `json:"services,omitempty"`
+	// Retry says what a VIPRetryAfter retries: RetryVIP or RetryCommit.
+	Retry RetryKind `json:"retry,omitempty"`
+	// Delay is how long the adapter waits before reporting VIPRetryDue,
+	// for VIPRetryAfter.
+	Delay time.Duration `json:"delay,omitempty"`
 }
 
 // String gives the kind, VIP and services, as scenario files write them.

@@ -33,11 +33,16 @@ var (
 
 // VIPRejectedError says why the VIP machine refused an event.
 type VIPRejectedError struct {
-	Object string // "service" or "slice", if the event names one
-	Key    string // its namespace/name
-	Field  string // the offending field, if one is to blame
+	// Object is "service" or "slice", if the event names one.
+	Object string
+	// Key is the object's namespace/name.
+	Key string
+	// Field names the offending field, if one is to blame.
+	Field string
+	// Reason says what is wrong, for a person.
 	Reason string
-	Err    error // the sentinel: ErrInvalidService, ErrUnknownSlice, ...
+	// Err is the sentinel: ErrInvalidService, ErrUnknownSlice, ...
+	Err error
 }
 
 // Error implements error.

@@ -14,29 +14,39 @@ type VIPEvent interface{ isVIPEvent() }
 // ServiceUpsert reports a Service added, updated or relisted. A UID other
 // than the stored one is a new incarnation and replaces it.
 type ServiceUpsert struct {
+	// Service is the Service as the adapter converted it.
 	Service VIPService `json:"service"`
 }
 
 // ServiceDeleted reports that a Service is gone. A non-empty UID must match
 // the stored one.
 type ServiceDeleted struct {
+	// Namespace is the deleted Service's namespace.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	UID       string `json:"uid,omitempty"`
+	// Name is the deleted Service's name.
+	Name string `json:"name"`
+	// UID is the deleted Service's UID; empty means unknown
+	// and matches any.
+	UID string `json:"uid,omitempty"`
 }
 
 // SliceUpsert reports an EndpointSlice added, updated or relisted. It is
 // kept whether or not its Service is known: dropping it is incident 004.
 type SliceUpsert struct {
+	// Slice is the EndpointSlice as the adapter converted it.
 	Slice VIPSlice `json:"slice"`
 }
 
 // SliceDeleted reports that an EndpointSlice is gone. A non-empty UID must
 // match the stored one.
 type SliceDeleted struct {
+	// Namespace is the deleted EndpointSlice's namespace.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	UID       string `json:"uid,omitempty"`
+	// Name is the deleted EndpointSlice's name.
+	Name string `json:"name"`
+	// UID is the deleted EndpointSlice's UID; empty means unknown
+	// and matches any.
+	UID string `json:"uid,omitempty"`
 }
 
 // ServicesSynced reports that the Service informer's initial list is
@@ -53,13 +63,20 @@ type SlicesSynced struct{}
 // the retry once a later write of the same VIP is Done. An outcome of an
 // effect that a newer decision for its VIP has overtaken changes nothing.
 type VIPApplied struct {
-	Effect  VIPKind    `json:"effect"`
-	VIP     netip.Addr `json:"vip,omitzero"` // zero for Commit
-	Outcome Outcome    `json:"outcome"`
+	// Effect is the applied effect's Kind: Advertise, Withdraw or
+	// Commit.
+	Effect VIPKind `json:"effect"`
+	// VIP is the effect's VIP; the zero Addr for Commit.
+	VIP netip.Addr `json:"vip,omitzero"`
+	// Outcome is how the write ended: Done, Failed, or Unknown when the
+	// answer was lost and the write may or may not have landed.
+	Outcome Outcome `json:"outcome"`
 	// Class is the failure's class (lookup.Classify), for Failed only:
 	// Permanent retries on the slow schedule, anything else on the fast.
-	Class   lookup.Class `json:"class,omitempty"`
-	Message string       `json:"message,omitempty"`
+	Class lookup.Class `json:"class,omitempty"`
+	// Message is the error's text, for logs and traces; empty on
+	// success.
+	Message string `json:"message,omitempty"`
 }
 
 // VIPRetryDue reports that the delay of a VIPRetryAfter effect has passed.
@@ -68,8 +85,10 @@ type VIPApplied struct {
 // Commit, and nothing if a newer effect or a Done outcome has superseded
 // the retry since. A late or repeated VIPRetryDue is harmless.
 type VIPRetryDue struct {
-	Kind RetryKind  `json:"kind"`
-	VIP  netip.Addr `json:"vip,omitzero"` // zero for RetryCommit
+	// Kind is the VIPRetryAfter's Retry: RetryVIP or RetryCommit.
+	Kind RetryKind `json:"kind"`
+	// VIP is the VIPRetryAfter's VIP; the zero Addr for RetryCommit.
+	VIP netip.Addr `json:"vip,omitzero"`
 }
 
 func (ServiceUpsert) isVIPEvent()  {}

@@ -33,14 +33,24 @@ const (
 
 // VIPService is the part of a Service the VIP machine decides on.
 type VIPService struct {
-	Namespace string      `json:"namespace"`
-	Name      string      `json:"name"`
-	UID       string      `json:"uid"`
-	Type      ServiceType `json:"type,omitempty"` // empty means ClusterIP, the API's default
+	// Namespace is the Service's namespace.
+	Namespace string `json:"namespace"`
+	// Name is the Service's name; its slices name it in their
+	// kubernetes.io/service-name label.
+	Name string `json:"name"`
+	// UID tells incarnations of one name apart: an upsert with another
+	// UID replaces the stored Service.
+	UID string `json:"uid"`
+	// Type is the Service's type; only LoadBalancer Services' VIPs are
+	// announced. Empty means ClusterIP, the API's default.
+	Type ServiceType `json:"type,omitempty"`
 	// VIPs are the load-balancer addresses to announce, as chosen by
 	// ServiceAddresses.VIPs from the address annotation, status and
 	// spec.loadBalancerIP; no zones, no duplicates.
-	VIPs                  []netip.Addr         `json:"vips,omitempty"`
+	VIPs []netip.Addr `json:"vips,omitempty"`
+	// ExternalTrafficPolicy says which endpoints justify the VIP on this
+	// node: any (Cluster, also what empty means) or this node's only
+	// (Local).
 	ExternalTrafficPolicy ServiceTrafficPolicy `json:"externalTrafficPolicy,omitempty"`
 }
 
@@ -66,13 +76,19 @@ const SliceServiceNameLabel = "kubernetes.io/service-name"
 // VIPSlice is the part of a discovery.k8s.io/v1 EndpointSlice the VIP
 // machine decides on.
 type VIPSlice struct {
+	// Namespace is the slice's namespace, which is its Service's.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	UID       string `json:"uid"`
+	// Name is the slice's own name, not its Service's.
+	Name string `json:"name"`
+	// UID tells incarnations of one name apart: an upsert with another
+	// UID replaces the stored slice.
+	UID string `json:"uid"`
 	// ServiceName is the value of the kubernetes.io/service-name label; a
 	// slice without it belongs to no Service and is refused.
-	ServiceName string          `json:"serviceName"`
-	Endpoints   []SliceEndpoint `json:"endpoints,omitempty"`
+	ServiceName string `json:"serviceName"`
+	// Endpoints are the slice's endpoints; a usable one justifies the
+	// Service's VIPs.
+	Endpoints []SliceEndpoint `json:"endpoints,omitempty"`
 }
 
 // Key returns "namespace/name" of the slice.
@@ -82,8 +98,12 @@ func (s *VIPSlice) Key() string { return s.Namespace + "/" + s.Name }
 // Addresses are left out: which addresses back a VIP is the data path's
 // business, not the announcer's.
 type SliceEndpoint struct {
+	// Conditions say whether the endpoint is usable (see
+	// SliceConditions.Usable).
 	Conditions SliceConditions `json:"conditions"`
-	NodeName   string          `json:"nodeName,omitempty"`
+	// NodeName is the node the endpoint runs on, which decides whether
+	// it counts for a Local Service; empty means unknown (see OnNode).
+	NodeName string `json:"nodeName,omitempty"`
 	// Hostname is the endpoint's hostname; it places the endpoint only
 	// when NodeName is empty (see OnNode).
 	Hostname string `json:"hostname,omitempty"`
@@ -107,8 +127,12 @@ func (e *SliceEndpoint) OnNode(node string) bool {
 // (k8s.io/api v0.36) and kube-proxy, a nil Ready or Serving means true and
 // a nil Terminating means false.
 type SliceConditions struct {
-	Ready       *bool `json:"ready,omitempty"`
-	Serving     *bool `json:"serving,omitempty"`
+	// Ready says the endpoint takes new traffic; nil means true.
+	Ready *bool `json:"ready,omitempty"`
+	// Serving says the endpoint answers, even while terminating; nil
+	// means true.
+	Serving *bool `json:"serving,omitempty"`
+	// Terminating says the endpoint is shutting down; nil means false.
 	Terminating *bool `json:"terminating,omitempty"`
 }
 

@@ -33,9 +33,14 @@ func (m *VIPMachine) Qualifying(vip netip.Addr) []string {
 
 // VIPStats counts what a VIPMachine holds, for metrics.
 type VIPStats struct {
-	Services   int `json:"services"`
-	Slices     int `json:"slices"`
-	VIPs       int `json:"vips"`
+	// Services counts the known Services.
+	Services int `json:"services"`
+	// Slices counts the known EndpointSlices, with or without a known
+	// Service.
+	Slices int `json:"slices"`
+	// VIPs counts the distinct VIPs the known Services list.
+	VIPs int `json:"vips"`
+	// Advertised counts the VIPs the adapter was last told to advertise.
 	Advertised int `json:"advertised"`
 }
 
