@@ -55,8 +55,8 @@ type VIPFaultRun struct {
 func VIPFaultProperty(gen VIPGenConfig) func(*rapid.T) {
 	gen = gen.withDefaults()
 	return func(t *rapid.T) {
-		hs := VIPHistories(gen).Draw(t, "histories")
-		events := VIPInterleave(hs).Draw(t, "order")
+		hs := drawHistories(t, gen, "histories")
+		events := drawOrder(t, hs, "order")
 		cfg := discovery.VIPConfig{NodeName: gen.NodeName}
 		r, err := RunVIPFaults(t, cfg, events)
 		if err != nil {

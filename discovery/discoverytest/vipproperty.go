@@ -51,9 +51,9 @@ func VIPProperty(gen VIPGenConfig) func(*rapid.T) {
 	gen = gen.withDefaults()
 	cfg := discovery.VIPConfig{NodeName: gen.NodeName}
 	return func(t *rapid.T) {
-		hs := VIPHistories(gen).Draw(t, "histories")
-		first := VIPInterleave(hs).Draw(t, "first")
-		second := VIPInterleave(hs).Draw(t, "second")
+		hs := drawHistories(t, gen, "histories")
+		first := drawOrder(t, hs, "first")
+		second := drawOrder(t, hs, "second")
 		ca, effects, err := VIPRun(cfg, first)
 		if err != nil {
 			t.Fatalf("first order: %v", err)
