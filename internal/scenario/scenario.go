@@ -1,16 +1,42 @@
 // Package scenario reads the scenario files the test kits ship: recorded
 // event sequences, each event with the effects it must cause, replayable
 // against a machine. One file holds one field incident or peer bug.
+//
+// Rewrite mode: with the environment variable MESHSTATE_REWRITE=1, Replay
+// does not compare a step's effects and rejection with the file; it records
+// them (each effect's String form, the sentinel name of a rejection) into
+// the step's expect and reject, and, if that changed anything, writes the
+// file back to its source on disk (File.Source, which Load sets to the
+// calling kit's directory) as indented JSON with a trailing newline.
+// Invariant checks still fail the replay, a failed replay writes nothing,
+// and a scenario a test edited after loading it is compared as usual. After a deliberate change of behaviour,
+//
+//	MESHSTATE_REWRITE=1 go test ./ipam/ -run TestScenarios
+//
+// regenerates the ipam kit's scenarios; review the result with git diff.
+// Without the variable nothing is written.
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
+	"runtime"
 	"slices"
+	"sort"
 )
+
+// RewriteEnv is the environment variable that turns rewrite mode on when
+// set to "1".
+const RewriteEnv = "MESHSTATE_REWRITE"
+
+// Rewriting reports whether rewrite mode is on.
+func Rewriting() bool { return os.Getenv(RewriteEnv) == "1" }
 
 // File is one scenario.
 type File struct {
@@ -23,6 +49,11 @@ type File struct {
 	Steps  []Step          `json:"steps"`
 	// Name is the file name, set when loaded.
 	Name string `json:"-"`
+	// Source is the file's path on disk, where rewrite mode writes it
+	// back. Load sets it from the directory of the source file that called
+	// Load (a kit embeds its scenarios from its own directory); empty when
+	// that is unknown.
+	Source string `json:"-"`
 }
 
 // Step is one event and what it must cause.
@@ -38,8 +69,15 @@ type Step struct {
 }
 
 // Load reads every *.json file of dir in fsys, by name, and checks that
-// each step's event decodes with decode.
+// each step's event decodes with decode. Each File's Source is the file's
+// path under the directory of Load's caller, for rewrite mode: a kit that
+// embeds its testdata and calls Load from the same directory needs nothing
+// more.
 func Load[E any](fsys fs.FS, dir string, decode func([]byte) (E, error)) ([]File, error) {
+	var srcDir string
+	if _, file, _, ok := runtime.Caller(1); ok && filepath.IsAbs(file) {
+		srcDir = filepath.Dir(file)
+	}
 	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
@@ -60,6 +98,9 @@ func Load[E any](fsys fs.FS, dir string, decode func([]byte) (E, error)) ([]File
 			}
 		}
 		f.Name = path.Base(name)
+		if srcDir != "" {
+			f.Source = filepath.Join(srcDir, filepath.FromSlash(name))
+		}
 		out = append(out, f)
 	}
 	return out, nil
@@ -118,18 +159,31 @@ func (f File) DecodeConfig(cfg any) error {
 // step may expect); and, where they agree, asks check, if not nil, whether
 // an invariant broke. It returns the transcript, and an error if a step
 // departed or an event did not decode.
+//
+// In rewrite mode (see the package doc) a step's outcome is recorded
+// instead of compared, and the file is written back to f.Source if any
+// expectation changed and no step failed. A File that differs from its
+// source on disk (a test edited it after loading) is compared as usual.
 func Replay[E any, F fmt.Stringer](f File, decode func([]byte) (E, error), step func(E) ([]F, error),
 	check func(E, []F, error) error, sentinels map[string]error) ([]Line[E, F], error) {
+	rewrite := Rewriting() && f.unchanged()
+	steps := slices.Clone(f.Steps)
+	changed := false
 	var lines []Line[E, F]
 	var failed error
-	for i, st := range f.Steps {
+	for i, st := range steps {
 		ev, err := decode(st.Event)
 		if err != nil {
 			return lines, fmt.Errorf("%s step %d: %w", f.Name, i, err)
 		}
 		effects, stepErr := step(ev)
-		line := Line[E, F]{Step: st, Event: ev, Effects: effects, Err: stepErr,
-			Problem: Mismatch(st, effects, stepErr, sentinels, errors.Is)}
+		problem := Mismatch(st, effects, stepErr, sentinels, errors.Is)
+		if rewrite && problem != "" {
+			st, problem = record(st, effects, stepErr, sentinels, errors.Is)
+			steps[i] = st
+			changed = changed || problem == ""
+		}
+		line := Line[E, F]{Step: st, Event: ev, Effects: effects, Err: stepErr, Problem: problem}
 		if line.Problem == "" && check != nil {
 			if err := check(ev, effects, stepErr); err != nil {
 				line.Problem = err.Error()
@@ -140,5 +194,84 @@ func Replay[E any, F fmt.Stringer](f File, decode func([]byte) (E, error), step 
 		}
 		lines = append(lines, line)
 	}
+	if rewrite && changed && failed == nil {
+		f.Steps = steps
+		if err := f.write(); err != nil {
+			return lines, err
+		}
+	}
 	return lines, failed
+}
+
+// record returns st with its expectations set to the outcome: the effects'
+// String forms and the name of the sentinel err matches. It reports a
+// problem if err matches no sentinel.
+func record[F fmt.Stringer](st Step, got []F, err error, sentinels map[string]error, is func(err, target error) bool) (Step, string) {
+	st.Expect = make([]string, len(got))
+	for i, g := range got {
+		st.Expect[i] = g.String()
+	}
+	st.Reject = ""
+	if err == nil {
+		return st, ""
+	}
+	names := make([]string, 0, len(sentinels))
+	for name := range sentinels {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if is(err, sentinels[name]) {
+			st.Reject = name
+			return st, ""
+		}
+	}
+	return st, fmt.Sprintf("rejection matches no sentinel, cannot record it: %v", err)
+}
+
+// unchanged reports whether f is what its source on disk holds, or has no
+// known source (then the rewrite fails and says so).
+func (f File) unchanged() bool {
+	if f.Source == "" {
+		return true
+	}
+	data, err := os.ReadFile(f.Source)
+	if err != nil {
+		return true // the write will fail and say why
+	}
+	var disk File
+	if err := json.Unmarshal(data, &disk); err != nil {
+		return false
+	}
+	disk.Name, disk.Source = f.Name, f.Source
+	a, errA := f.encode()
+	b, errB := disk.encode()
+	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
+
+// encode returns f as indented JSON with a trailing newline.
+func (f File) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// write writes f to f.Source as indented JSON with a trailing newline.
+func (f File) write() error {
+	if f.Source == "" {
+		return fmt.Errorf("%s: rewrite: the file's source on disk is unknown", f.Name)
+	}
+	data, err := f.encode()
+	if err != nil {
+		return fmt.Errorf("%s: rewrite: %w", f.Name, err)
+	}
+	if err := os.WriteFile(f.Source, data, 0o644); err != nil {
+		return fmt.Errorf("%s: rewrite: %w", f.Name, err)
+	}
+	return nil
 }

@@ -1,7 +1,12 @@
 package scenario
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -82,5 +87,177 @@ func TestReplay(t *testing.T) {
 	}
 	if len(lines) != 3 || lines[0].Problem != "" || lines[2].Problem != "" || len(checked) != 3 {
 		t.Errorf("lines %+v, checked %v", lines, checked)
+	}
+}
+
+// rewriteFixture is a scenario whose expectations are wrong in every way a
+// rewrite must fix: a missing effect, a stale effect, a missing rejection
+// and a stale one.
+const rewriteFixture = `{
+  "title": "T",
+  "story": "S <&>",
+  "steps": [
+    {"note": "n1", "event": {"n": 1}, "expect": []},
+    {"event": {"n": 2}, "expect": ["stale"]},
+    {"event": {"n": 3}, "expect": []},
+    {"event": {"n": 1}, "expect": [], "reject": "ErrBad"}
+  ]
+}
+`
+
+type numEvent struct{ N int }
+
+func decodeNum(b []byte) (numEvent, error) {
+	var e numEvent
+	err := json.Unmarshal(b, &e)
+	return e, err
+}
+
+func stepNum(e numEvent) ([]effect, error) {
+	if e.N == 3 {
+		return nil, fmt.Errorf("wrapped: %w", errBad)
+	}
+	return []effect{effect(fmt.Sprint("e", e.N))}, nil
+}
+
+func TestRewrite(t *testing.T) {
+	sentinels := map[string]error{"ErrBad": errBad}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "s", "a.json")
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, []byte(rewriteFixture), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func() File {
+		t.Helper()
+		files, err := Load(os.DirFS(dir), "s", decodeNum)
+		if err != nil || len(files) != 1 {
+			t.Fatalf("Load = %v, %v", files, err)
+		}
+		f := files[0]
+		if want, _ := filepath.Abs("s/a.json"); f.Source != want {
+			t.Errorf("Source = %q, want the caller's directory: %q", f.Source, want)
+		}
+		f.Source = src
+		return f
+	}
+
+	// Off by default: the wrong file fails and stays as it was.
+	t.Setenv(RewriteEnv, "")
+	if Rewriting() {
+		t.Fatal("rewrite mode on without the variable")
+	}
+	if _, err := Replay(load(), decodeNum, stepNum, nil, sentinels); err == nil {
+		t.Fatal("the wrong scenario replayed clean")
+	}
+	if data, _ := os.ReadFile(src); string(data) != rewriteFixture {
+		t.Fatalf("the file changed without rewrite mode:\n%s", data)
+	}
+
+	// Rewrite mode records the outcome and writes the file back.
+	t.Setenv(RewriteEnv, "1")
+	lines, err := Replay(load(), decodeNum, stepNum, nil, sentinels)
+	if err != nil {
+		t.Fatalf("rewrite: %v", err)
+	}
+	if len(lines) != 4 || lines[2].Step.Reject != "ErrBad" || lines[1].Step.Expect[0] != "e2" {
+		t.Errorf("rewrite transcript %+v", lines)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "title": "T",
+  "story": "S <&>",
+  "steps": [
+    {
+      "note": "n1",
+      "event": {
+        "n": 1
+      },
+      "expect": [
+        "e1"
+      ]
+    },
+    {
+      "event": {
+        "n": 2
+      },
+      "expect": [
+        "e2"
+      ]
+    },
+    {
+      "event": {
+        "n": 3
+      },
+      "expect": [],
+      "reject": "ErrBad"
+    },
+    {
+      "event": {
+        "n": 1
+      },
+      "expect": [
+        "e1"
+      ]
+    }
+  ]
+}
+`
+	if string(data) != want {
+		t.Errorf("rewritten file:\n%s\nwant:\n%s", data, want)
+	}
+
+	// The rewritten file replays clean without rewrite mode, and a second
+	// rewrite leaves it as it is.
+	t.Setenv(RewriteEnv, "")
+	if _, err := Replay(load(), decodeNum, stepNum, nil, sentinels); err != nil {
+		t.Errorf("the rewritten file does not replay clean: %v", err)
+	}
+	t.Setenv(RewriteEnv, "1")
+	if _, err := Replay(load(), decodeNum, stepNum, nil, sentinels); err != nil {
+		t.Errorf("second rewrite: %v", err)
+	}
+	if again, _ := os.ReadFile(src); string(again) != want {
+		t.Errorf("a second rewrite changed the file:\n%s", again)
+	}
+
+	// A scenario edited after loading is compared, not written back.
+	edited := load()
+	edited.Steps = slices.Clone(edited.Steps)
+	edited.Steps[0].Expect = []string{"wrong"}
+	if _, err := Replay(edited, decodeNum, stepNum, nil, sentinels); err == nil {
+		t.Error("rewrite mode accepted a scenario edited after loading")
+	}
+	if again, _ := os.ReadFile(src); string(again) != want {
+		t.Errorf("an edited scenario was written back:\n%s", again)
+	}
+}
+
+func TestRewriteRefusesWhatItCannotRecord(t *testing.T) {
+	t.Setenv(RewriteEnv, "1")
+	src := filepath.Join(t.TempDir(), "a.json")
+	f := File{Name: "a.json", Source: src, Steps: []Step{{Event: []byte(`{"n":3}`), Expect: []string{"x"}}}}
+	// The rejection matches no sentinel: the step fails, nothing is written.
+	if _, err := Replay(f, decodeNum, stepNum, nil, nil); err == nil {
+		t.Error("an unnamed rejection was recorded")
+	}
+	// An invariant breaks: the step fails, nothing is written.
+	broken := func(numEvent, []effect, error) error { return errors.New("invariant broken") }
+	f.Steps[0].Event = []byte(`{"n":1}`)
+	if _, err := Replay(f, decodeNum, stepNum, broken, nil); err == nil {
+		t.Error("a broken invariant passed in rewrite mode")
+	}
+	if _, err := os.Stat(src); !os.IsNotExist(err) {
+		t.Errorf("a failed rewrite wrote the file: %v", err)
+	}
+	// A file with no known source cannot be written back.
+	f.Source = ""
+	if _, err := Replay(f, decodeNum, stepNum, nil, nil); err == nil {
+		t.Error("a rewrite without a source succeeded")
 	}
 }
