@@ -1,71 +1,18 @@
 package cnitest_test
 
 import (
-	"flag"
-	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"pgregory.net/rapid"
 
 	"github.com/meshstate/meshstate/cni"
 	"github.com/meshstate/meshstate/cni/cnitest"
+	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
-// recorder is a rapid.TB that keeps what rapid reports instead of failing
-// the test that runs it.
-type recorder struct {
-	name   string
-	mu     sync.Mutex
-	out    strings.Builder
-	failed bool
-}
-
-func (r *recorder) Helper()      {}
-func (r *recorder) Name() string { return r.name }
-func (r *recorder) Logf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	fmt.Fprintf(&r.out, format+"\n", args...)
-}
-func (r *recorder) Log(args ...any)                  { r.Logf("%s", fmt.Sprint(args...)) }
-func (r *recorder) Skipf(format string, args ...any) { r.Logf(format, args...) }
-func (r *recorder) Skip(args ...any)                 { r.Log(args...) }
-func (r *recorder) SkipNow()                         {}
-func (r *recorder) Errorf(format string, args ...any) {
-	r.Logf(format, args...)
-	r.Fail()
-}
-func (r *recorder) Error(args ...any)                 { r.Errorf("%s", fmt.Sprint(args...)) }
-func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
-func (r *recorder) Fatal(args ...any)                 { r.Error(args...) }
-func (r *recorder) FailNow()                          { r.Fail() }
-func (r *recorder) Fail() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.failed = true
-}
-func (r *recorder) Failed() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.failed
-}
-
-// capture runs prop under rapid.Check and returns rapid's report, with no
-// fail file written.
-func capture(t *testing.T, prop func(*rapid.T)) (string, bool) {
-	t.Helper()
-	old := flag.Lookup("rapid.nofailfile").Value.String()
-	if err := flag.Set("rapid.nofailfile", "true"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = flag.Set("rapid.nofailfile", old) })
-	r := &recorder{name: t.Name()}
-	rapid.Check(r, prop)
-	return r.out.String(), r.Failed()
-}
+var capture = rapidreport.Capture
 
 // readable fails t unless rapid's report matches every pattern, carries
 // no netip internals and has no line of 200 characters or more.
