@@ -1,8 +1,6 @@
 package healthtest
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,25 +12,7 @@ import (
 
 var capture = rapidreport.Capture
 
-// readable fails t unless rapid's report matches every pattern, carries
-// no netip internals and has no line of 200 characters or more.
-func readable(t *testing.T, out string, patterns ...string) {
-	t.Helper()
-	t.Logf("rapid's report:\n%s", out)
-	for _, p := range patterns {
-		if !regexp.MustCompile(p).MatchString(out) {
-			t.Errorf("report lacks %s", p)
-		}
-	}
-	if strings.Contains(out, "netip.") {
-		t.Error("report carries netip internals")
-	}
-	for line := range strings.Lines(out) {
-		if len(line) >= 200 {
-			t.Errorf("report line of %d characters: %.120s...", len(line), line)
-		}
-	}
-}
+var readable = rapidreport.Readable
 
 // A property that fails at the first notification with a health-check IP
 // or the first probe answered: rapid's report shows the drawn address and

@@ -6,6 +6,7 @@ package rapidreport
 import (
 	"flag"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -65,4 +66,25 @@ func (r *recorder) Failed() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.failed
+}
+
+// Readable fails t unless rapid's report out matches every pattern (a
+// regular expression), carries no netip internals and has no line of 200
+// characters or more: what a person reading a CI log can follow.
+func Readable(t *testing.T, out string, patterns ...string) {
+	t.Helper()
+	t.Logf("rapid's report:\n%s", out)
+	for _, p := range patterns {
+		if !regexp.MustCompile(p).MatchString(out) {
+			t.Errorf("report lacks %s", p)
+		}
+	}
+	if strings.Contains(out, "netip.") {
+		t.Error("report carries netip internals")
+	}
+	for line := range strings.Lines(out) {
+		if len(line) >= 200 {
+			t.Errorf("report line of %d characters: %.120s...", len(line), line)
+		}
+	}
 }
