@@ -1,24 +1,20 @@
-// Package discovery makes the decisions of two service-discovery agents
-// without I/O: which VIPs a load-balancer announcer advertises, and which
-// Multi-Cluster Services ServiceImports a cluster's agent creates, updates
-// and deletes.
+// Package discovery holds no code: it introduces meshstate's two
+// service-discovery machines, each a package of its own with its test kit
+// and Kubernetes adapter, and the retry contract they share.
 //
-// Field incident 004: a VIP announcer started its endpoint watcher before
-// its service watcher; EndpointSlices that arrived before their Service were
-// dropped, and their routes were advertised about 30 minutes later, on the
-// next full re-watch. The VIP machine keeps each source's state on its own,
-// slices per service whether or not the service is known yet, and joins them
-// at decision time: the result does not depend on the order events arrive
-// in, nothing is advertised or withdrawn before both sources have synced,
-// and at that moment the whole desired set is emitted at once.
+//   - Package vip (github.com/meshstate/meshstate/discovery/vip) decides
+//     which load-balancer VIPs a node's announcer advertises, from Services
+//     and EndpointSlices; its kit is discovery/vip/viptest and its adapter
+//     kube/vipkube (field incident 004, kube-vip).
+//   - Package mcs (github.com/meshstate/meshstate/discovery/mcs) decides
+//     which Multi-Cluster Services ServiceImports a cluster's agent writes
+//     for its ServiceExports, and their conditions (KEP-1645); its kit is
+//     discovery/mcs/mcstest and its adapter kube/mcskube (field incident
+//     001, Lighthouse).
 //
-// Field incident 001: after a host reboot, a service-discovery agent deleted
-// valid ServiceImports: it pruned before its caches were complete, and took
-// imports it did not own (from other clusters, or aggregated by the broker)
-// for its own orphans. The export machine deletes nothing before every
-// source has synced, and only ever touches the imports labelled with its own
-// cluster ID; restarting against an unchanged world creates and deletes
-// nothing.
+// The two share no type: they were one package until a controller author
+// found that the VIP machine and the export machine had nothing in common
+// but this contract, and 124 exported names between them.
 //
 // # Outcomes and retries
 //
@@ -28,11 +24,11 @@
 //   - Every write the adapter makes for an effect (Advertise, Withdraw and
 //     the Announcer's Commit; ImportUpsert, ImportDelete, and the
 //     ExportSetCondition effects of one export written together) is
-//     reported back, in the order the writes were made, as a VIPApplied
-//     or ExportApplied event: Done, Conflict, Failed (with the failure's
+//     reported back, in the order the writes were made, as a vip.Applied
+//     or mcs.Applied event: Done, Conflict, Failed (with the failure's
 //     lookup.Class) or Unknown.
-//   - Anything but Done is answered with a RetryAfter effect (VIPRetryAfter,
-//     ExportRetryAfter) carrying a key (a VIP; an export's namespace/name),
+//   - Anything but Done is answered with a RetryAfter effect (vip.RetryAfter,
+//     mcs.RetryAfter) carrying a key (a VIP; an export's namespace/name),
 //     a RetryKind and a delay, never the data to write. The delay comes
 //     from the configured schedules (Retry, or SlowRetry after a Permanent
 //     failure), backing off per key while the failures go on, with a
@@ -40,7 +36,7 @@
 //     give the same delays.
 //   - The adapter keeps one timer per key and kind; a newer RetryAfter for
 //     the same key and kind replaces it. When it fires, the adapter steps
-//     a RetryDue event (VIPRetryDue, ExportRetryDue) with the key and kind,
+//     a RetryDue event (vip.RetryDue, mcs.RetryDue) with the key and kind,
 //     and the machine emits what it wants for that key now: the VIP's
 //     Advertise or Withdraw, a Commit, the import's upsert or delete, the
 //     export's conditions; or nothing, if the retry was superseded since.
@@ -53,92 +49,13 @@
 //     due. An adapter may drop a pending timer when it applies a newer
 //     effect for the key, but need not.
 //   - Unknown means the request may have reached the server and its answer
-//     was lost (a reset or timeout after sending). It is neither Done nor
-//     Failed. The export machine keeps such a write in flight and doubts
-//     the observed import until the informer shows a newer one: when the
-//     retry is due it writes the current decision again even if the
-//     observed (possibly stale) import already agrees with it, and it never
-//     concludes that nothing is to be done from a copy older than the
-//     write. An Announcer has no informer to show its state, so the VIP
-//     machine retries an Unknown Advertise or Withdraw on the fast schedule,
-//     with what it wants by then; both are idempotent.
+//     was lost (a reset or timeout after sending): lookup.WriteOutcome
+//     decides it, for both adapters. It is neither Done nor Failed; each
+//     machine's package doc says how it treats one.
 //   - An outcome that a newer decision overtook (an Advertise's outcome
 //     while the VIP is withdrawn, an import write's outcome after the
 //     import was observed again) changes nothing: the newer effect's own
 //     outcome follows it. Outcomes before both sources synced match nothing
 //     and are ignored. Malformed outcomes and retries are rejected with
-//     ErrInvalidVIPEvent or ErrInvalidExportEvent and change nothing.
-//
-// Peers. Lighthouse's agent syncs through admiral's resource syncer
-// (pkg/syncer/process_resource.go), which retries by key as well: a failed
-// create or update requeues the object's key, and the retry takes "the
-// latest resource from the cache regardless of the operation", so it
-// writes the current state, as here. Two differences, both deliberate.
-// Its retry of a deletion carries the deleted object (the queued
-// operation), a payload retry; here an import's retry decides between
-// upsert and delete from what the machine holds when it is due. And it
-// treats every error alike, deciding the retry from a cache that may
-// predate a write whose answer was lost; here such a write stays pending
-// until an observation newer than it, as issue 12 found necessary. An
-// announcer that re-applies its own failed call (a payload retry, as this
-// package's adapter did before issue 12) announces the Services the call
-// carried, and can re-advertise a VIP whose Service has gone since; here
-// the retry asks the machine, which announces the Services that qualify
-// then, or withdraws the VIP.
-//
-// # MCS export conflicts
-//
-// The export machine follows KEP-1645's Constraints and Conflict
-// Resolution. The constituents of a service are its valid exports: the
-// local one and the imports other clusters created from theirs. They are
-// ordered oldest first, by the export's creation time, then by cluster ID
-// (so that two exports created in the same second never tie), and the
-// oldest wins. Headlessness is decided for the service as a whole: a
-// constituent of another type than the winner's conflicts on type
-// (TypeConflict), and its ports are not merged. Ports are merged by name,
-// then by protocol and number: a port of one constituent and a different
-// port of an older one conflict (PortConflict) when they share a name (the
-// empty name included) or a protocol and number, since a Service may have
-// neither two ports of one name nor two of one protocol and number. So
-// "http 80/TCP" against "web 80/TCP" conflicts, as does "http 80/TCP"
-// against "http 8080/TCP"; identical ports merge, and different ports
-// under different names and numbers make a union. Before issue 14 only
-// ports of the same name were compared, and the first case was missed.
-//
-// Two choices, against the KEP and Lighthouse (pkg/agent/controller,
-// service_import_conflict.go):
-//
-//   - Every export of a conflicted service carries Conflict=True, the
-//     winner's too, with the same reason and a message naming the winner and
-//     the losing clusters, in age order. The KEP sets the condition "on all
-//     ServiceExports for the conflicted service", and Lighthouse, whose
-//     agents each check the whole service, does the same; this machine set
-//     it only on the loser before issue 14. The owner of the winning export
-//     is the one whose Service others must match, so it must see the
-//     conflict as well; and each cluster's agent, deciding alone from the
-//     same imports, words the condition the same way.
-//   - The loser of a type conflict still gets its import, of its own type
-//     (a Headless one for a headless Service losing to a ClusterSetIP one),
-//     and so does the loser of a port conflict, with all its ports. The
-//     import is both this cluster's advertisement and the other clusters'
-//     only view of its export: withdrawn, the winner's cluster could not
-//     see the conflict and would report none, against the rule above, and
-//     when the winner's export goes, the loser's export would have to be
-//     created anew instead of taking over. Lighthouse's conflict check, too,
-//     lists every cluster's ServiceImport of the service, of either type,
-//     and leaves a type loser out only when it merges them ("if the
-//     service type differs then we don't actually export it").
-//     Consumers of the per-cluster imports must do the same: each carries
-//     its export's creation time and cluster, from which the same order
-//     follows; a consumer that serves every import as it is would serve
-//     a type loser's records beside the winner's.
-//
-// Lighthouse also reports PortConflict whenever a constituent's ports are
-// not the same set as the oldest's, even when they merge into a valid union
-// (ports the others lack); here only ports that cannot be merged conflict,
-// as the KEP's union rule asks, so adding a port in one cluster first does
-// not flag the service.
-//
-// Both machines are plain values: events in, effects out, no goroutines,
-// clock or I/O. Their test kit is discovery/discoverytest.
+//     vip.ErrInvalidEvent or mcs.ErrInvalidEvent and change nothing.
 package discovery

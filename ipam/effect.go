@@ -51,22 +51,6 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-var outcomeNames = [...]string{Done: "Done", Conflict: "Conflict", Failed: "Failed", Unknown: "Unknown"}
-
-// String implements fmt.Stringer.
-func (o Outcome) String() string { return enum.Name(outcomeNames[:], o, "Outcome") }
-
-// MarshalText encodes o as its name.
-func (o Outcome) MarshalText() ([]byte, error) {
-	return enum.Marshal(outcomeNames[:], o, "ipam.Outcome")
-}
-
-// UnmarshalText decodes an outcome name.
-func (o *Outcome) UnmarshalText(b []byte) (err error) {
-	*o, err = enum.Unmarshal[Outcome](outcomeNames[:], b, "ipam.Outcome")
-	return err
-}
-
 // Effect is an output of the machine. It is one struct rather than a type
 // per kind so that a step returns its effects in one allocation; fields a
 // kind does not use are zero. Addresses are shared with the machine and must

@@ -56,20 +56,25 @@ type LookupResult struct {
 	At        time.Time    `json:"at,omitzero"`
 }
 
-// Outcome is how applying an effect ended.
-type Outcome uint8
+// Outcome is how applying an effect ended: lookup.WriteOutcome judges it
+// from the write's error, the same way for every adapter.
+type Outcome = lookup.Outcome
 
 // Outcomes of an applied effect.
 const (
-	Done     Outcome = iota + 1 // applied
-	Conflict                    // optimistic concurrency: the object changed under the write
-	Failed                      // failed; Applied.Class says whether to retry fast or slowly
+	// Done: applied.
+	Done = lookup.OutcomeDone
+	// Conflict: optimistic concurrency; the object changed under the write.
+	Conflict = lookup.OutcomeConflict
+	// Failed: refused or never sent; Applied.Class says whether to retry
+	// fast or slowly.
+	Failed = lookup.OutcomeFailed
 	// Unknown: the request was sent but its answer was lost (a reset or
 	// a timeout after sending): it may or may not have been applied. The
 	// machine neither counts it done nor takes it for failed; it asks
 	// again when a retry is due, and an adapter bases that attempt on the
 	// server's state, not on a cache the lost write may have outdated.
-	Unknown
+	Unknown = lookup.OutcomeUnknown
 )
 
 // Applied reports the outcome of a WriteStatus or EnsureDependency effect.

@@ -5,12 +5,12 @@
 // Two adapters, each with one loop goroutine that steps its machine:
 //
 //   - VIPAdapter: Service and EndpointSlice informers feed a
-//     discovery.VIPMachine; its Advertise and Withdraw effects go to an
+//     vip.Machine; its Advertise and Withdraw effects go to an
 //     Announcer. RouteAnnouncer is one that installs each VIP as an owned
 //     host route through the routes machine and its netlink adapter, for a
 //     BGP daemon to export.
 //   - ExportAdapter: ServiceExport, Service and ServiceImport informers feed
-//     a discovery.ExportMachine; its effects create, update and delete this
+//     a mcs.Machine; its effects create, update and delete this
 //     cluster's ServiceImports and set the exports' conditions.
 //
 // Each adapter runs on internal/loop: every informer pushes onto one
@@ -40,7 +40,7 @@
 // reported, not turned into a crash loop.
 //
 // Each adapter can record every event it feeds its machine as JSON lines
-// (Config.Trace); discovery.UnmarshalVIPEvent and UnmarshalExportEvent read
+// (Config.Trace); vip.UnmarshalEvent and UnmarshalExportEvent read
 // them back, and a fresh machine replaying them returns the same effects.
 //
 // Imports: this cluster's ServiceImport for the export of namespace/name
@@ -54,7 +54,7 @@
 // precondition, so an object recreated under the same name is never
 // deleted by mistake.
 //
-// VIP addresses: a Service's VIPs are read, by discovery.ServiceAddresses.VIPs,
+// VIP addresses: a Service's VIPs are read, by vip.ServiceAddresses.VIPs,
 // from the first of VIPConfig.AddressAnnotations present on it (by default
 // kube-vip's kube-vip.io/loadbalancerIPs, comma-separated, dual-stack
 // allowed), else from status.loadBalancer.ingress, with a valid

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/lookup"
 )
 
@@ -42,7 +41,7 @@ func (e *WatchError) Unwrap() error { return e.Err }
 type WriteError struct {
 	Op      string // "Advertise", "Withdraw", "Commit", "create", "update", "delete", "update status"
 	Object  string // the VIP, or namespace/name of the object written
-	Outcome discovery.Outcome
+	Outcome lookup.Outcome
 	Class   lookup.Class  // for Failed
 	RetryIn time.Duration // the delay of the machine's RetryAfter; 0 if it scheduled none
 	Err     error
@@ -51,7 +50,7 @@ type WriteError struct {
 // Error names the write, its object and outcome, and when it is retried.
 func (e *WriteError) Error() string {
 	what := e.Outcome.String()
-	if e.Outcome == discovery.Failed {
+	if e.Outcome == lookup.OutcomeFailed {
 		what = e.Class.String()
 	}
 	msg := fmt.Sprintf("discovery/kube: %s %s (%s): %v", e.Op, e.Object, what, e.Err)

@@ -16,8 +16,9 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/vip"
 )
 
 // printer is an Announcer that prints its calls and signals each Commit.
@@ -52,7 +53,7 @@ func ExampleVIPAdapter() {
 			Endpoints: []discoveryv1.Endpoint{{Conditions: discoveryv1.EndpointConditions{Ready: &ready}, NodeName: &nodeName}}},
 	)
 	p := printer{commits: make(chan struct{}, 1)}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: client, Machine: discovery.VIPConfig{NodeName: "node-a"}, Announcer: p})
+	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: client, Machine: vip.Config{NodeName: "node-a"}, Announcer: p})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,7 +82,7 @@ func ExampleExportAdapter() {
 	a, err := kube.NewExportAdapter(kube.ExportConfig{
 		Client:  kubernetes.NewForConfigOrDie(cfg),
 		MCS:     mcsclient.NewForConfigOrDie(cfg),
-		Machine: discovery.ExportConfig{ClusterID: "west"},
+		Machine: mcs.Config{ClusterID: "west"},
 		Log:     funcr.New(func(prefix, args string) { fmt.Println(prefix, args) }, funcr.Options{}),
 	})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 	mcsinformers "sigs.k8s.io/mcs-api/pkg/client/informers/externalversions"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/internal/informer"
 	"github.com/meshstate/meshstate/internal/loop"
 )
@@ -34,12 +34,12 @@ type ExportConfig struct {
 	Namespace string
 	// Machine configures the export machine: this cluster's ID, the value
 	// of the source-cluster label of the imports it owns.
-	Machine discovery.ExportConfig
+	Machine mcs.Config
 	// Log receives failures, rejections and, at V(1), each write; the zero
 	// Logger discards.
 	Log logr.Logger
 	// Trace, if set, receives every event fed to the machine as a JSON
-	// line (discovery.UnmarshalExportEvent reads them back).
+	// line (mcs.UnmarshalEvent reads them back).
 	Trace io.Writer
 }
 
@@ -47,9 +47,9 @@ type ExportConfig struct {
 // and the cluster that owns it.
 type importID struct{ namespace, name, owner string }
 
-func idOf(imp discovery.Import) importID { return importID{imp.Namespace, imp.Name, imp.Owner} }
+func idOf(imp mcs.Import) importID { return importID{imp.Namespace, imp.Name, imp.Owner} }
 
-// ExportAdapter feeds a discovery.ExportMachine from ServiceExport, Service
+// ExportAdapter feeds a mcs.Machine from ServiceExport, Service
 // and ServiceImport informers, and writes this cluster's ServiceImports
 // and the exports' conditions as the machine says. It writes and deletes
 // only imports labelled with its cluster ID, and nothing before every
@@ -57,21 +57,21 @@ func idOf(imp discovery.Import) importID { return importID{imp.Namespace, imp.Na
 type ExportAdapter struct {
 	core
 	cfg ExportConfig
-	m   *discovery.ExportMachine
+	m   *mcs.Machine
 	// The join and write caches, updated in queue order (the informers'
 	// stores run ahead of the queue): exports and their Services by
 	// namespace/name, observed imports by what they import, and the
 	// import each import object's key stands for.
 	exports   map[string]*mcsv1b1.ServiceExport
-	services  map[string]discovery.ExportService
+	services  map[string]mcs.ExportService
 	imports   map[importID]*mcsv1b1.ServiceImport
 	importIDs map[string]importID
 	synced    map[string]bool // by source
 	// Loop state: the effects of the current batch, the outcomes of its
 	// writes for the machine, the writes that did not come back Done (to
 	// log with their retry), and the retry timers.
-	batch    []discovery.ExportEffect
-	outcomes []discovery.ExportEvent
+	batch    []mcs.Effect
+	outcomes []mcs.Event
 	failures map[exportRetry]*WriteError
 	timers   *loop.Timers[exportRetry]
 }
@@ -79,7 +79,7 @@ type ExportAdapter struct {
 // exportRetry is the key of an export machine's retry timer: the kind and
 // the service's (or export's) namespace and name.
 type exportRetry struct {
-	kind            discovery.RetryKind
+	kind            mcs.RetryKind
 	namespace, name string
 }
 
@@ -91,12 +91,12 @@ func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
 	case cfg.MCS == nil:
 		return nil, fmt.Errorf("%w: no MCS client", ErrInvalidConfig)
 	}
-	m, err := discovery.NewExportMachine(cfg.Machine)
+	m, err := mcs.New(cfg.Machine)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return &ExportAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
-		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]discovery.ExportService{},
+		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]mcs.ExportService{},
 		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
 		synced: map[string]bool{}, failures: map[exportRetry]*WriteError{}}, nil
 }

@@ -6,7 +6,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/lookup"
 )
 
@@ -21,21 +21,21 @@ func (a *ExportAdapter) flush(ctx context.Context) {
 		conds := map[string][]metav1.Condition{}
 		for _, e := range batch {
 			switch e.Kind {
-			case discovery.ImportUpsert:
+			case mcs.ImportUpsert:
 				// A newer write supersedes the import's retry; the
 				// machine would ignore its firing anyway.
-				a.timers.Forget(exportRetry{discovery.RetryImport, e.Import.Namespace, e.Import.Name})
+				a.timers.Forget(exportRetry{mcs.RetryImport, e.Import.Namespace, e.Import.Name})
 				a.upsert(ctx, e.Import)
-			case discovery.ImportDelete:
-				a.timers.Forget(exportRetry{discovery.RetryImport, e.Import.Namespace, e.Import.Name})
+			case mcs.ImportDelete:
+				a.timers.Forget(exportRetry{mcs.RetryImport, e.Import.Namespace, e.Import.Name})
 				a.remove(ctx, idOf(e.Import))
-			case discovery.ExportSetCondition:
+			case mcs.ExportSetCondition:
 				k := e.Namespace + "/" + e.Name
 				if _, ok := conds[k]; !ok {
 					order = append(order, k)
 				}
 				conds[k] = append(conds[k], e.Condition)
-			case discovery.ExportRetryAfter:
+			case mcs.RetryAfter:
 				k := exportRetry{e.Retry, e.Namespace, e.Name}
 				a.timers.AddAfter(k, e.Delay)
 				if we := a.failures[k]; we != nil {
@@ -59,18 +59,18 @@ func (a *ExportAdapter) flush(ctx context.Context) {
 // writes whenever the machine asks: after an outcome it did not learn, the
 // cached copy may be older than the server's, and a stale resourceVersion
 // makes the update conflict rather than overwrite.
-func (a *ExportAdapter) upsert(ctx context.Context, imp discovery.Import) {
+func (a *ExportAdapter) upsert(ctx context.Context, imp mcs.Import) {
 	client := a.cfg.MCS.MulticlusterV1beta1().ServiceImports(imp.Namespace)
 	cur := a.imports[idOf(imp)]
 	if cur == nil {
 		_, err := client.Create(ctx, newImport(imp), metav1.CreateOptions{})
-		a.outcome(discovery.ImportUpsert, imp.Namespace, imp.Name, "create", imp.Namespace+"/"+importName(imp), err)
+		a.outcome(mcs.ImportUpsert, imp.Namespace, imp.Name, "create", imp.Namespace+"/"+importName(imp), err)
 		return
 	}
 	obj := cur.DeepCopy()
 	writeImport(obj, imp)
 	_, err := client.Update(ctx, obj, metav1.UpdateOptions{})
-	a.outcome(discovery.ImportUpsert, imp.Namespace, imp.Name, "update", objectKey(cur), err)
+	a.outcome(mcs.ImportUpsert, imp.Namespace, imp.Name, "update", objectKey(cur), err)
 }
 
 // remove deletes the observed import id stands for, if it is this
@@ -80,7 +80,7 @@ func (a *ExportAdapter) upsert(ctx context.Context, imp discovery.Import) {
 func (a *ExportAdapter) remove(ctx context.Context, id importID) {
 	cur := a.imports[id]
 	if cur == nil || id.owner != a.cfg.Machine.ClusterID || cur.Labels[SourceClusterLabel] != id.owner {
-		a.outcome(discovery.ImportDelete, id.namespace, id.name, "delete", "", nil) // nothing of ours to delete
+		a.outcome(mcs.ImportDelete, id.namespace, id.name, "delete", "", nil) // nothing of ours to delete
 		return
 	}
 	uid := cur.UID
@@ -89,34 +89,34 @@ func (a *ExportAdapter) remove(ctx context.Context, id importID) {
 	if lookup.Classify(err) == lookup.NotFound {
 		err = nil // gone already, as wanted
 	}
-	a.outcome(discovery.ImportDelete, id.namespace, id.name, "delete", objectKey(cur), err)
+	a.outcome(mcs.ImportDelete, id.namespace, id.name, "delete", objectKey(cur), err)
 }
 
 // writeConditions sets conds on the observed export, in one status update.
 func (a *ExportAdapter) writeConditions(ctx context.Context, k string, conds []metav1.Condition) {
 	ns, name := splitKey(k)
-	a.timers.Forget(exportRetry{discovery.RetryConditions, ns, name})
+	a.timers.Forget(exportRetry{mcs.RetryConditions, ns, name})
 	ex := a.exports[k]
 	if ex == nil {
 		// The export is gone; its deletion is on its way to the machine.
-		a.outcome(discovery.ExportSetCondition, ns, name, "update status", k, nil)
+		a.outcome(mcs.ExportSetCondition, ns, name, "update status", k, nil)
 		return
 	}
 	obj := withConditions(ex, conds)
 	_, err := a.cfg.MCS.MulticlusterV1beta1().ServiceExports(ex.Namespace).UpdateStatus(ctx, obj, metav1.UpdateOptions{})
-	a.outcome(discovery.ExportSetCondition, ns, name, "update status", k, err)
+	a.outcome(mcs.ExportSetCondition, ns, name, "update status", k, err)
 }
 
 // outcome queues the machine's ExportApplied for a write, and keeps a
 // failure to log with its retry.
-func (a *ExportAdapter) outcome(effect discovery.ExportKind, ns, name, op, object string, err error) {
-	o, class := outcomeOf(err)
-	ev := discovery.ExportApplied{Namespace: ns, Name: name, Effect: effect, Outcome: o, Class: class, At: time.Now().UTC()}
+func (a *ExportAdapter) outcome(effect mcs.Kind, ns, name, op, object string, err error) {
+	o, class := lookup.WriteOutcome(err)
+	ev := mcs.Applied{Namespace: ns, Name: name, Effect: effect, Outcome: o, Class: class, At: time.Now().UTC()}
 	if err != nil {
 		ev.Message = err.Error()
-		kind := discovery.RetryImport
-		if effect == discovery.ExportSetCondition {
-			kind = discovery.RetryConditions
+		kind := mcs.RetryImport
+		if effect == mcs.ExportSetCondition {
+			kind = mcs.RetryConditions
 		}
 		a.failures[exportRetry{kind, ns, name}] = &WriteError{Op: op, Object: object, Outcome: o, Class: class, Err: err}
 	} else {

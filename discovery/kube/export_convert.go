@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/mcs"
 )
 
 // Labels and annotations of the ServiceImports the export adapter writes.
@@ -29,13 +29,13 @@ const (
 
 // exportService converts the Service behind an export: ClusterIP,
 // NodePort and LoadBalancer Services all import as ClusterSetIP.
-func exportService(s *corev1.Service) discovery.ExportService {
-	out := discovery.ExportService{Type: discovery.ExportServiceClusterIP}
+func exportService(s *corev1.Service) mcs.ExportService {
+	out := mcs.ExportService{Type: mcs.ExportServiceClusterIP}
 	switch {
 	case s.Spec.Type == corev1.ServiceTypeExternalName:
-		out.Type = discovery.ExportServiceExternalName
+		out.Type = mcs.ExportServiceExternalName
 	case s.Spec.ClusterIP == corev1.ClusterIPNone:
-		out.Type = discovery.ExportServiceHeadless
+		out.Type = mcs.ExportServiceHeadless
 	}
 	for _, p := range s.Spec.Ports {
 		out.Ports = append(out.Ports, exportPort(p.Name, p.Protocol, p.Port, p.AppProtocol))
@@ -43,11 +43,11 @@ func exportService(s *corev1.Service) discovery.ExportService {
 	return out
 }
 
-func exportPort(name string, proto corev1.Protocol, port int32, app *string) discovery.ExportPort {
+func exportPort(name string, proto corev1.Protocol, port int32, app *string) mcs.ExportPort {
 	if proto == "" {
 		proto = corev1.ProtocolTCP // the API's default
 	}
-	p := discovery.ExportPort{Name: name, Protocol: string(proto), Port: port}
+	p := mcs.ExportPort{Name: name, Protocol: string(proto), Port: port}
 	if app != nil {
 		p.AppProtocol = *app
 	}
@@ -56,8 +56,8 @@ func exportPort(name string, proto corev1.Protocol, port int32, app *string) dis
 
 // exportObserved joins an export with its Service (the zero ExportService
 // if there is none).
-func exportObserved(ex *mcsv1b1.ServiceExport, svc discovery.ExportService, at time.Time) discovery.ExportObserved {
-	return discovery.ExportObserved{Namespace: ex.Namespace, Name: ex.Name, CreatedAt: ex.CreationTimestamp.UTC(),
+func exportObserved(ex *mcsv1b1.ServiceExport, svc mcs.ExportService, at time.Time) mcs.ExportObserved {
+	return mcs.ExportObserved{Namespace: ex.Namespace, Name: ex.Name, CreatedAt: ex.CreationTimestamp.UTC(),
 		Service: svc, Conditions: slices.Clone(ex.Status.Conditions), At: at}
 }
 
@@ -66,9 +66,9 @@ func exportObserved(ex *mcsv1b1.ServiceExport, svc discovery.ExportService, at t
 // the import's namespace, from the cluster its source-cluster label names.
 // A creation time that does not parse is read as zero, so that the
 // machine rewrites it.
-func importOf(si *mcsv1b1.ServiceImport) discovery.Import {
-	imp := discovery.Import{Namespace: si.Namespace, Name: si.Name, Owner: si.Labels[SourceClusterLabel],
-		Type: discovery.ImportType(si.Spec.Type)}
+func importOf(si *mcsv1b1.ServiceImport) mcs.Import {
+	imp := mcs.Import{Namespace: si.Namespace, Name: si.Name, Owner: si.Labels[SourceClusterLabel],
+		Type: mcs.ImportType(si.Spec.Type)}
 	if n := si.Labels[ServiceNameLabel]; n != "" {
 		imp.Name = n
 	}
@@ -85,11 +85,11 @@ func importOf(si *mcsv1b1.ServiceImport) discovery.Import {
 // name.clusterID. A Service's name is a DNS label, without dots, so this
 // never collides with the broker's aggregate, which is named after the
 // Service.
-func importName(imp discovery.Import) string { return imp.Name + "." + imp.Owner }
+func importName(imp mcs.Import) string { return imp.Name + "." + imp.Owner }
 
 // writeImport sets what imp says on si, leaving the rest (status, fields
 // other controllers fill, such as spec.ips) alone.
-func writeImport(si *mcsv1b1.ServiceImport, imp discovery.Import) {
+func writeImport(si *mcsv1b1.ServiceImport, imp mcs.Import) {
 	if si.Labels == nil {
 		si.Labels = map[string]string{}
 	}
@@ -110,7 +110,7 @@ func writeImport(si *mcsv1b1.ServiceImport, imp discovery.Import) {
 }
 
 // newImport is a fresh object for imp.
-func newImport(imp discovery.Import) *mcsv1b1.ServiceImport {
+func newImport(imp mcs.Import) *mcsv1b1.ServiceImport {
 	si := &mcsv1b1.ServiceImport{ObjectMeta: metav1.ObjectMeta{Namespace: imp.Namespace, Name: importName(imp)}}
 	writeImport(si, imp)
 	return si

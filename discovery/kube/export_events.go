@@ -7,7 +7,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/internal/informer"
 )
 
@@ -19,7 +19,7 @@ func (a *ExportAdapter) handle(it informer.Item) {
 	switch {
 	case it.Source == timerSource:
 		if k, ok := a.timers.Fired(it); ok {
-			a.step(discovery.ExportRetryDue{Kind: k.kind, Namespace: k.namespace, Name: k.name, At: now})
+			a.step(mcs.RetryDue{Kind: k.kind, Namespace: k.namespace, Name: k.name, At: now})
 		}
 	case it.Op == informer.Synced:
 		a.sourceSynced(it.Source, now)
@@ -38,10 +38,10 @@ func (a *ExportAdapter) sourceSynced(src string, now time.Time) {
 	a.synced[src] = true
 	switch src {
 	case srcImports:
-		a.step(discovery.ImportsSynced{At: now})
+		a.step(mcs.ImportsSynced{At: now})
 	case srcExports, srcServices:
 		if a.synced[srcExports] && a.synced[srcServices] {
-			a.step(discovery.ExportsSynced{At: now})
+			a.step(mcs.ExportsSynced{At: now})
 		}
 	}
 }
@@ -72,7 +72,7 @@ func (a *ExportAdapter) export(it informer.Item, now time.Time) {
 		}
 		delete(a.exports, it.Key)
 		ns, name := splitKey(it.Key)
-		a.step(discovery.ExportDeleted{Namespace: ns, Name: name, At: now})
+		a.step(mcs.ExportDeleted{Namespace: ns, Name: name, At: now})
 		return
 	}
 	ex, ok := it.Obj.(*mcsv1b1.ServiceExport)
@@ -97,7 +97,7 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 			return
 		}
 	}
-	var imp discovery.Import
+	var imp mcs.Import
 	if si != nil {
 		imp = importOf(si)
 	}
@@ -105,7 +105,7 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 		delete(a.importIDs, it.Key)
 		if cur := a.imports[old]; cur != nil && objectKey(cur) == it.Key {
 			delete(a.imports, old)
-			a.step(discovery.ImportDeleted{Namespace: old.namespace, Name: old.name, Owner: old.owner, At: now})
+			a.step(mcs.ImportDeleted{Namespace: old.namespace, Name: old.name, Owner: old.owner, At: now})
 		}
 	}
 	if si == nil {
@@ -116,7 +116,7 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 		a.log.Info("two imports stand for the same service and cluster; the later one counts",
 			"import", imp.String(), "objects", []string{objectKey(cur), it.Key})
 	}
-	if a.step(discovery.ImportObserved{Import: imp, At: now}) == nil {
+	if a.step(mcs.ImportObserved{Import: imp, At: now}) == nil {
 		a.importIDs[it.Key] = id
 		a.imports[id] = si
 	}
@@ -124,13 +124,13 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 
 // step traces ev, steps the machine and keeps the effects for flush. It
 // returns the machine's rejection, if any.
-func (a *ExportAdapter) step(ev discovery.ExportEvent) error {
+func (a *ExportAdapter) step(ev mcs.Event) error {
 	a.report.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
 	a.stepped(ev, err)
 	switch ev.(type) {
-	case discovery.ExportsSynced, discovery.ImportsSynced:
+	case mcs.ExportsSynced, mcs.ImportsSynced:
 		a.markSynced(a.m.ExportsSyncedYet())
 	}
 	return err

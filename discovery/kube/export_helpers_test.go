@@ -13,15 +13,15 @@ import (
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/discoverytest"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/mcs/mcstest"
 )
 
 const clusterID = "west"
 
 // exported creates a ClusterIP Service and its ServiceExport.
-func exported(t testing.TB, cs kubernetes.Interface, mcs mcsclient.Interface, ns, name string) {
+func exported(t testing.TB, cs kubernetes.Interface, mcsClient mcsclient.Interface, ns, name string) {
 	t.Helper()
 	ctx := context.Background()
 	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
@@ -30,14 +30,14 @@ func exported(t testing.TB, cs kubernetes.Interface, mcs mcsclient.Interface, ns
 		t.Fatal(err)
 	}
 	ex := &mcsv1b1.ServiceExport{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	if _, err := mcs.MulticlusterV1beta1().ServiceExports(ns).Create(ctx, ex, metav1.CreateOptions{}); err != nil {
+	if _, err := mcsClient.MulticlusterV1beta1().ServiceExports(ns).Create(ctx, ex, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // foreignImport creates an import of service labelled as cluster's, or,
 // with cluster "", the broker's aggregate named after the service.
-func foreignImport(t testing.TB, mcs mcsclient.Interface, ns, service, cluster string) {
+func foreignImport(t testing.TB, mcsClient mcsclient.Interface, ns, service, cluster string) {
 	t.Helper()
 	si := &mcsv1b1.ServiceImport{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: service},
 		Spec: mcsv1b1.ServiceImportSpec{Type: mcsv1b1.ClusterSetIP,
@@ -46,15 +46,15 @@ func foreignImport(t testing.TB, mcs mcsclient.Interface, ns, service, cluster s
 		si.Name = service + "." + cluster
 		si.Labels = map[string]string{kube.SourceClusterLabel: cluster, kube.ServiceNameLabel: service}
 	}
-	if _, err := mcs.MulticlusterV1beta1().ServiceImports(ns).Create(context.Background(), si, metav1.CreateOptions{}); err != nil {
+	if _, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).Create(context.Background(), si, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // imports lists the namespace's imports: name -> resourceVersion.
-func imports(t testing.TB, mcs mcsclient.Interface, ns string) map[string]string {
+func imports(t testing.TB, mcsClient mcsclient.Interface, ns string) map[string]string {
 	t.Helper()
-	l, err := mcs.MulticlusterV1beta1().ServiceImports(ns).List(context.Background(), metav1.ListOptions{})
+	l, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,26 +68,26 @@ func imports(t testing.TB, mcs mcsclient.Interface, ns string) map[string]string
 // replayExport replays a recorded trace through a fresh machine, checked
 // by the test kit's ExportChecker, twice (the effects must not differ),
 // and returns the effects.
-func replayExport(t *testing.T, trace []byte) []discovery.ExportEffect {
+func replayExport(t *testing.T, trace []byte) []mcs.Effect {
 	t.Helper()
-	var events []discovery.ExportEvent
+	var events []mcs.Event
 	sc := bufio.NewScanner(bytes.NewReader(trace))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		ev, err := discovery.UnmarshalExportEvent(sc.Bytes())
+		ev, err := mcs.UnmarshalEvent(sc.Bytes())
 		if err != nil {
 			t.Fatalf("trace line %d: %v", len(events)+1, err)
 		}
 		events = append(events, ev)
 	}
-	checker := discoverytest.NewExportChecker(clusterID)
-	var first []discovery.ExportEffect
+	checker := mcstest.NewChecker(clusterID)
+	var first []mcs.Effect
 	for round := range 2 {
-		m, err := discovery.NewExportMachine(discovery.ExportConfig{ClusterID: clusterID})
+		m, err := mcs.New(mcs.Config{ClusterID: clusterID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var all []discovery.ExportEffect
+		var all []mcs.Effect
 		for i, ev := range events {
 			effects, err := m.Step(ev)
 			if err != nil {
@@ -102,7 +102,7 @@ func replayExport(t *testing.T, trace []byte) []discovery.ExportEffect {
 		}
 		if round == 0 {
 			first = all
-		} else if !slices.EqualFunc(first, all, func(a, b discovery.ExportEffect) bool { return a.String() == b.String() }) {
+		} else if !slices.EqualFunc(first, all, func(a, b mcs.Effect) bool { return a.String() == b.String() }) {
 			t.Fatalf("two replays differ:\n%v\n%v", first, all)
 		}
 	}
@@ -110,7 +110,7 @@ func replayExport(t *testing.T, trace []byte) []discovery.ExportEffect {
 }
 
 // count counts the effects of a kind.
-func count(effects []discovery.ExportEffect, kind discovery.ExportKind) int {
+func count(effects []mcs.Effect, kind mcs.Kind) int {
 	n := 0
 	for _, e := range effects {
 		if e.Kind == kind {

@@ -11,8 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/internal/kubetest"
 )
 
@@ -24,12 +24,12 @@ import (
 // import or export status changes resourceVersion.
 func TestExportRestartKeepsForeignImports(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, mcs := admin(t, env)
+	cs, mcsClient := admin(t, env)
 	ns := env.Namespace(t)
 	user := userWithRole(t, env, "export-agent-1", discoveryRole(t))
 	const n = 100
 	for i := range n {
-		exported(t, cs, mcs, ns, fmt.Sprintf("svc-%d", i))
+		exported(t, cs, mcsClient, ns, fmt.Sprintf("svc-%d", i))
 	}
 
 	defer noLeaks(t)()
@@ -38,13 +38,13 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 	defer c1.close()
 	var trace1 bytes.Buffer
 	a1, err := kube.NewExportAdapter(kube.ExportConfig{Client: c1.kube, MCS: c1.mcs, Namespace: ns,
-		Machine: discovery.ExportConfig{ClusterID: clusterID}, Trace: &trace1})
+		Machine: mcs.Config{ClusterID: clusterID}, Trace: &trace1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r1 := start(a1.Run)
 	waitFor(t, 30*time.Second, "n imports and their exports' conditions", func() bool {
-		l, err := mcs.MulticlusterV1beta1().ServiceExports(ns).List(context.Background(), metav1.ListOptions{})
+		l, err := mcsClient.MulticlusterV1beta1().ServiceExports(ns).List(context.Background(), metav1.ListOptions{})
 		if err != nil {
 			return false
 		}
@@ -53,12 +53,12 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 				return false
 			}
 		}
-		return len(imports(t, mcs, ns)) == n
+		return len(imports(t, mcsClient, ns)) == n
 	})
 	time.Sleep(300 * time.Millisecond) // the writes come back through the informers
 	r1.stop(t)
 	effects := replayExport(t, trace1.Bytes())
-	if got, want := c1.count.get("POST serviceimports"), count(effects, discovery.ImportUpsert); got != n || want != n {
+	if got, want := c1.count.get("POST serviceimports"), count(effects, mcs.ImportUpsert); got != n || want != n {
 		t.Fatalf("first life: %d creates, the trace replays %d upserts; want %d", got, want, n)
 	}
 	if got := c1.count.get("PUT serviceexports/status"); got != n {
@@ -70,16 +70,16 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 
 	// Down: svc-0's export goes; other clusters and the broker import.
 	ctx := context.Background()
-	if err := mcs.MulticlusterV1beta1().ServiceExports(ns).Delete(ctx, "svc-0", metav1.DeleteOptions{}); err != nil {
+	if err := mcsClient.MulticlusterV1beta1().ServiceExports(ns).Delete(ctx, "svc-0", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {
-		foreignImport(t, mcs, ns, fmt.Sprintf("svc-%d", i), "east")
-		foreignImport(t, mcs, ns, fmt.Sprintf("svc-%d", i), "")
+		foreignImport(t, mcsClient, ns, fmt.Sprintf("svc-%d", i), "east")
+		foreignImport(t, mcsClient, ns, fmt.Sprintf("svc-%d", i), "")
 	}
-	foreignImport(t, mcs, ns, "other", "east")
-	foreignImport(t, mcs, ns, "other", "")
-	before := imports(t, mcs, ns)
+	foreignImport(t, mcsClient, ns, "other", "east")
+	foreignImport(t, mcsClient, ns, "other", "")
+	before := imports(t, mcsClient, ns)
 	if len(before) != 3*n+2 {
 		t.Fatalf("%d imports before the restart", len(before))
 	}
@@ -89,14 +89,14 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 	defer c2.close()
 	var trace2 bytes.Buffer
 	a2, err := kube.NewExportAdapter(kube.ExportConfig{Client: c2.kube, MCS: c2.mcs, Namespace: ns,
-		Machine: discovery.ExportConfig{ClusterID: clusterID}, Trace: &trace2})
+		Machine: mcs.Config{ClusterID: clusterID}, Trace: &trace2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	began := time.Now()
 	r2 := start(a2.Run)
 	waitFor(t, 30*time.Second, "the orphan's deletion", func() bool {
-		_, err := mcs.MulticlusterV1beta1().ServiceImports(ns).Get(ctx, "svc-0."+clusterID, metav1.GetOptions{})
+		_, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).Get(ctx, "svc-0."+clusterID, metav1.GetOptions{})
 		return apierrors.IsNotFound(err)
 	})
 	deleted := time.Since(began)
@@ -114,7 +114,7 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 	if got := c2.count.get("DELETE serviceimports"); got != 1 {
 		t.Errorf("restart: %d deletes, want exactly 1", got)
 	}
-	after := imports(t, mcs, ns)
+	after := imports(t, mcsClient, ns)
 	delete(before, "svc-0."+clusterID)
 	if !maps.Equal(before, after) {
 		t.Errorf("imports other than the orphan changed: %d before, %d after", len(before), len(after))

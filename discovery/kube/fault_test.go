@@ -19,10 +19,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 
-	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/discoverytest"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/discovery/vip/viptest"
 	"github.com/meshstate/meshstate/internal/kubetest"
+	"github.com/meshstate/meshstate/lookup"
 	"github.com/meshstate/meshstate/retry"
 )
 
@@ -103,10 +105,10 @@ func newFaultyClients(t *testing.T, cfg *rest.Config, f *faultRT) *clients {
 // retry left.
 func TestExportRetryWritesCurrentDecision(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, mcs := admin(t, env)
+	cs, mcsClient := admin(t, env)
 	ns := env.Namespace(t)
 	user := userWithRole(t, env, "export-agent-faults", discoveryRole(t))
-	exported(t, cs, mcs, ns, "web")
+	exported(t, cs, mcsClient, ns, "web")
 	f := &faultRT{faults: []fault{{"POST serviceimports", true}, {"PUT serviceimports", false}}}
 	c := newFaultyClients(t, user, f)
 	ctx := context.Background()
@@ -115,17 +117,17 @@ func TestExportRetryWritesCurrentDecision(t *testing.T) {
 	defer c.close()
 	var trace bytes.Buffer
 	a, err := kube.NewExportAdapter(kube.ExportConfig{Client: c.kube, MCS: c.mcs, Namespace: ns,
-		Machine: discovery.ExportConfig{ClusterID: clusterID, Retry: fastRetry}, Trace: &trace})
+		Machine: mcs.Config{ClusterID: clusterID, Retry: fastRetry}, Trace: &trace})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := start(a.Run)
 	waitFor(t, 20*time.Second, "the create whose answer was lost", func() bool {
 		var we *kube.WriteError
-		return errors.As(a.Status().LastError, &we) && we.Outcome == discovery.Unknown && we.Op == "create"
+		return errors.As(a.Status().LastError, &we) && we.Outcome == lookup.OutcomeUnknown && we.Op == "create"
 	})
 	waitFor(t, 20*time.Second, "the import, and its create's retry settled", func() bool {
-		return len(imports(t, mcs, ns)) == 1 && a.Status().Retries == 0
+		return len(imports(t, mcsClient, ns)) == 1 && a.Status().Retries == 0
 	})
 	svc, err := cs.CoreV1().Services(ns).Get(ctx, "web", metav1.GetOptions{})
 	if err != nil {
@@ -137,7 +139,7 @@ func TestExportRetryWritesCurrentDecision(t *testing.T) {
 	}
 	changedAt := len(f.importWrites())
 	waitFor(t, 20*time.Second, "the import to carry port 8080", func() bool {
-		si, err := mcs.MulticlusterV1beta1().ServiceImports(ns).Get(ctx, "web."+clusterID, metav1.GetOptions{})
+		si, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).Get(ctx, "web."+clusterID, metav1.GetOptions{})
 		return err == nil && len(si.Spec.Ports) == 1 && si.Spec.Ports[0].Port == 8080
 	})
 	waitFor(t, 20*time.Second, "no retry left", func() bool { return a.Status().Retries == 0 && f.pending() == 0 })
@@ -151,24 +153,24 @@ func TestExportRetryWritesCurrentDecision(t *testing.T) {
 	// Replayed, each retry that wrote anything wrote the machine's
 	// decision of that moment, and one of them wrote the new port.
 	replayExport(t, trace.Bytes())
-	m, err := discovery.NewExportMachine(discovery.ExportConfig{ClusterID: clusterID, Retry: fastRetry})
+	m, err := mcs.New(mcs.Config{ClusterID: clusterID, Retry: fastRetry})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var unknown, retriedNew int
-	for _, ev := range traced(t, trace.Bytes(), discovery.UnmarshalExportEvent) {
+	for _, ev := range traced(t, trace.Bytes(), mcs.UnmarshalEvent) {
 		effects, err := m.Step(ev)
 		if err != nil {
 			t.Fatalf("replay %T: %v", ev, err)
 		}
-		if o, ok := ev.(discovery.ExportApplied); ok && o.Outcome == discovery.Unknown {
+		if o, ok := ev.(mcs.Applied); ok && o.Outcome == lookup.OutcomeUnknown {
 			unknown++
 		}
-		if _, ok := ev.(discovery.ExportRetryDue); !ok {
+		if _, ok := ev.(mcs.RetryDue); !ok {
 			continue
 		}
 		for _, e := range effects {
-			if e.Kind != discovery.ImportUpsert {
+			if e.Kind != mcs.ImportUpsert {
 				continue
 			}
 			if want := m.DesiredImports(); len(want) != 1 || !want[0].Equal(e.Import) {
@@ -200,7 +202,7 @@ func TestVIPRetryWritesCurrentDecision(t *testing.T) {
 
 	defer noLeaks(t)()
 	defer c.close()
-	vip := netip.MustParseAddr("203.0.113.7")
+	addr := netip.MustParseAddr("203.0.113.7")
 	var allow atomic.Bool
 	rec := &recorder{fail: func(cl call) error {
 		if cl.Op == "announce" && !allow.Load() {
@@ -217,14 +219,14 @@ func TestVIPRetryWritesCurrentDecision(t *testing.T) {
 	}
 	rec.synced = func() bool { return a.Status().Synced }
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
-	createService(t, cs, lbService(ns, "web", vip.String(), false))
+	createService(t, cs, lbService(ns, "web", addr.String(), false))
 	r := start(a.Run)
 	waitFor(t, 20*time.Second, "the failed announcement", func() bool {
 		var we *kube.WriteError
-		return errors.As(a.Status().LastError, &we) && we.Outcome == discovery.Unknown && we.Op == "Advertise"
+		return errors.As(a.Status().LastError, &we) && we.Outcome == lookup.OutcomeUnknown && we.Op == "Advertise"
 	})
 	createSlice(t, cs, endpointSlice(ns, "api-abc12", "api", node, true))
-	createService(t, cs, lbService(ns, "api", vip.String(), false))
+	createService(t, cs, lbService(ns, "api", addr.String(), false))
 	waitFor(t, 20*time.Second, "the machine to see api", func() bool {
 		return bytes.Contains(trace.Bytes(), []byte(`"type":"ServiceUpsert","service":{"namespace":"`+ns+`","name":"api"`)) &&
 			bytes.Contains(trace.Bytes(), []byte(`"name":"api-abc12"`))
@@ -238,18 +240,18 @@ func TestVIPRetryWritesCurrentDecision(t *testing.T) {
 	if got, want := rec.calls()[0].Services, []string{ns + "/api", ns + "/web"}; !slices.Equal(got, want) {
 		t.Errorf("the retry announced for %v, want %v", got, want)
 	}
-	m, err := discovery.NewVIPMachine(cfg)
+	m, err := vip.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker := discoverytest.NewVIPChecker(cfg)
+	checker := viptest.NewChecker(cfg)
 	var dues int
-	for _, ev := range traced(t, trace.Bytes(), discovery.UnmarshalVIPEvent) {
+	for _, ev := range traced(t, trace.Bytes(), vip.UnmarshalEvent) {
 		effects, err := m.Step(ev)
 		if err := checker.Observe(ev, effects, err); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := ev.(discovery.VIPRetryDue); ok {
+		if _, ok := ev.(vip.RetryDue); ok {
 			dues++
 		}
 	}

@@ -30,11 +30,11 @@ func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }
 func admin(t *testing.T, env *kubetest.Env) (kubernetes.Interface, mcsclient.Interface) {
 	t.Helper()
 	cs := kubernetes.NewForConfigOrDie(env.Config)
-	mcs := mcsclient.NewForConfigOrDie(env.Config)
+	mcsClient := mcsclient.NewForConfigOrDie(env.Config)
 	if _, err := cs.CoreV1().Namespaces().Get(context.Background(), "default", metav1.GetOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	return cs, mcs
+	return cs, mcsClient
 }
 
 // discoveryRole is config/rbac/discovery.yaml, the role under test.

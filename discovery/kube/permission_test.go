@@ -10,8 +10,9 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/kubetest"
 	"github.com/meshstate/meshstate/lookup"
 )
@@ -32,13 +33,13 @@ func TestForbiddenListSurfacedNotLooped(t *testing.T) {
 
 	defer noLeaks(t)()
 	defer c.close()
-	va, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: discovery.VIPConfig{NodeName: node},
+	va, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: vip.Config{NodeName: node},
 		Announcer: &recorder{synced: func() bool { return true }}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ea, err := kube.NewExportAdapter(kube.ExportConfig{Client: c.kube, MCS: c.mcs, Namespace: ns,
-		Machine: discovery.ExportConfig{ClusterID: clusterID}})
+		Machine: mcs.Config{ClusterID: clusterID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestForbiddenListSurfacedNotLooped(t *testing.T) {
 // slow schedule (about 5 minutes), not in a loop.
 func TestForbiddenWriteRetriedSlowly(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, mcs := admin(t, env)
+	cs, mcsClient := admin(t, env)
 	ns := env.Namespace(t)
 	role := discoveryRole(t)
 	role.Name = "meshstate-discovery-readonly"
@@ -89,13 +90,13 @@ func TestForbiddenWriteRetriedSlowly(t *testing.T) {
 	}
 	role.Rules = slices.DeleteFunc(role.Rules, func(r rbacv1.PolicyRule) bool { return strings.Contains(r.Resources[0], "/") })
 	user := userWithRole(t, env, "export-reader", role)
-	exported(t, cs, mcs, ns, "web")
+	exported(t, cs, mcsClient, ns, "web")
 	c := newClients(t, user)
 
 	defer noLeaks(t)()
 	defer c.close()
 	a, err := kube.NewExportAdapter(kube.ExportConfig{Client: c.kube, MCS: c.mcs, Namespace: ns,
-		Machine: discovery.ExportConfig{ClusterID: clusterID}})
+		Machine: mcs.Config{ClusterID: clusterID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestForbiddenWriteRetriedSlowly(t *testing.T) {
 	if n, m := c.count.get("POST serviceimports"), c.count.get("PUT serviceexports/status"); n != 1 || m != 1 {
 		t.Errorf("%d creates and %d status updates in a second, want one of each: %v", n, m, c.count.snapshot())
 	}
-	if l, err := mcs.MulticlusterV1beta1().ServiceImports(ns).List(t.Context(), metav1.ListOptions{}); err != nil || len(l.Items) != 0 {
+	if l, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).List(t.Context(), metav1.ListOptions{}); err != nil || len(l.Items) != 0 {
 		t.Errorf("imports: %v, %v", l, err)
 	}
 	r.stop(t)

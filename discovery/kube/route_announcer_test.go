@@ -10,8 +10,8 @@ import (
 	"github.com/vishvananda/netlink"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/kubetest"
 	"github.com/meshstate/meshstate/internal/nstest"
 	"github.com/meshstate/meshstate/routes"
@@ -73,7 +73,7 @@ func TestRouteAnnouncerInstallsVIPs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: discovery.VIPConfig{NodeName: node}, Announcer: ra})
+	a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: c.kube, Namespace: ns, Machine: vip.Config{NodeName: node}, Announcer: ra})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/informer"
 	"github.com/meshstate/meshstate/internal/loop"
 )
@@ -32,12 +32,12 @@ type VIPConfig struct {
 	Namespace string
 	// Machine configures the VIP machine: this node's name, and the VIPs
 	// announced before a restart if the Announcer cannot find them itself.
-	Machine discovery.VIPConfig
+	Machine vip.Config
 	// AddressAnnotations are the Service annotations that may hold its
 	// load-balancer addresses, comma-separated; the first one present on a
 	// Service is read, and it takes precedence over status and
-	// spec.loadBalancerIP (see discovery.ServiceAddresses.VIPs). Nil means
-	// discovery.DefaultAddressAnnotation (kube-vip's); an empty, non-nil
+	// spec.loadBalancerIP (see vip.ServiceAddresses.VIPs). Nil means
+	// vip.DefaultAddressAnnotation (kube-vip's); an empty, non-nil
 	// list reads no annotation.
 	AddressAnnotations []string
 	// Announcer receives the decisions. It may implement Committer.
@@ -46,11 +46,11 @@ type VIPConfig struct {
 	// zero Logger discards.
 	Log logr.Logger
 	// Trace, if set, receives every event fed to the machine as a JSON
-	// line (discovery.UnmarshalVIPEvent reads them back).
+	// line (vip.UnmarshalEvent reads them back).
 	Trace io.Writer
 }
 
-// VIPAdapter feeds a discovery.VIPMachine from Service and EndpointSlice
+// VIPAdapter feeds a vip.Machine from Service and EndpointSlice
 // informers and applies its effects through an Announcer. Both informers
 // push onto one queue, and one goroutine steps the machine, so slices that
 // arrive before their Service are kept, and the whole desired set is
@@ -58,7 +58,7 @@ type VIPConfig struct {
 type VIPAdapter struct {
 	core
 	cfg  VIPConfig
-	m    *discovery.VIPMachine
+	m    *vip.Machine
 	held map[string]bool // the slices the machine holds, by namespace/name
 	// annotations are the address annotation keys, defaults applied.
 	annotations []string
@@ -66,8 +66,8 @@ type VIPAdapter struct {
 	// writes for the machine, the writes that did not come back Done (to
 	// log with their retry), the retry timers, and whether a Commit is
 	// owed.
-	batch     []discovery.VIPEffect
-	outcomes  []discovery.VIPEvent
+	batch     []vip.Effect
+	outcomes  []vip.Event
 	failures  map[vipRetry]*WriteError
 	timers    *loop.Timers[vipRetry]
 	committed bool
@@ -76,7 +76,7 @@ type VIPAdapter struct {
 
 // vipRetry is the key of a VIP machine's retry timer.
 type vipRetry struct {
-	kind discovery.RetryKind
+	kind vip.RetryKind
 	vip  netip.Addr
 }
 
@@ -88,13 +88,13 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 	case cfg.Announcer == nil:
 		return nil, fmt.Errorf("%w: no Announcer", ErrInvalidConfig)
 	}
-	m, err := discovery.NewVIPMachine(cfg.Machine)
+	m, err := vip.New(cfg.Machine)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	annotations := cfg.AddressAnnotations
 	if annotations == nil {
-		annotations = []string{discovery.DefaultAddressAnnotation}
+		annotations = []string{vip.DefaultAddressAnnotation}
 	}
 	for i, k := range annotations {
 		// A key the API would refuse can never be present: a typo, which

@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/kubetest"
 )
 
@@ -47,7 +47,7 @@ func TestVIPAnnotationOnlyService(t *testing.T) {
 
 	// Annotation only: no spec.loadBalancerIP, no status.
 	svc := lbService(ns, "web", "", false)
-	svc.Annotations = map[string]string{discovery.DefaultAddressAnnotation: " 198.51.100.7 , 2001:db8::7"}
+	svc.Annotations = map[string]string{vip.DefaultAddressAnnotation: " 198.51.100.7 , 2001:db8::7"}
 	createService(t, cs, svc)
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
 	expect("the annotation's dual-stack addresses announced", v4, v6)
@@ -55,7 +55,7 @@ func TestVIPAnnotationOnlyService(t *testing.T) {
 	// Local, endpoint placed only by its hostname.
 	local := lbService(ns, "db", "", true)
 	vLocal := netip.MustParseAddr("198.51.100.8")
-	local.Annotations = map[string]string{discovery.DefaultAddressAnnotation: vLocal.String()}
+	local.Annotations = map[string]string{vip.DefaultAddressAnnotation: vLocal.String()}
 	createService(t, cs, local)
 	byHost := endpointSlice(ns, "db-host1", "db", "", true)
 	byHost.Endpoints[0].NodeName, byHost.Endpoints[0].Hostname = nil, ptrTo(node)
@@ -79,7 +79,7 @@ func TestVIPAnnotationOnlyService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got.Annotations[discovery.DefaultAddressAnnotation] = "not-an-ip,198.51.100.9"
+	got.Annotations[vip.DefaultAddressAnnotation] = "not-an-ip,198.51.100.9"
 	if _, err := cs.CoreV1().Services(ns).Update(ctx, got, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}

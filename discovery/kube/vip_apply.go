@@ -5,7 +5,8 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/lookup"
 )
 
 // flush applies the batch's effects in order and commits if the Announcer
@@ -18,15 +19,15 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 		wrote := false
 		for _, e := range batch {
 			switch e.Kind {
-			case discovery.Advertise, discovery.Withdraw:
+			case vip.Advertise, vip.Withdraw:
 				// A newer write supersedes the VIP's retry; the machine
 				// would ignore its firing anyway.
-				a.timers.Forget(vipRetry{discovery.RetryVIP, e.VIP})
+				a.timers.Forget(vipRetry{vip.RetryVIP, e.VIP})
 				a.call(ctx, e)
 				wrote = true
-			case discovery.Commit:
+			case vip.Commit:
 				a.recommit = true
-			case discovery.VIPRetryAfter:
+			case vip.RetryAfter:
 				k := vipRetry{e.Retry, e.VIP}
 				a.timers.AddAfter(k, e.Delay)
 				if we := a.failures[k]; we != nil {
@@ -49,12 +50,12 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 func (a *VIPAdapter) owesCommit() bool { return a.m.Synced() && (!a.committed || a.recommit) }
 
 // call applies one effect and notes its outcome for the machine.
-func (a *VIPAdapter) call(ctx context.Context, e discovery.VIPEffect) {
+func (a *VIPAdapter) call(ctx context.Context, e vip.Effect) {
 	var err error
 	switch e.Kind {
-	case discovery.Advertise:
+	case vip.Advertise:
 		err = a.cfg.Announcer.Announce(ctx, e.VIP, slices.Clone(e.Services))
-	case discovery.Withdraw:
+	case vip.Withdraw:
 		err = a.cfg.Announcer.Withdraw(ctx, e.VIP)
 	}
 	a.outcome(e.Kind, e.VIP, err)
@@ -70,21 +71,21 @@ func (a *VIPAdapter) commit(ctx context.Context) {
 	if !ok {
 		return
 	}
-	a.timers.Forget(vipRetry{kind: discovery.RetryCommit})
-	a.outcome(discovery.Commit, netip.Addr{}, c.Commit(ctx))
+	a.timers.Forget(vipRetry{kind: vip.RetryCommit})
+	a.outcome(vip.Commit, netip.Addr{}, c.Commit(ctx))
 }
 
 // outcome queues the machine's VIPApplied for a call, and keeps a failure
 // to log with its retry.
-func (a *VIPAdapter) outcome(kind discovery.VIPKind, vip netip.Addr, err error) {
-	o, class := outcomeOf(err)
-	ev := discovery.VIPApplied{Effect: kind, VIP: vip, Outcome: o, Class: class}
+func (a *VIPAdapter) outcome(kind vip.Kind, addr netip.Addr, err error) {
+	o, class := lookup.WriteOutcome(err)
+	ev := vip.Applied{Effect: kind, VIP: addr, Outcome: o, Class: class}
 	if err != nil {
 		ev.Message = err.Error()
-		k := vipRetry{discovery.RetryVIP, vip}
-		object := vip.String()
-		if kind == discovery.Commit {
-			k, object = vipRetry{kind: discovery.RetryCommit}, ""
+		k := vipRetry{vip.RetryVIP, addr}
+		object := addr.String()
+		if kind == vip.Commit {
+			k, object = vipRetry{kind: vip.RetryCommit}, ""
 		}
 		a.failures[k] = &WriteError{Op: kind.String(), Object: object, Outcome: o, Class: class, Err: err}
 	}

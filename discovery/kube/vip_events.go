@@ -4,7 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 
-	"github.com/meshstate/meshstate/discovery"
+	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/informer"
 )
 
@@ -14,7 +14,7 @@ import (
 func (a *VIPAdapter) handle(it informer.Item) {
 	if it.Source == timerSource {
 		if k, ok := a.timers.Fired(it); ok {
-			a.step(discovery.VIPRetryDue{Kind: k.kind, VIP: k.vip})
+			a.step(vip.RetryDue{Kind: k.kind, VIP: k.vip})
 		}
 		return
 	}
@@ -24,19 +24,19 @@ func (a *VIPAdapter) handle(it informer.Item) {
 }
 
 // event translates an item; nil means there is nothing to step.
-func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
+func (a *VIPAdapter) event(it informer.Item) vip.Event {
 	ns, name := splitKey(it.Key)
 	switch {
 	case it.Op == informer.Synced && it.Source == srcServices:
-		return discovery.ServicesSynced{}
+		return vip.ServicesSynced{}
 	case it.Op == informer.Synced:
-		return discovery.SlicesSynced{}
+		return vip.SlicesSynced{}
 	case it.Source == srcServices && it.Op == informer.Delete:
 		uid := ""
 		if s, ok := it.Obj.(*corev1.Service); ok {
 			uid = string(s.UID)
 		}
-		return discovery.ServiceDeleted{Namespace: ns, Name: name, UID: uid}
+		return vip.ServiceDeleted{Namespace: ns, Name: name, UID: uid}
 	case it.Source == srcServices:
 		s, ok := it.Obj.(*corev1.Service)
 		if !ok {
@@ -46,10 +46,10 @@ func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
 		svc, err := vipService(s, a.annotations)
 		if err != nil {
 			// Skipped, not refused: the Service's other addresses and the
-			// rest of it still count (see discovery.ServiceAddresses.VIPs).
+			// rest of it still count (see vip.ServiceAddresses.VIPs).
 			a.log.Info("service address values left out", "service", it.Key, "error", err.Error())
 		}
-		return discovery.ServiceUpsert{Service: svc}
+		return vip.ServiceUpsert{Service: svc}
 	case it.Op == informer.Delete:
 		if !a.held[it.Key] {
 			return nil // never accepted: the machine does not know it
@@ -58,7 +58,7 @@ func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
 		if s, ok := it.Obj.(*discoveryv1.EndpointSlice); ok {
 			uid = string(s.UID)
 		}
-		return discovery.SliceDeleted{Namespace: ns, Name: name, UID: uid}
+		return vip.SliceDeleted{Namespace: ns, Name: name, UID: uid}
 	}
 	s, ok := it.Obj.(*discoveryv1.EndpointSlice)
 	if !ok {
@@ -70,15 +70,15 @@ func (a *VIPAdapter) event(it informer.Item) discovery.VIPEvent {
 		// A slice of no Service (a custom one, or its label removed): if
 		// the machine holds an older version, it no longer counts.
 		if a.held[it.Key] {
-			return discovery.SliceDeleted{Namespace: ns, Name: name}
+			return vip.SliceDeleted{Namespace: ns, Name: name}
 		}
 		return nil
 	}
-	return discovery.SliceUpsert{Slice: slice}
+	return vip.SliceUpsert{Slice: slice}
 }
 
 // step traces ev, steps the machine and keeps the effects for flush.
-func (a *VIPAdapter) step(ev discovery.VIPEvent) {
+func (a *VIPAdapter) step(ev vip.Event) {
 	a.report.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
@@ -87,11 +87,11 @@ func (a *VIPAdapter) step(ev discovery.VIPEvent) {
 		return
 	}
 	switch ev := ev.(type) {
-	case discovery.SliceUpsert:
+	case vip.SliceUpsert:
 		a.held[ev.Slice.Key()] = true
-	case discovery.SliceDeleted:
+	case vip.SliceDeleted:
 		delete(a.held, ev.Namespace+"/"+ev.Name)
-	case discovery.ServicesSynced, discovery.SlicesSynced:
+	case vip.ServicesSynced, vip.SlicesSynced:
 		a.markSynced(a.m.Synced())
 	}
 }

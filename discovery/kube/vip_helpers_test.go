@@ -17,9 +17,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/discoverytest"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/discovery/vip/viptest"
 )
 
 const node = "node-a"
@@ -154,19 +154,19 @@ func createSlice(t testing.TB, cs kubernetes.Interface, s *discoveryv1.EndpointS
 // replayVIP replays a recorded trace through a fresh machine, checked by
 // the test kit's VIPChecker, and requires the effects to be the calls the
 // announcer received, in order.
-func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call) {
+func replayVIP(t *testing.T, cfg vip.Config, trace []byte, calls []call) {
 	t.Helper()
-	m, err := discovery.NewVIPMachine(cfg)
+	m, err := vip.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker := discoverytest.NewVIPChecker(cfg)
+	checker := viptest.NewChecker(cfg)
 	var got []string
 	sc := bufio.NewScanner(bytes.NewReader(trace))
 	sc.Buffer(nil, 1<<20)
 	n := 0
 	for sc.Scan() {
-		ev, err := discovery.UnmarshalVIPEvent(sc.Bytes())
+		ev, err := vip.UnmarshalEvent(sc.Bytes())
 		if err != nil {
 			t.Fatalf("trace line %d: %v", n+1, err)
 		}
@@ -176,11 +176,11 @@ func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call
 			t.Fatalf("replay, event %d: %v", n, err)
 		}
 		for _, e := range effects {
-			if e.Kind == discovery.Commit || e.Kind == discovery.VIPRetryAfter {
+			if e.Kind == vip.Commit || e.Kind == vip.RetryAfter {
 				continue // not an Announcer call
 			}
 			op := "announce"
-			if e.Kind == discovery.Withdraw {
+			if e.Kind == vip.Withdraw {
 				op, e.Services = "withdraw", nil
 			}
 			got = append(got, call{Op: op, VIP: e.VIP, Services: e.Services}.String())
@@ -197,7 +197,7 @@ func replayVIP(t *testing.T, cfg discovery.VIPConfig, trace []byte, calls []call
 }
 
 // vipConfig is the VIP machine's configuration in these tests.
-func vipConfig() discovery.VIPConfig { return discovery.VIPConfig{NodeName: node} }
+func vipConfig() vip.Config { return vip.Config{NodeName: node} }
 
 // newVIPAdapter is a VIP adapter for ns on node, run through c, that
 // announces to rec (which sees whether it had synced at each call) and

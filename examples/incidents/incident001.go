@@ -6,16 +6,16 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/discoverytest"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/mcs/mcstest"
 )
 
 func replay001(w io.Writer) (bool, string, error) {
-	all, err := discoverytest.ExportScenarios()
+	all, err := mcstest.Scenarios()
 	if err != nil {
 		return false, "", err
 	}
-	i := slices.IndexFunc(all, func(s discoverytest.ExportScenario) bool { return s.Incident == "001" })
+	i := slices.IndexFunc(all, func(s mcstest.Scenario) bool { return s.Incident == "001" })
 	if i < 0 {
 		return false, "", fmt.Errorf("no scenario for incident 001")
 	}
@@ -26,7 +26,7 @@ func replay001(w io.Writer) (bool, string, error) {
 	for i, l := range lines {
 		printStep(w, i, l.Step.Note, describeExport(l.Event), l.Effects, l.Err, l.Problem)
 		for _, e := range l.Effects {
-			if e.Kind == discovery.ImportDelete {
+			if e.Kind == mcs.ImportDelete {
 				deleted = append(deleted, e.Import.String())
 			}
 		}
@@ -57,17 +57,17 @@ func replay001(w io.Writer) (bool, string, error) {
 // orphan to delete. It returns those that were valid: imports the final
 // state still wants (this cluster's, for an export that arrived later) and
 // every import the cluster did not own.
-func fieldPrunes(lines []discoverytest.ExportLine, cluster string) []string {
+func fieldPrunes(lines []mcstest.Line, cluster string) []string {
 	exports := map[string]bool{}
-	imports := map[string]discovery.Import{}
-	var pruned []discovery.Import
+	imports := map[string]mcs.Import{}
+	var pruned []mcs.Import
 	for _, l := range lines {
 		switch ev := l.Event.(type) {
-		case discovery.ExportObserved:
+		case mcs.ExportObserved:
 			exports[ev.Namespace+"/"+ev.Name] = true
-		case discovery.ImportObserved:
+		case mcs.ImportObserved:
 			imports[ev.Import.String()] = ev.Import
-		case discovery.ImportsSynced:
+		case mcs.ImportsSynced:
 			for _, k := range slices.Sorted(maps.Keys(imports)) {
 				imp := imports[k]
 				if (imp.Owner == cluster || imp.Owner == "") && !exports[imp.Namespace+"/"+imp.Name] {
@@ -85,21 +85,21 @@ func fieldPrunes(lines []discoverytest.ExportLine, cluster string) []string {
 	return valid
 }
 
-func describeExport(ev discovery.ExportEvent) string {
+func describeExport(ev mcs.Event) string {
 	switch ev := ev.(type) {
-	case discovery.ExportObserved:
+	case mcs.ExportObserved:
 		svc := "no Service"
-		if ev.Service.Type != discovery.ExportServiceNone {
+		if ev.Service.Type != mcs.ExportServiceNone {
 			svc = fmt.Sprintf("%s Service %v", ev.Service.Type, ev.Service.Ports)
 		}
 		return fmt.Sprintf("ExportObserved %s/%s (created %s, %s, %d conditions recorded)",
 			ev.Namespace, ev.Name, ev.CreatedAt.Format("2006-01-02 15:04"), svc, len(ev.Conditions))
-	case discovery.ExportDeleted:
+	case mcs.ExportDeleted:
 		return fmt.Sprintf("ExportDeleted %s/%s", ev.Namespace, ev.Name)
-	case discovery.ImportObserved:
+	case mcs.ImportObserved:
 		return fmt.Sprintf("ImportObserved %v (%s %v)", ev.Import, ev.Import.Type, ev.Import.Ports)
-	case discovery.ImportDeleted:
-		return "ImportDeleted " + discovery.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String()
+	case mcs.ImportDeleted:
+		return "ImportDeleted " + mcs.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String()
 	default:
 		return fmt.Sprintf("%T", ev)[len("discovery."):]
 	}

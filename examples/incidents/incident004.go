@@ -6,16 +6,16 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/meshstate/meshstate/discovery"
-	"github.com/meshstate/meshstate/discovery/discoverytest"
+	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/discovery/vip/viptest"
 )
 
 func replay004(w io.Writer) (bool, string, error) {
-	all, err := discoverytest.VIPScenarios()
+	all, err := viptest.Scenarios()
 	if err != nil {
 		return false, "", err
 	}
-	i := slices.IndexFunc(all, func(s discoverytest.VIPScenario) bool { return s.Incident == "004" })
+	i := slices.IndexFunc(all, func(s viptest.Scenario) bool { return s.Incident == "004" })
 	if i < 0 {
 		return false, "", fmt.Errorf("no scenario for incident 004")
 	}
@@ -57,27 +57,27 @@ func replay004(w io.Writer) (bool, string, error) {
 // many Advertise effects the second synced marker emitted and how many
 // effects came before it.
 func burst004(n int) (atSync, before int, err error) {
-	m, err := discovery.NewVIPMachine(discovery.VIPConfig{NodeName: "node-a"})
+	m, err := vip.New(vip.Config{NodeName: "node-a"})
 	if err != nil {
 		return 0, 0, err
 	}
-	var events []discovery.VIPEvent
+	var events []vip.Event
 	for i := range n {
-		events = append(events, discovery.SliceUpsert{Slice: discovery.VIPSlice{
+		events = append(events, vip.SliceUpsert{Slice: vip.Slice{
 			Namespace: "default", Name: fmt.Sprintf("svc-%d-abcde", i), UID: fmt.Sprintf("s-%d", i),
 			ServiceName: fmt.Sprintf("svc-%d", i),
-			Endpoints:   []discovery.SliceEndpoint{{NodeName: fmt.Sprintf("node-%d", i%7)}}, // nil ready means ready
+			Endpoints:   []vip.SliceEndpoint{{NodeName: fmt.Sprintf("node-%d", i%7)}}, // nil ready means ready
 		}})
 	}
-	events = append(events, discovery.SlicesSynced{})
+	events = append(events, vip.SlicesSynced{})
 	for i := range n {
-		events = append(events, discovery.ServiceUpsert{Service: discovery.VIPService{
+		events = append(events, vip.ServiceUpsert{Service: vip.Service{
 			Namespace: "default", Name: fmt.Sprintf("svc-%d", i), UID: fmt.Sprintf("u-%d", i),
-			Type: discovery.ServiceTypeLoadBalancer,
+			Type: vip.ServiceTypeLoadBalancer,
 			VIPs: []netip.Addr{netip.AddrFrom4([4]byte{198, 18, byte(i / 256), byte(i % 256)})},
 		}})
 	}
-	events = append(events, discovery.ServicesSynced{})
+	events = append(events, vip.ServicesSynced{})
 	for i, ev := range events {
 		effects, err := m.Step(ev)
 		if err != nil {
@@ -88,7 +88,7 @@ func burst004(n int) (atSync, before int, err error) {
 			continue
 		}
 		for _, e := range effects {
-			if e.Kind == discovery.Advertise {
+			if e.Kind == vip.Advertise {
 				atSync++
 			}
 		}
@@ -122,28 +122,28 @@ func fieldAdvertised004(n int) int {
 	return advertised
 }
 
-func describeVIP(ev discovery.VIPEvent) string {
+func describeVIP(ev vip.Event) string {
 	switch ev := ev.(type) {
-	case discovery.ServiceUpsert:
+	case vip.ServiceUpsert:
 		s := ev.Service
 		policy := s.ExternalTrafficPolicy
 		if policy == "" {
-			policy = discovery.ServiceTrafficCluster
+			policy = vip.ServiceTrafficCluster
 		}
 		return fmt.Sprintf("ServiceUpsert %s (%s, VIPs %v, policy %s)", s.Key(), s.Type, s.VIPs, policy)
-	case discovery.SliceUpsert:
+	case vip.SliceUpsert:
 		s := ev.Slice
 		return fmt.Sprintf("SliceUpsert %s (service %q, %s)", s.Key(), s.ServiceName, describeEndpoints(s.Endpoints))
-	case discovery.ServiceDeleted:
+	case vip.ServiceDeleted:
 		return "ServiceDeleted " + ev.Namespace + "/" + ev.Name
-	case discovery.SliceDeleted:
+	case vip.SliceDeleted:
 		return "SliceDeleted " + ev.Namespace + "/" + ev.Name
 	default:
 		return fmt.Sprintf("%T", ev)[len("discovery."):]
 	}
 }
 
-func describeEndpoints(eps []discovery.SliceEndpoint) string {
+func describeEndpoints(eps []vip.SliceEndpoint) string {
 	if len(eps) == 0 {
 		return "no endpoints"
 	}

@@ -14,8 +14,9 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/discovery"
 	"github.com/meshstate/meshstate/discovery/kube"
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/vip"
 )
 
 // runner is an adapter.
@@ -59,7 +60,7 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 			return nil, err
 		}
 		a, err := kube.NewVIPAdapter(kube.VIPConfig{Client: kc, Namespace: o.namespace,
-			Machine: discovery.VIPConfig{NodeName: o.nodeName}, Announcer: &printAnnouncer{out: out},
+			Machine: vip.Config{NodeName: o.nodeName}, Announcer: &printAnnouncer{out: out},
 			Log: c.log.WithName("vips"), Trace: tw})
 		if err != nil {
 			c.close()
@@ -79,7 +80,7 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 			return nil, err
 		}
 		a, err := kube.NewExportAdapter(kube.ExportConfig{Client: kc, MCS: mc, Namespace: o.namespace,
-			Machine: discovery.ExportConfig{ClusterID: o.clusterID}, Log: c.log.WithName("exports"), Trace: tw})
+			Machine: mcs.Config{ClusterID: o.clusterID}, Log: c.log.WithName("exports"), Trace: tw})
 		if err != nil {
 			c.close()
 			return nil, fmt.Errorf("%w: %w", errUsage, err)

@@ -137,24 +137,15 @@ func (c *clients) ensureService(ctx context.Context, o ipam.Owner, addrs []netip
 	return writeOutcome(err)
 }
 
-// writeOutcome turns a write's error into the outcome reported to the
-// machine. NotFound on a write means the object went away under it: the
-// view was stale, as with a conflict. A server's refusal (a 4xx answer,
-// 429 included) is Failed: nothing was written. Anything else (a reset,
-// a timeout, a 5xx) may have come after the server acted, so the outcome
-// is Unknown, and the next attempt reads before it judges.
+// writeOutcome reports a write's outcome as lookup.WriteOutcome judges
+// it, with the error's class for the log. One thing is ipam's own: NotFound
+// on a write means the object went away under it, so the view it was based
+// on was stale, as with a conflict.
 func writeOutcome(err error) (ipam.Outcome, lookup.Class, error) {
-	switch c := lookup.Classify(err); c {
-	case lookup.Found:
-		return ipam.Done, c, nil
-	case lookup.Conflict, lookup.NotFound:
-		return ipam.Conflict, lookup.Conflict, err
-	case lookup.Transient:
-		if apierrors.IsTooManyRequests(err) {
-			return ipam.Failed, c, err
-		}
-		return ipam.Unknown, c, err
-	default:
-		return ipam.Failed, c, err
+	o, _ := lookup.WriteOutcome(err)
+	c := lookup.Classify(err)
+	if o == ipam.Failed && c == lookup.NotFound {
+		o = ipam.Conflict
 	}
+	return o, c, err
 }

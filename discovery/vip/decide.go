@@ -1,0 +1,161 @@
+package vip
+
+import (
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/meshstate/meshstate/internal/attempts"
+)
+
+// decide updates the counts of g's VIPs after g changed: it had oldVIPs
+// and qualified as oldQ. It only notes the VIPs that may have changed; the
+// step's flush decides them all at once, so that a slice moving between
+// two services sharing a VIP does not withdraw it in between. Only g's VIPs
+// are looked at: a step costs O(what it touches), not O(the world).
+func (m *Machine) decide(g *vipGroup, oldVIPs []netip.Addr, oldQ bool) {
+	newVIPs := g.vipList()
+	newQ := m.qualifies(g)
+	g.qualifies = newQ
+	if slices.Equal(oldVIPs, newVIPs) {
+		if oldQ == newQ {
+			return
+		}
+		delta := 1
+		if !newQ {
+			delta = -1
+		}
+		for _, a := range newVIPs {
+			m.vips[a].qualifying += delta
+		}
+		m.touched = append(m.touched, newVIPs...)
+		return
+	}
+	for _, a := range oldVIPs {
+		st := m.vips[a]
+		i := slices.Index(st.users, g)
+		st.users = slices.Delete(st.users, i, i+1)
+		if oldQ {
+			st.qualifying--
+		}
+	}
+	for _, a := range newVIPs {
+		st := m.vip(a)
+		st.users = append(st.users, g)
+		if newQ {
+			st.qualifying++
+		}
+	}
+	m.touched = append(append(m.touched, oldVIPs...), newVIPs...)
+}
+
+// flush emits the effects of the VIPs the step touched, by address, and
+// forgets those nothing refers to any more.
+func (m *Machine) flush(dst []Effect) []Effect {
+	if len(m.touched) == 0 {
+		return dst
+	}
+	if len(m.touched) > 1 {
+		slices.SortFunc(m.touched, netip.Addr.Compare)
+		m.touched = slices.Compact(m.touched)
+	}
+	dst = m.reconcile(dst, m.touched)
+	for _, a := range m.touched {
+		m.drop(a)
+	}
+	m.touched = m.touched[:0]
+	return dst
+}
+
+// reconcile emits the effects that bring the adapter's view of vips, in
+// the order given, to what they qualify for. Before sync it emits nothing.
+func (m *Machine) reconcile(dst []Effect, vips []netip.Addr) []Effect {
+	if !m.synced() {
+		return dst
+	}
+	for _, a := range vips {
+		st := m.vips[a]
+		if want := st.qualifying > 0; want != st.advertised {
+			dst = m.decision(dst, a, st)
+		}
+	}
+	return dst
+}
+
+// decision emits what the machine wants for a now, Advertise or Withdraw,
+// and records it as told. A new effect supersedes a pending retry of the
+// VIP: the retry would only repeat what the effect says.
+func (m *Machine) decision(dst []Effect, a netip.Addr, st *vipState) []Effect {
+	st.retry.Pending = false
+	st.advertised = st.qualifying > 0
+	if st.advertised {
+		return append(dst, Effect{Kind: Advertise, VIP: a, Services: st.justifying()})
+	}
+	return append(dst, Effect{Kind: Withdraw, VIP: a, Services: st.names(false)})
+}
+
+// drop forgets a VIP that nothing refers to any more, unless a retry of
+// it is pending or its last retried write has not come back Done: a
+// failed Withdraw is retried even though no Service lists the VIP.
+func (m *Machine) drop(a netip.Addr) {
+	if st := m.vips[a]; st != nil && len(st.users) == 0 && !st.advertised && !st.previously && st.retry == (attempts.Attempts{}) {
+		delete(m.vips, a)
+	}
+}
+
+func (m *Machine) markSynced(dst []Effect, flag *bool) []Effect {
+	if *flag {
+		return dst
+	}
+	*flag = true
+	if !m.synced() {
+		return dst
+	}
+	// The whole desired set at once, by address: every qualifying VIP, and
+	// a withdrawal of each VIP announced before a restart that no longer
+	// qualifies. One sort, one pass.
+	vips := make([]netip.Addr, 0, len(m.vips))
+	for a, st := range m.vips {
+		if st.qualifying > 0 || st.previously {
+			vips = append(vips, a)
+		}
+	}
+	slices.SortFunc(vips, netip.Addr.Compare)
+	for _, a := range vips {
+		st := m.vips[a]
+		dst = m.decision(dst, a, st)
+		st.previously = false
+		m.drop(a)
+	}
+	return dst
+}
+
+// justifying returns the sorted keys of the qualifying users.
+func (st *vipState) justifying() []string {
+	if st.qualifying == 1 {
+		for _, g := range st.users {
+			if g.qualifies {
+				return g.name() // shared: the common case allocates nothing
+			}
+		}
+	}
+	return st.names(true)
+}
+
+// names returns the sorted keys of the users, only the qualifying ones if
+// qualifying is set; nil if there are none.
+func (st *vipState) names(qualifying bool) []string {
+	var out []string
+	for _, g := range st.users {
+		if !qualifying || g.qualifies {
+			out = append(out, g.name()[0])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sortedVIPs returns the keys of set by address.
+func sortedVIPs[V any](set map[netip.Addr]V) []netip.Addr {
+	return slices.SortedFunc(maps.Keys(set), netip.Addr.Compare)
+}

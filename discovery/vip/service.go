@@ -1,0 +1,42 @@
+package vip
+
+import (
+	"fmt"
+	"slices"
+)
+
+func (m *Machine) upsertService(dst []Effect, s *Service) ([]Effect, error) {
+	if err := s.Validate(); err != nil {
+		return dst, err
+	}
+	g := m.group(vipKey{s.Namespace, s.Name})
+	if g.svc != nil && g.svc.sameDecision(s) {
+		g.svc.UID = s.UID // a new incarnation that decides the same
+		return dst, nil
+	}
+	oldVIPs, oldQ := g.vipList(), g.qualifies
+	stored := *s
+	// A copy: the caller may reuse its slice, and the stored VIPs index
+	// the reference counts, so they must not change under the machine.
+	stored.VIPs = slices.Clone(s.VIPs)
+	g.svc = &stored
+	m.decide(g, oldVIPs, oldQ)
+	return m.flush(dst), nil
+}
+
+func (m *Machine) deleteService(dst []Effect, ev ServiceDeleted) ([]Effect, error) {
+	key := vipKey{ev.Namespace, ev.Name}
+	g := m.groups[key]
+	if g == nil || g.svc == nil {
+		return dst, &RejectedError{Object: "service", Key: ev.Namespace + "/" + ev.Name, Err: ErrUnknownService}
+	}
+	if ev.UID != "" && ev.UID != g.svc.UID {
+		return dst, &RejectedError{Object: "service", Key: ev.Namespace + "/" + ev.Name, Field: "uid",
+			Reason: fmt.Sprintf("stored %q, deleted %q", g.svc.UID, ev.UID), Err: ErrUIDMismatch}
+	}
+	oldVIPs, oldQ := g.vipList(), g.qualifies
+	g.svc = nil
+	m.decide(g, oldVIPs, oldQ)
+	m.forget(g)
+	return m.flush(dst), nil
+}
