@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"net/netip"
@@ -74,7 +75,7 @@ func NewPool(prefixes ...netip.Prefix) (*Pool, error) {
 		}
 	}
 	sorted := slices.Clone(prefixes)
-	slices.SortFunc(sorted, netip.Prefix.Compare)
+	slices.SortFunc(sorted, comparePrefixes)
 	// Prefixes are nested or disjoint, and a prefix sorts before those
 	// inside it, so an overlap always shows between neighbours.
 	for i := 1; i < len(sorted); i++ {
@@ -233,4 +234,14 @@ func (p *Pool) Clone() *Pool {
 	c.ranges = slices.Clone(p.ranges)
 	c.bits = p.bits.clone()
 	return &c
+}
+
+// comparePrefixes orders prefixes by family, then masked address, then
+// length, as netip.Prefix.Compare does from Go 1.26 on (the machines build
+// with Go 1.24): a prefix sorts before the prefixes inside it.
+func comparePrefixes(a, b netip.Prefix) int {
+	return cmp.Or(cmp.Compare(a.Addr().BitLen(), b.Addr().BitLen()),
+		a.Masked().Addr().Compare(b.Masked().Addr()),
+		cmp.Compare(a.Bits(), b.Bits()),
+		a.Addr().Compare(b.Addr()))
 }

@@ -64,7 +64,7 @@ func FuzzNewPool(f *testing.F) {
 			t.Fatalf("NewPool(%v): Size %d, Free %d; want %d", prefixes, p.Size(), p.Free(), size)
 		}
 		want := slices.Clone(prefixes)
-		slices.SortFunc(want, netip.Prefix.Compare)
+		slices.SortFunc(want, ipam.ComparePrefixes)
 		if !slices.Equal(p.Prefixes(), want) {
 			t.Fatalf("Prefixes() = %v, want %v", p.Prefixes(), want)
 		}

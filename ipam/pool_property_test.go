@@ -40,7 +40,7 @@ var poolCandidates = []string{
 func poolNewModel(prefixes []netip.Prefix) *poolModel {
 	m := &poolModel{index: map[netip.Addr]int{}}
 	sorted := slices.Clone(prefixes)
-	slices.SortFunc(sorted, netip.Prefix.Compare)
+	slices.SortFunc(sorted, ipam.ComparePrefixes)
 	for k, pfx := range sorted {
 		first := pfx.Addr()
 		var last netip.Addr

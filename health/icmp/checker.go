@@ -126,7 +126,11 @@ func (c *Checker) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	if c.every > 0 {
-		wg.Go(func() { c.report(ctx) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.report(ctx)
+		}()
 	}
 	err := c.pool.Run(ctx)
 	cancel()

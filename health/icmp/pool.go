@@ -225,7 +225,11 @@ func (p *Pool) retire(pr *prober) {
 // launch starts pr's goroutine. p.mu is held and Run is running.
 func (p *Pool) launch(pr *prober) {
 	socks, done := p.socks, p.done
-	p.wg.Go(func() { pr.run(socks, done, p.cfg) })
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		pr.run(socks, done, p.cfg)
+	}()
 }
 
 // Run opens the sockets in the configured namespace, starts the probers

@@ -1,0 +1,4 @@
+package ipam
+
+// ComparePrefixes is the pool's prefix order, for the tests.
+var ComparePrefixes = comparePrefixes

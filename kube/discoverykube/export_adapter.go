@@ -1,0 +1,125 @@
+package discoverykube
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
+	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
+	mcsinformers "sigs.k8s.io/mcs-api/pkg/client/informers/externalversions"
+
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/kube/internal/informer"
+	"github.com/meshstate/meshstate/kube/internal/loop"
+)
+
+// Sources of the export adapter's items (and srcServices).
+const (
+	srcExports = "serviceexports"
+	srcImports = "serviceimports"
+)
+
+// ExportConfig configures an ExportAdapter.
+type ExportConfig struct {
+	// Client lists and watches Services.
+	Client kubernetes.Interface
+	// MCS lists and watches ServiceExports and ServiceImports, writes this
+	// cluster's ServiceImports and the exports' status.
+	MCS mcsclient.Interface
+	// Namespace limits the informers to one namespace; empty means all.
+	Namespace string
+	// Machine configures the export machine: this cluster's ID, the value
+	// of the source-cluster label of the imports it owns.
+	Machine mcs.Config
+	// Log receives failures, rejections and, at V(1), each write; the zero
+	// Logger discards.
+	Log logr.Logger
+	// Trace, if set, receives every event fed to the machine as a JSON
+	// line (mcs.UnmarshalEvent reads them back).
+	Trace io.Writer
+}
+
+// importID is what an import is to the machine: the Service it imports
+// and the cluster that owns it.
+type importID struct{ namespace, name, owner string }
+
+func idOf(imp mcs.Import) importID { return importID{imp.Namespace, imp.Name, imp.Owner} }
+
+// ExportAdapter feeds a mcs.Machine from ServiceExport, Service
+// and ServiceImport informers, and writes this cluster's ServiceImports
+// and the exports' conditions as the machine says. It writes and deletes
+// only imports labelled with its cluster ID, and nothing before every
+// informer has synced (incident 001).
+type ExportAdapter struct {
+	core
+	cfg ExportConfig
+	m   *mcs.Machine
+	// The join and write caches, updated in queue order (the informers'
+	// stores run ahead of the queue): exports and their Services by
+	// namespace/name, observed imports by what they import, and the
+	// import each import object's key stands for.
+	exports   map[string]*mcsv1b1.ServiceExport
+	services  map[string]mcs.ExportService
+	imports   map[importID]*mcsv1b1.ServiceImport
+	importIDs map[string]importID
+	synced    map[string]bool // by source
+	// Loop state: the effects of the current batch, the outcomes of its
+	// writes for the machine, the writes that did not come back Done (to
+	// log with their retry), and the retry timers.
+	batch    []mcs.Effect
+	outcomes []mcs.Event
+	failures map[exportRetry]*WriteError
+	timers   *loop.Timers[exportRetry]
+}
+
+// exportRetry is the key of an export machine's retry timer: the kind and
+// the service's (or export's) namespace and name.
+type exportRetry struct {
+	kind            mcs.RetryKind
+	namespace, name string
+}
+
+// NewExportAdapter validates cfg and returns an adapter; Run starts it.
+func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
+	switch {
+	case cfg.Client == nil:
+		return nil, fmt.Errorf("%w: no Client", ErrInvalidConfig)
+	case cfg.MCS == nil:
+		return nil, fmt.Errorf("%w: no MCS client", ErrInvalidConfig)
+	}
+	m, err := mcs.New(cfg.Machine)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return &ExportAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
+		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]mcs.ExportService{},
+		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
+		synced: map[string]bool{}, failures: map[exportRetry]*WriteError{}}, nil
+}
+
+// Run watches exports, Services and imports and writes imports until ctx
+// is done, then returns nil once its informers, its loop and its retry
+// timers have stopped. It returns an error only if it could not start; a
+// list or watch that fails (even Forbidden) is logged, kept in Status and
+// retried. An adapter runs once: a second Run returns ErrStarted.
+func (a *ExportAdapter) Run(ctx context.Context) error {
+	kf := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
+	mf := mcsinformers.NewSharedInformerFactoryWithOptions(a.cfg.MCS, 0, mcsinformers.WithNamespace(a.cfg.Namespace))
+	srcs := []loop.Source{
+		{Name: srcImports, Informer: mf.Multicluster().V1beta1().ServiceImports().Informer()},
+		{Name: srcExports, Informer: mf.Multicluster().V1beta1().ServiceExports().Informer()},
+		{Name: srcServices, Informer: kf.Core().V1().Services().Informer()},
+	}
+	setup := func(q *informer.Queue) func() {
+		a.timers = loop.NewTimers[exportRetry](q, timerSource, nil)
+		return a.timers.Stop
+	}
+	return a.run(ctx, srcs, []loop.Factory{kf, mf}, setup, a.handle, a.flush)
+}
+
+// Status returns a snapshot of the adapter's progress.
+func (a *ExportAdapter) Status() Status { return a.status.get() }
