@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // Dispatcher delivers notifications to a fixed set of handlers, each from its
@@ -27,26 +28,22 @@ func New(handlers []endpoint.Handler, opts ...Option) (*Dispatcher, error) {
 	if len(handlers) == 0 {
 		return nil, ErrNoHandlers
 	}
-	cfg := options{newBackOff: DefaultBackOff}
+	cfg := options{retry: retry.DefaultSchedule()}
 	for i, opt := range opts {
 		if opt == nil {
 			return nil, fmt.Errorf("%w: option %d is nil", ErrInvalidOption, i)
 		}
 		opt(&cfg)
 	}
-	if cfg.newBackOff == nil {
-		return nil, fmt.Errorf("%w: nil BackOff factory", ErrInvalidOption)
+	if err := cfg.retry.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
 	}
 	d := &Dispatcher{workers: make([]*worker, len(handlers))}
 	for i, h := range handlers {
 		if h == nil {
 			return nil, fmt.Errorf("%w at index %d", ErrNilHandler, i)
 		}
-		b := cfg.newBackOff()
-		if b == nil {
-			return nil, fmt.Errorf("%w: BackOff factory returned nil", ErrInvalidOption)
-		}
-		d.workers[i] = &worker{index: i, handler: h, backOff: b, onError: cfg.onError, queue: newQueue()}
+		d.workers[i] = &worker{index: i, handler: h, retry: cfg.retry, onError: cfg.onError, queue: newQueue()}
 	}
 	return d, nil
 }
@@ -54,9 +51,9 @@ func New(handlers []endpoint.Handler, opts ...Option) (*Dispatcher, error) {
 // Run delivers notifications until ctx is done, then waits for every handler
 // goroutine to exit and returns nil. Handlers take no context: Run waits for
 // a handler call in progress to return, so handlers should bound their own
-// I/O, but a backoff wait ends at once. A Dispatcher runs only once; another
-// call returns ErrAlreadyRun. With controller-runtime, add it to a manager as
-// manager.RunnableFunc(d.Run).
+// I/O, but a wait before a retry ends at once. A Dispatcher runs only once;
+// another call returns ErrAlreadyRun. With controller-runtime, add it to a
+// manager as manager.RunnableFunc(d.Run).
 func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Lock()
 	if d.started {
@@ -67,8 +64,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Unlock()
 
 	var wg sync.WaitGroup
+	wg.Add(len(d.workers))
 	for _, w := range d.workers {
-		wg.Go(func() { w.run(ctx) })
+		go func() {
+			defer wg.Done()
+			w.run(ctx)
+		}()
 	}
 	wg.Wait()
 	return nil
@@ -97,8 +98,8 @@ func (d *Dispatcher) Enqueue(ns ...endpoint.Notification) error {
 }
 
 // Pending returns, for each handler in New's order, how many notifications it
-// has not yet accepted, counting the one being delivered or waiting out a
-// backoff. A count that keeps growing marks a handler that keeps failing.
+// has not yet accepted, counting the one being delivered or waiting for its
+// retry. A count that keeps growing marks a handler that keeps failing.
 // After Run returns it counts the notifications that were abandoned.
 func (d *Dispatcher) Pending() []int {
 	out := make([]int, len(d.workers))

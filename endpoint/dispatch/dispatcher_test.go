@@ -4,17 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/dispatch"
+	"github.com/meshstate/meshstate/retry"
 )
+
+// every returns a schedule that retries after d, always, without jitter.
+func every(d time.Duration) retry.Schedule {
+	return retry.Schedule{Initial: d, Max: d, Multiplier: 1, Jitter: 0}
+}
 
 func TestNewRejects(t *testing.T) {
 	h := newRecorder(0).all()
@@ -28,9 +34,6 @@ func TestNewRejects(t *testing.T) {
 		{"no handlers", []endpoint.Handler{}, nil, dispatch.ErrNoHandlers},
 		{"nil handler", []endpoint.Handler{h, nil}, nil, dispatch.ErrNilHandler},
 		{"nil option", []endpoint.Handler{h}, []dispatch.Option{nil}, dispatch.ErrInvalidOption},
-		{"nil factory", []endpoint.Handler{h}, []dispatch.Option{dispatch.WithBackOff(nil)}, dispatch.ErrInvalidOption},
-		{"factory returns nil", []endpoint.Handler{h},
-			[]dispatch.Option{dispatch.WithBackOff(func() backoff.BackOff { return nil })}, dispatch.ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := dispatch.New(tc.handlers, tc.opts...)
@@ -41,19 +44,41 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
-func TestNewCallsFactoryPerHandler(t *testing.T) {
-	calls := 0
+// New refuses a schedule that retry.Schedule.Validate refuses, with an
+// error that says which field is wrong, instead of panicking or retrying
+// in a busy loop later.
+func TestNewRejectsInvalidSchedule(t *testing.T) {
 	h := newRecorder(0).all()
-	d, err := dispatch.New([]endpoint.Handler{h, h, h},
-		dispatch.WithBackOff(func() backoff.BackOff { calls++; return &backoff.ZeroBackOff{} }),
+	ok := retry.DefaultSchedule()
+	for _, tc := range []struct {
+		name  string
+		s     retry.Schedule
+		field string
+	}{
+		{"zero schedule", retry.Schedule{}, "Initial"},
+		{"negative initial", retry.Schedule{Initial: -time.Second, Max: time.Second, Multiplier: 2}, "Initial"},
+		{"max below initial", retry.Schedule{Initial: time.Second, Max: time.Millisecond, Multiplier: 2}, "Max"},
+		{"shrinking", retry.Schedule{Initial: time.Second, Max: time.Minute, Multiplier: 0.5}, "Multiplier"},
+		{"NaN multiplier", retry.Schedule{Initial: time.Second, Max: time.Minute, Multiplier: math.NaN()}, "Multiplier"},
+		{"jitter 1", retry.Schedule{Initial: ok.Initial, Max: ok.Max, Multiplier: ok.Multiplier, Jitter: 1}, "Jitter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := dispatch.New([]endpoint.Handler{h}, dispatch.WithRetry(tc.s))
+			var se *retry.ScheduleError
+			if d != nil || !errors.Is(err, dispatch.ErrInvalidOption) || !errors.Is(err, retry.ErrInvalidSchedule) ||
+				!errors.As(err, &se) || se.Field != tc.field {
+				t.Errorf("New(WithRetry(%+v)) = %v, %v; want nil and a *retry.ScheduleError for %s wrapped in ErrInvalidOption",
+					tc.s, d, err, tc.field)
+			}
+		})
+	}
+	// The last option wins: a valid schedule after an invalid one is used.
+	d, err := dispatch.New([]endpoint.Handler{h, h}, dispatch.WithRetry(retry.Schedule{}), dispatch.WithRetry(ok),
 		dispatch.WithErrorFunc(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 3 {
-		t.Errorf("factory called %d times, want once per handler (3)", calls)
-	}
-	if diff := cmp.Diff([]int{0, 0, 0}, d.Pending()); diff != "" {
+	if diff := cmp.Diff([]int{0, 0}, d.Pending()); diff != "" {
 		t.Errorf("Pending (-want +got):\n%s", diff)
 	}
 }
@@ -136,7 +161,9 @@ func TestOrderUnderConcurrentEnqueue(t *testing.T) {
 	stop := start(t, d)
 	var wg sync.WaitGroup
 	for p := range producers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			// Batches of 1 to 3 exercise the variadic form.
 			for i := 0; i < each; {
 				var batch []endpoint.Notification
@@ -148,7 +175,7 @@ func TestOrderUnderConcurrentEnqueue(t *testing.T) {
 					return
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	for i, r := range recs {
@@ -251,7 +278,7 @@ func TestFailingHandlerWaitsAlone(t *testing.T) {
 	const retries = 3
 	reps := newReports(retries)
 	d, err := dispatch.New([]endpoint.Handler{remoteOnly{routes}, remoteAndStale{remoteOnly{checker}}},
-		dispatch.WithBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(time.Millisecond) }),
+		dispatch.WithRetry(every(time.Millisecond)),
 		dispatch.WithErrorFunc(reps.record))
 	if err != nil {
 		t.Fatal(err)
@@ -288,12 +315,12 @@ func TestFailingHandlerWaitsAlone(t *testing.T) {
 	}
 }
 
-func TestCancelDuringBackOff(t *testing.T) {
+func TestCancelDuringRetryWait(t *testing.T) {
 	rec := newRecorder(1)
 	rec.fail = func(string) error { return errBusy }
 	reps := newReports(1)
 	d, err := dispatch.New([]endpoint.Handler{rec.all()},
-		dispatch.WithBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(time.Hour) }),
+		dispatch.WithRetry(every(time.Hour)),
 		dispatch.WithErrorFunc(reps.record))
 	if err != nil {
 		t.Fatal(err)
@@ -323,50 +350,30 @@ func TestCancelDuringBackOff(t *testing.T) {
 	}
 }
 
-func TestGiveUp(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		first   endpoint.Notification
-		backOff backoff.BackOff
-		isErr   func(error) bool
-	}{
-		{"unknown kind", note(0, "east-a"), backoff.NewConstantBackOff(time.Hour), func(err error) bool {
-			_, ok := errors.AsType[*endpoint.UnknownKindError](err)
-			return ok
-		}},
-		{"BackOff says Stop", note(endpoint.RemoteEndpointCreated, "east-a"), &backoff.StopBackOff{}, func(err error) bool {
-			return errors.Is(err, errBusy)
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := newRecorder(1)
-			rec.fail = func(n string) error {
-				if n == tc.first.String() {
-					return errBusy
-				}
-				return nil
-			}
-			reps := newReports(1)
-			d, err := dispatch.New([]endpoint.Handler{rec.all()},
-				dispatch.WithBackOff(func() backoff.BackOff { return tc.backOff }),
-				dispatch.WithErrorFunc(reps.record))
-			if err != nil {
-				t.Fatal(err)
-			}
-			stop := start(t, d)
-			next := note(endpoint.RemoteEndpointCreated, "east-b")
-			if err := d.Enqueue(tc.first, next); err != nil {
-				t.Fatal(err)
-			}
-			wait(t, rec.done, "the next notification")
-			stop()
-			if diff := cmp.Diff([]string{next.String()}, rec.accepted()); diff != "" {
-				t.Errorf("accepted (-want +got):\n%s", diff)
-			}
-			got := reps.all()
-			if len(got) != 1 || got[0].N != tc.first.String() || got[0].RetryIn != backoff.Stop || !tc.isErr(got[0].Err) {
-				t.Errorf("ErrorFunc calls = %+v, want one for %v with retryIn backoff.Stop", got, tc.first)
-			}
-		})
+// A notification of an unknown kind is given up at once, reported with
+// NoRetry, and the next one is delivered.
+func TestGiveUpUnknownKind(t *testing.T) {
+	first, next := note(0, "east-a"), note(endpoint.RemoteEndpointCreated, "east-b")
+	rec := newRecorder(1)
+	reps := newReports(1)
+	d, err := dispatch.New([]endpoint.Handler{rec.all()},
+		dispatch.WithRetry(every(time.Hour)),
+		dispatch.WithErrorFunc(reps.record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := start(t, d)
+	if err := d.Enqueue(first, next); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, rec.done, "the next notification")
+	stop()
+	if diff := cmp.Diff([]string{next.String()}, rec.accepted()); diff != "" {
+		t.Errorf("accepted (-want +got):\n%s", diff)
+	}
+	got := reps.all()
+	var unknown *endpoint.UnknownKindError
+	if len(got) != 1 || got[0].N != first.String() || got[0].RetryIn != dispatch.NoRetry || !errors.As(got[0].Err, &unknown) {
+		t.Errorf("ErrorFunc calls = %+v, want one for %v with an *endpoint.UnknownKindError and retryIn NoRetry", got, first)
 	}
 }

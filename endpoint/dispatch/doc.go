@@ -1,5 +1,5 @@
 // Package dispatch delivers the notifications of an endpoint.Machine to its
-// handlers, retrying a handler's failures with exponential backoff. It is the
+// handlers, retrying a handler's failures on a retry.Schedule. It is the
 // only part of the endpoint feature that runs goroutines, which is why it
 // lives outside the pure endpoint package.
 //
@@ -9,7 +9,7 @@
 // notifications; the other handlers carry on. With one shared queue, field
 // incident 000 would return in another form: the health checker would learn
 // late, or never, that a superseded endpoint is gone, and keep probing a
-// ghost while the route handler waits out its backoff.
+// ghost while the route handler waits for its next retry.
 //
 // Within one handler the order is strict: a notification is retried until
 // the handler accepts it before the next one is delivered, because a handler
@@ -25,7 +25,12 @@
 // them); a restarted controller relists, and its new machine announces every
 // active endpoint again.
 //
-// The dispatcher gives a notification up only when the BackOff returns
-// backoff.Stop (the default never does) or its kind is unknown; both are
-// reported to the ErrorFunc, so nothing is dropped silently.
+// The delays between retries come from a retry.Schedule, the schedule type
+// every configuration in meshstate takes: retry.DefaultSchedule unless
+// WithRetry gives another. Schedule.Delay is deterministic, so the same
+// failures wait the same delays, and its jitter, drawn from the handler and
+// the notification, keeps handlers that fail together from retrying in
+// lockstep. The dispatcher gives a notification up only when its kind is
+// unknown, and tells the ErrorFunc (retryIn NoRetry), so nothing is dropped
+// silently.
 package dispatch

@@ -10,8 +10,9 @@ var (
 	ErrNoHandlers = errors.New("dispatch: no handlers")
 	// ErrNilHandler: a handler given to New is nil.
 	ErrNilHandler = errors.New("dispatch: nil handler")
-	// ErrInvalidOption: New was given a nil Option, a nil BackOff factory, or a
-	// factory that returned nil.
+	// ErrInvalidOption: New was given a nil Option, or a retry schedule
+	// that fails retry.Schedule.Validate; the error then wraps the
+	// *retry.ScheduleError too.
 	ErrInvalidOption = errors.New("dispatch: invalid option")
 	// ErrAlreadyRun: Run was called on a dispatcher that had already been run.
 	ErrAlreadyRun = errors.New("dispatch: Run called more than once")

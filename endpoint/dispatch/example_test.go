@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
-
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/dispatch"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // routeAgent implements endpoint.Handler only: the stale kinds do not concern
@@ -85,8 +84,9 @@ func Example() {
 	routes, health, failures := make(chan string, 10), make(chan string, 10), make(chan string, 10)
 	d, err := dispatch.New(
 		[]endpoint.Handler{&routeAgent{log: routes}, healthChecker{log: health}},
-		// Retry at once, to keep the example fast; keep the default in production.
-		dispatch.WithBackOff(func() backoff.BackOff { return &backoff.ZeroBackOff{} }),
+		// Retry after 1ms, to keep the example fast; keep the default,
+		// retry.DefaultSchedule, in production.
+		dispatch.WithRetry(retry.Schedule{Initial: time.Millisecond, Max: time.Millisecond, Multiplier: 1}),
 		dispatch.WithErrorFunc(func(h int, n endpoint.Notification, err error, retryIn time.Duration) {
 			failures <- fmt.Sprintf("handler %d failed %v: %v; retry in %v", h, n, err, retryIn)
 		}),
@@ -117,7 +117,53 @@ func Example() {
 	// health: probe east-a
 	// health: probe east-b
 	// health: stop probing stale east-a
-	// handler 0 failed RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 0s
+	// handler 0 failed RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 1ms
 	// route: via east-a
 	// route: via east-b
+}
+
+// A route handler's netlink calls keep failing: the dispatcher retries
+// them after the delays of its schedule, here 10ms doubling up to 40ms
+// without jitter, and never gives up on its own. The ErrorFunc sees each
+// delay before the wait.
+func ExampleWithRetry() {
+	ep := endpoint.Endpoint{Name: "east-a", ClusterID: "east"}
+	failures := 0
+	accepted := make(chan struct{})
+	routes := endpoint.HandlerFuncs{RemoteCreated: func(*endpoint.Endpoint) error {
+		if failures < 4 {
+			failures++
+			return errors.New("netlink: device or resource busy")
+		}
+		close(accepted)
+		return nil
+	}}
+	d, err := dispatch.New([]endpoint.Handler{routes},
+		dispatch.WithRetry(retry.Schedule{Initial: 10 * time.Millisecond, Max: 40 * time.Millisecond, Multiplier: 2}),
+		// The ErrorFunc runs on the handler's goroutine, before each wait.
+		dispatch.WithErrorFunc(func(_ int, n endpoint.Notification, err error, retryIn time.Duration) {
+			fmt.Printf("%v: %v; retry in %v\n", n, err, retryIn)
+		}),
+	)
+	if err != nil {
+		panic(err)
+	}
+	if err := d.Enqueue(endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: ep}); err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- d.Run(ctx) }()
+	<-accepted
+	cancel()
+	if err := <-stopped; err != nil {
+		panic(err)
+	}
+	fmt.Println("accepted after", failures, "failures")
+	// Output:
+	// RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 10ms
+	// RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 20ms
+	// RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 40ms
+	// RemoteEndpointCreated east-a: netlink: device or resource busy; retry in 40ms
+	// accepted after 4 failures
 }

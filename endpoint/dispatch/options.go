@@ -3,56 +3,57 @@ package dispatch
 import (
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
-
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // Option configures a Dispatcher; pass options to New.
 type Option func(*options)
 
 type options struct {
-	newBackOff func() backoff.BackOff
-	onError    ErrorFunc
+	retry   retry.Schedule
+	onError ErrorFunc
 }
+
+// NoRetry is the retryIn an ErrorFunc is given when the dispatcher gives a
+// notification up instead of retrying it. It is negative, so it is never a
+// delay.
+const NoRetry time.Duration = -1
 
 // ErrorFunc observes a failed delivery, for logging and metrics. handler is
 // the index of the handler in the slice given to New, n the notification and
 // err the handler's error. retryIn is how long the dispatcher waits before
-// delivering n to that handler again, or backoff.Stop when it gives n up:
-// the BackOff returned Stop, or n's kind is unknown (err is then an
-// *endpoint.UnknownKindError).
+// delivering n to that handler again, as the retry schedule gives it, or
+// NoRetry when it gives n up because n's kind is unknown (err is then an
+// *endpoint.UnknownKindError): retrying cannot teach the handler a kind
+// that endpoint.Deliver does not know.
 //
 // It runs on the failing handler's goroutine, so a slow ErrorFunc delays only
 // that handler, and calls for different handlers may run concurrently.
 type ErrorFunc func(handler int, n endpoint.Notification, err error, retryIn time.Duration)
 
-// WithBackOff sets how long a handler waits before a failed notification is
-// delivered again. New calls newBackOff once per handler, so it must return a
-// new BackOff each time; the dispatcher resets it when a notification first
-// fails. The default is DefaultBackOff.
-func WithBackOff(newBackOff func() backoff.BackOff) Option {
-	return func(o *options) { o.newBackOff = newBackOff }
+// WithRetry sets the schedule of a handler's retries of a failed
+// notification: after its k-th consecutive failure (k from 0) the
+// notification is delivered again after s.Delay(key, k), where key names
+// the handler's index and the notification (its kind and endpoint). The
+// jitter thus spreads out handlers, and endpoints, that fail together,
+// while the same failures always wait the same delays. The count starts
+// again with each notification.
+//
+// The default is retry.DefaultSchedule. New refuses a schedule that fails
+// retry.Schedule.Validate, with an error that wraps ErrInvalidOption and
+// the *retry.ScheduleError.
+//
+// Whatever the schedule, the dispatcher never gives up on a notification
+// of a known kind. That is deliberate: a dropped notification is an
+// endpoint a handler never learns of (incident 000), and the failures stay
+// visible through the ErrorFunc and Pending.
+func WithRetry(s retry.Schedule) Option {
+	return func(o *options) { o.retry = s }
 }
 
 // WithErrorFunc sets the function told of every failed delivery. A nil f
 // reports nothing, which is the default.
 func WithErrorFunc(f ErrorFunc) Option {
 	return func(o *options) { o.onError = f }
-}
-
-// DefaultBackOff returns the backoff a Dispatcher uses unless WithBackOff
-// says otherwise: exponential from 100ms, doubling up to 30s, with ±50%
-// jitter so that handlers failing together do not retry in lockstep, and no
-// limit on the total time. Never giving up is deliberate: a dropped
-// notification is an endpoint a handler never learns of (incident 000), and
-// the errors stay visible through the ErrorFunc.
-func DefaultBackOff() backoff.BackOff {
-	return backoff.NewExponentialBackOff(
-		backoff.WithInitialInterval(100*time.Millisecond),
-		backoff.WithMultiplier(2),
-		backoff.WithRandomizationFactor(0.5),
-		backoff.WithMaxInterval(30*time.Second),
-		backoff.WithMaxElapsedTime(0),
-	)
 }

@@ -3,18 +3,18 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
-
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/retry"
 )
 
 // worker delivers one handler's queue, one notification at a time.
 type worker struct {
 	index   int
 	handler endpoint.Handler
-	backOff backoff.BackOff
+	retry   retry.Schedule
 	onError ErrorFunc
 	queue   *queue
 }
@@ -42,17 +42,18 @@ func (w *worker) deliver(ctx context.Context, n endpoint.Notification) bool {
 	if err == nil {
 		return true
 	}
-	w.backOff.Reset()
-	for {
-		retryIn := backoff.Stop
+	key := retryKey(w.index, n)
+	for attempt := 0; ; attempt++ {
+		retryIn := NoRetry
 		// Retrying cannot teach the handler a kind that Deliver does not know.
-		if _, unknown := errors.AsType[*endpoint.UnknownKindError](err); !unknown {
-			retryIn = w.backOff.NextBackOff()
+		var unknown *endpoint.UnknownKindError
+		if !errors.As(err, &unknown) {
+			retryIn = w.retry.Delay(key, attempt)
 		}
 		if w.onError != nil {
 			w.onError(w.index, n, err, retryIn)
 		}
-		if retryIn == backoff.Stop {
+		if retryIn == NoRetry {
 			return true
 		}
 		if !sleep(ctx, retryIn) {
@@ -62,6 +63,12 @@ func (w *worker) deliver(ctx context.Context, n endpoint.Notification) bool {
 			return true
 		}
 	}
+}
+
+// retryKey is the key of the retry schedule's jitter for handler's
+// retries of n: the handler's index, n's kind and its endpoint's name.
+func retryKey(handler int, n endpoint.Notification) string {
+	return strconv.Itoa(handler) + "/" + n.String()
 }
 
 // sleep waits for d or until ctx is done, and reports whether ctx is still

@@ -90,15 +90,16 @@ func (r *routeHandler) funcs() endpoint.HandlerFuncs {
 // stale notification existed.
 type asHandler struct{ endpoint.Handler }
 
-func replay000(w io.Writer) (bool, string, error) {
+func replay000(w io.Writer) (res result, _ error) {
 	s, err := scenario("000")
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
+	res.title = s.Title
 	fmt.Fprintf(w, "== incident 000: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	checker, err := newHealthChecker()
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	routes := &routeHandler{active: map[string]string{}}
 	lines, replayErr := s.Replay(checker.funcs(), asHandler{routes.funcs()})
@@ -106,7 +107,7 @@ func replay000(w io.Writer) (bool, string, error) {
 		printStep(w, i, l.Step.Note, describe(l.Event), l.Effects, l.Err, l.Problem)
 	}
 	if replayErr != nil {
-		return false, "", replayErr
+		return res, replayErr
 	}
 	fmt.Fprintf(w, "\n    health machine prober effects:\n")
 	for _, e := range checker.effects {
@@ -114,7 +115,7 @@ func replay000(w io.Writer) (bool, string, error) {
 	}
 
 	field := fieldHealthProbes(lines)
-	fmt.Fprintf(w, "\n    field logic (before the fix): health checker probes %v\n", field)
+	fmt.Fprintf(w, "\n    field logic (re-implemented): health checker probes %v\n", field)
 	fmt.Fprintf(w, "    meshstate:                    health checker probes %v; route handler: %v, %d tear-downs\n\n",
 		checker.ips(), routes.active, routes.teardowns)
 
@@ -134,19 +135,23 @@ func replay000(w io.Writer) (bool, string, error) {
 		}
 	}
 	ghosts := len(field) - len(want)
+	res.field = fmt.Sprintf("health checker kept probing %d superseded endpoint", max(ghosts, 0))
+	if ghosts != 1 {
+		res.field += "s"
+	}
 	switch {
 	case ghosts <= 0:
-		return false, "the scenario does not reproduce the incident: the field logic leaves no ghost", nil
+		return res.judge(false, "the scenario does not reproduce the incident: the field logic leaves no ghost")
 	case ghost == "" || !checker.stopped(ghost):
-		return false, fmt.Sprintf("the superseded endpoint %q was never probed and then stopped", ghost), nil
+		return res.judge(false, fmt.Sprintf("the superseded endpoint %q was never probed and then stopped", ghost))
 	case !slices.Equal(checker.ips(), want):
-		return false, fmt.Sprintf("health checker probes %v, want only %v", checker.ips(), want), nil
+		return res.judge(false, fmt.Sprintf("health checker probes %v, want only %v", checker.ips(), want))
 	case routes.teardowns != 0:
-		return false, "a route handler tore down a live cluster", nil
+		return res.judge(false, "a route handler tore down a live cluster")
 	}
-	return true, fmt.Sprintf("the superseded endpoint was retired as stale and the health machine stopped its "+
+	return res.judge(true, fmt.Sprintf("the superseded endpoint was retired as stale and the health machine stopped its "+
 		"prober: it probes only %v (the field logic kept %d ghost), and route handlers never tore the cluster down",
-		want, ghosts), nil
+		want, ghosts))
 }
 
 // fieldHealthProbes replays the notifications the event layer sent before

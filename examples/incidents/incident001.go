@@ -10,16 +10,17 @@ import (
 	"github.com/meshstate/meshstate/discovery/mcs/mcstest"
 )
 
-func replay001(w io.Writer) (bool, string, error) {
+func replay001(w io.Writer) (res result, _ error) {
 	all, err := mcstest.Scenarios()
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	i := slices.IndexFunc(all, func(s mcstest.Scenario) bool { return s.Incident == "001" })
 	if i < 0 {
-		return false, "", fmt.Errorf("no scenario for incident 001")
+		return res, fmt.Errorf("no scenario for incident 001")
 	}
 	s := all[i]
+	res.title = s.Title
 	fmt.Fprintf(w, "== incident 001: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, _, replayErr := s.Replay()
 	var deleted []string
@@ -32,23 +33,24 @@ func replay001(w io.Writer) (bool, string, error) {
 		}
 	}
 	if replayErr != nil {
-		return false, "", replayErr
+		return res, replayErr
 	}
 
 	field := fieldPrunes(lines, "west")
-	fmt.Fprintf(w, "\n    field logic (before the fix): deleted %d valid imports: %v\n", len(field), field)
+	res.field = fmt.Sprintf("deleted %d valid imports", len(field))
+	fmt.Fprintf(w, "\n    field logic (re-implemented): deleted %d valid imports: %v\n", len(field), field)
 	fmt.Fprintf(w, "    meshstate:                    deleted %v, once, after its export was deleted\n\n", deleted)
 
 	want := []string{"default/redis@west"}
 	switch {
 	case len(field) == 0:
-		return false, "the scenario does not reproduce the incident: the field logic deletes nothing", nil
+		return res.judge(false, "the scenario does not reproduce the incident: the field logic deletes nothing")
 	case !slices.Equal(deleted, want):
-		return false, fmt.Sprintf("deleted %v, want only %v", deleted, want), nil
+		return res.judge(false, fmt.Sprintf("deleted %v, want only %v", deleted, want))
 	}
-	return true, fmt.Sprintf("nothing was deleted before both caches synced, the broker's aggregate and east's "+
+	return res.judge(true, fmt.Sprintf("nothing was deleted before both caches synced, the broker's aggregate and east's "+
 		"imports were never touched, the restart wrote nothing, and the unexported service's import was deleted "+
-		"once (the field logic deleted %d valid imports)", len(field)), nil
+		"once (the field logic deleted %d valid imports)", len(field)))
 }
 
 // fieldPrunes replays the agent's logic before the fix: as soon as the
@@ -101,6 +103,6 @@ func describeExport(ev mcs.Event) string {
 	case mcs.ImportDeleted:
 		return "ImportDeleted " + mcs.Import{Namespace: ev.Namespace, Name: ev.Name, Owner: ev.Owner}.String()
 	default:
-		return fmt.Sprintf("%T", ev)[len("discovery."):]
+		return fmt.Sprintf("%T", ev)[len("mcs."):]
 	}
 }

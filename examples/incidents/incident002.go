@@ -19,16 +19,17 @@ const (
 	fieldMultiplier = 1.2
 )
 
-func replay002(w io.Writer) (bool, string, error) {
+func replay002(w io.Writer) (res result, _ error) {
 	all, err := cnitest.Scenarios()
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	i := slices.IndexFunc(all, func(s cnitest.Scenario) bool { return s.Incident == "002" })
 	if i < 0 {
-		return false, "", fmt.Errorf("no scenario for incident 002")
+		return res, fmt.Errorf("no scenario for incident 002")
 	}
 	s := all[i]
+	res.title = s.Title
 	fmt.Fprintf(w, "== incident 002: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	var start, found time.Time
@@ -52,33 +53,37 @@ func replay002(w io.Writer) (bool, string, error) {
 		}
 	}
 	if replayErr != nil {
-		return false, "", replayErr
+		return res, replayErr
 	}
 
 	var cfg cni.Config
 	if err := s.DecodeConfig(&cfg); err != nil {
-		return false, "", err
+		return res, err
 	}
 	fieldFound, gaveUp := fieldDiscovery(lines, cfg.PodCIDRs)
 	cur, has := m.Current()
-	fmt.Fprintf(w, "\n    field logic (before the fix): %d tries, gave up %v after start; discovered: %v\n",
+	res.field = fmt.Sprintf("gave up after %d tries, %v after start", fieldTries, gaveUp.Round(time.Second))
+	if fieldFound {
+		res.field = "found the interface"
+	}
+	fmt.Fprintf(w, "\n    field logic (re-implemented): %d tries, gave up %v after start; discovered: %v\n",
 		fieldTries, gaveUp.Round(time.Second), fieldFound)
 	fmt.Fprintf(w, "    meshstate:                    discovered %v after start, on the address event; now %v\n\n",
 		found.Sub(start).Round(time.Second), cur)
 
 	switch {
 	case fieldFound:
-		return false, "the scenario does not reproduce the incident: the field logic finds the interface", nil
+		return res.judge(false, "the scenario does not reproduce the incident: the field logic finds the interface")
 	case !has || discoveries < 2:
-		return false, fmt.Sprintf("%d discoveries, holding %v (%v): want the interface found and re-found", discoveries, cur, has), nil
+		return res.judge(false, fmt.Sprintf("%d discoveries, holding %v (%v): want the interface found and re-found", discoveries, cur, has))
 	case !waited:
-		return false, "no Waiting effect past the field's give-up point", nil
+		return res.judge(false, "no Waiting effect past the field's give-up point")
 	case found.Sub(start) <= gaveUp:
-		return false, "the interface appears before the field's give-up point: no contrast", nil
+		return res.judge(false, "the interface appears before the field's give-up point: no contrast")
 	}
-	return true, fmt.Sprintf("tunl0 appeared %v after the field logic had given up; meshstate, still retrying, "+
+	return res.judge(true, fmt.Sprintf("tunl0 appeared %v after the field logic had given up; meshstate, still retrying, "+
 		"discovered it on its address event and followed its address change to %v",
-		found.Sub(start).Round(time.Second)-gaveUp.Round(time.Second), cur.Address), nil
+		found.Sub(start).Round(time.Second)-gaveUp.Round(time.Second), cur.Address))
 }
 
 // fieldDiscovery runs the field logic over the scenario: it looks only at

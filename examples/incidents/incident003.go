@@ -10,16 +10,17 @@ import (
 	"github.com/meshstate/meshstate/ipam/ipamtest"
 )
 
-func replay003(w io.Writer) (bool, string, error) {
+func replay003(w io.Writer) (res result, _ error) {
 	all, err := ipamtest.Scenarios()
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	i := slices.IndexFunc(all, func(s ipamtest.Scenario) bool { return s.Incident == "003" })
 	if i < 0 {
-		return false, "", fmt.Errorf("no scenario for incident 003")
+		return res, fmt.Errorf("no scenario for incident 003")
 	}
 	s := all[i]
+	res.title = s.Title
 	fmt.Fprintf(w, "== incident 003: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	released := 0
@@ -32,27 +33,28 @@ func replay003(w io.Writer) (bool, string, error) {
 		}
 	}
 	if replayErr != nil {
-		return false, "", replayErr
+		return res, replayErr
 	}
 
 	nginx, _ := m.Addresses("default", "gip-nginx")
 	web, _ := m.Addresses("default", "gip-web")
 	field := fieldReleases(lines)
-	fmt.Fprintf(w, "\n    field logic (before the fix): %d global IPs released on errors that were not absences\n", field)
+	res.field = fmt.Sprintf("released %d live global IPs", field)
+	fmt.Fprintf(w, "\n    field logic (re-implemented): %d global IPs released on errors that were not absences\n", field)
 	fmt.Fprintf(w, "    meshstate:                    %d released; gip-nginx holds %v, gip-web holds %v\n\n", released, nginx, web)
 
 	want := []netip.Addr{netip.MustParseAddr("242.254.1.7")}
 	switch {
 	case field == 0:
-		return false, "the scenario does not reproduce the incident: the field logic releases nothing", nil
+		return res.judge(false, "the scenario does not reproduce the incident: the field logic releases nothing")
 	case released != 0 || !slices.Equal(nginx, want):
-		return false, fmt.Sprintf("gip-nginx holds %v after %d releases, want %v and none", nginx, released, want), nil
+		return res.judge(false, fmt.Sprintf("gip-nginx holds %v after %d releases, want %v and none", nginx, released, want))
 	case len(web) != 1:
-		return false, fmt.Sprintf("gip-web holds %v, want exactly one address", web), nil
+		return res.judge(false, fmt.Sprintf("gip-web holds %v, want exactly one address", web))
 	}
-	return true, fmt.Sprintf("gip-nginx kept %v through two timeouts and a refusal, the gone Service of gip-redis was "+
+	return res.judge(true, fmt.Sprintf("gip-nginx kept %v through two timeouts and a refusal, the gone Service of gip-redis was "+
 		"recreated with the same address, and a stale requeue got the write again, not a second address "+
-		"(the field logic released %d)", want, field), nil
+		"(the field logic released %d)", want, field))
 }
 
 // fieldReleases counts the releases the controller made before the fix,

@@ -10,47 +10,49 @@ import (
 	"github.com/meshstate/meshstate/discovery/vip/viptest"
 )
 
-func replay004(w io.Writer) (bool, string, error) {
+func replay004(w io.Writer) (res result, _ error) {
 	all, err := viptest.Scenarios()
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	i := slices.IndexFunc(all, func(s viptest.Scenario) bool { return s.Incident == "004" })
 	if i < 0 {
-		return false, "", fmt.Errorf("no scenario for incident 004")
+		return res, fmt.Errorf("no scenario for incident 004")
 	}
 	s := all[i]
+	res.title = s.Title
 	fmt.Fprintf(w, "== incident 004: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	for i, l := range lines {
 		printStep(w, i, l.Step.Note, describeVIP(l.Event), l.Effects, l.Err, l.Problem)
 	}
 	if replayErr != nil {
-		return false, "", replayErr
+		return res, replayErr
 	}
 	want := []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20"), netip.MustParseAddr("192.0.2.30")}
 	if got := m.Advertised(); !slices.Equal(got, want) {
-		return false, fmt.Sprintf("the scenario ends with %v advertised, want %v", got, want), nil
+		return res.judge(false, fmt.Sprintf("the scenario ends with %v advertised, want %v", got, want))
 	}
 
 	const n = 1000
 	atSync, before, err := burst004(n)
 	if err != nil {
-		return false, "", err
+		return res, err
 	}
 	field := fieldAdvertised004(n)
+	res.field = fmt.Sprintf("advertised %d of %d VIPs at sync", field, n)
 	fmt.Fprintf(w, "\n    %d Services whose EndpointSlices all arrive first, then both synced markers:\n", n)
-	fmt.Fprintf(w, "    field logic (before the fix): %d VIPs advertised at sync; %d wait for the next full re-watch (~30 min)\n", field, n-field)
+	fmt.Fprintf(w, "    field logic (re-implemented): %d VIPs advertised at sync; %d wait for the next full re-watch (~30 min)\n", field, n-field)
 	fmt.Fprintf(w, "    meshstate:                    %d effects before sync; %d VIPs advertised at the second synced marker\n\n",
 		before, atSync)
 	switch {
 	case field != 0:
-		return false, "the burst does not reproduce the incident: the field logic advertises something", nil
+		return res.judge(false, "the burst does not reproduce the incident: the field logic advertises something")
 	case before != 0 || atSync != n:
-		return false, fmt.Sprintf("%d effects before sync and %d advertised at sync, want 0 and %d", before, atSync, n), nil
+		return res.judge(false, fmt.Sprintf("%d effects before sync and %d advertised at sync, want 0 and %d", before, atSync, n))
 	}
-	return true, fmt.Sprintf("slices that arrived before their Service were kept and joined at sync: all %d VIPs "+
-		"advertised at the second synced marker, none before (the field logic advertised %d until a re-watch)", n, field), nil
+	return res.judge(true, fmt.Sprintf("slices that arrived before their Service were kept and joined at sync: all %d VIPs "+
+		"advertised at the second synced marker, none before (the field logic advertised %d until a re-watch)", n, field))
 }
 
 // burst004 feeds n Services whose slices all arrive first and returns how
@@ -139,7 +141,7 @@ func describeVIP(ev vip.Event) string {
 	case vip.SliceDeleted:
 		return "SliceDeleted " + ev.Namespace + "/" + ev.Name
 	default:
-		return fmt.Sprintf("%T", ev)[len("discovery."):]
+		return fmt.Sprintf("%T", ev)[len("vip."):]
 	}
 }
 

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // printStep prints one replayed step: its note, the event, its effects and
@@ -38,4 +40,36 @@ func wrap(text, indent string) string {
 		width += len(word)
 	}
 	return b.String()
+}
+
+// decimalDuration matches a time.Duration as String prints it, when it has
+// a fractional part: 4.288803506s, 904.031995ms, 4m54.064048901s. Whole
+// durations (2m9s) are left alone, and so are addresses (10.2.0.7), which
+// no unit follows.
+var decimalDuration = regexp.MustCompile(`\b(?:\d+h)?(?:\d+m)?\d+\.\d+(?:ns|µs|us|ms|s)\b`)
+
+// displayDurations rounds, with roundDuration, every duration with a
+// fractional part in text, such as the jittered delays of RetryAfter
+// effects.
+func displayDurations(text string) string {
+	return decimalDuration.ReplaceAllStringFunc(text, func(s string) string {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return s
+		}
+		return roundDuration(d).String()
+	})
+}
+
+// roundDuration rounds d for display: to the second from a minute up
+// (4m54s), else to three significant digits (4.29s, 904ms, 32.5s).
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Minute || d <= -time.Minute {
+		return d.Round(time.Second)
+	}
+	unit := time.Duration(1)
+	for d/unit >= 1000 || d/unit <= -1000 {
+		unit *= 10
+	}
+	return d.Round(unit)
 }
