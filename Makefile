@@ -47,7 +47,7 @@ test: fmt-check vet staticcheck floor tools kube-assets unit
 
 # The control plane of the Kubernetes adapter tests, built from the Go module
 # proxy by hack/kube-assets.sh into a cache outside the repository (about 6
-# minutes the first time, nothing after). internal/kubetest finds it there.
+# minutes the first time, nothing after). kube/internal/kubetest finds it there.
 KUBE_ASSETS := $(shell bash hack/kube-assets.sh --dir)
 export MESHSTATE_KUBE_ASSETS := $(KUBE_ASSETS)
 kube-assets:

@@ -27,10 +27,11 @@
 //   - lookup: the one place where errors are classified (Found, NotFound,
 //     Conflict, Transient, Permanent); machines act on the class, never on
 //     err != nil.
-//   - discovery: which VIPs a load-balancer announcer advertises, joined
-//     from Services and EndpointSlices whatever order they arrive in; and
-//     which ServiceImports a cluster's agent creates and deletes, never
-//     before its caches synced and never one it does not own.
+//   - discovery/vip: which VIPs a load-balancer announcer advertises,
+//     joined from Services and EndpointSlices whatever order they arrive in.
+//   - discovery/mcs: which ServiceImports a cluster's agent creates and
+//     deletes, never before its caches synced and never one it does not
+//     own, with KEP-1645's conflict resolution.
 //   - cni: which link is the CNI interface, found again whenever links or
 //     addresses change, retried with backoff forever while none matches.
 //   - routes: the routes and rules a route agent owns (marked by table and
@@ -52,7 +53,10 @@
 // test keeps the machine packages free of netlink, client-go, net/http,
 // os/exec, the clock and math/rand.
 //
-// Adapters live in subpackages: they translate informer callbacks and kernel
+// Kernel adapters live in subpackages, Kubernetes adapters in the module
+// github.com/meshstate/meshstate/kube, so that embedding the machines
+// brings no client-go (the root module builds with Go 1.24 and
+// apimachinery v0.33). Adapters translate informer callbacks and kernel
 // notifications into events, apply the effects, and report the outcome back
 // as events. Anything that can be decided without I/O is decided in the
 // machine. Retries too: a machine's RetryAfter effect names a key and a
@@ -64,11 +68,12 @@
 // judged against the server's state, not a cache. The Kubernetes adapters
 // share one runtime (one ordered queue for informers, workers and keyed
 // timers; a relist stepped as one batch, its deletions after its
-// additions), so none of them has a loop of its own. Kernel adapters (cni/kernel, routes/kernel, health/icmp) are
-// tested in fresh network namespaces; Kubernetes adapters (endpoint/kube and
-// the others named in the README) against a real kube-apiserver and etcd,
-// as users bound only to the ClusterRoles in config/rbac. Their own API
-// types are in apis/v1alpha1 (group meshstate.io), their CRDs in config.
+// additions), so none of them has a loop of its own. Kernel adapters
+// (cni/kernel, routes/kernel, health/icmp) are tested in fresh network
+// namespaces; Kubernetes adapters (kube/endpointkube and the others named
+// in the README) against a real kube-apiserver and etcd, as users bound
+// only to the ClusterRoles in kube/config/rbac. Their own API types are in
+// kube/apis/v1alpha1 (group meshstate.io), their CRDs in kube/config.
 //
 // # Wiring a controller
 //

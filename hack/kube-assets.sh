@@ -7,7 +7,7 @@
 #   hack/kube-assets.sh            build what is missing, print the directory
 #   hack/kube-assets.sh --dir      print the directory only
 #
-# MESHSTATE_KUBE_ASSETS overrides the directory. internal/kubetest finds the
+# MESHSTATE_KUBE_ASSETS overrides the directory. kube/internal/kubetest finds the
 # same default: $XDG_CACHE_HOME (or ~/.cache)/meshstate/kube-assets/<versions>.
 set -euo pipefail
 

@@ -1,6 +1,6 @@
 // Package ipam allocates global IP addresses: a dense Pool, and a Machine
 // that makes the decisions of a global-IP controller without I/O. Its
-// owners are meshstate.io GlobalIPs (apis/v1alpha1), or any object of the
+// owners are meshstate.io GlobalIPs (kube/apis/v1alpha1), or any object of the
 // same shape, such as Submariner's GlobalIngressIP and GlobalEgressIP.
 //
 // Field incident 003 is its reason to exist: on a controller restart, a
