@@ -13,9 +13,9 @@ import (
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/mcs/mcstest"
+	"github.com/meshstate/meshstate/kube/discoverykube"
 )
 
 const clusterID = "west"

@@ -11,8 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 )
 

@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 )
 

@@ -17,9 +17,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/discovery/vip/viptest"
+	"github.com/meshstate/meshstate/kube/discoverykube"
 )
 
 const node = "node-a"
