@@ -45,7 +45,7 @@ var classTests = []struct {
 }{
 	{"nil", nil, lookup.Found},
 
-	{"NotFound", apierrors.NewNotFound(services, "submariner-gip"), lookup.NotFound},
+	{"NotFound", apierrors.NewNotFound(services, "globalip-a"), lookup.NotFound},
 	{"404 unknown reason", status(404, ""), lookup.NotFound},
 	{"404 unrecognised reason", status(404, "Vanished"), lookup.NotFound},
 	{"NotFound reason without code", status(0, metav1.StatusReasonNotFound), lookup.NotFound},

@@ -17,9 +17,9 @@ func ExampleClassify() {
 	svc := schema.GroupResource{Resource: "services"}
 	for _, err := range []error{
 		nil,
-		fmt.Errorf("get service submariner-gip-x: %w", apierrors.NewNotFound(svc, "submariner-gip-x")),
-		fmt.Errorf("get service submariner-gip-x: %w", apierrors.NewServiceUnavailable("apiserver is shutting down")),
-		apierrors.NewForbidden(svc, "submariner-gip-x", errors.New("RBAC: access denied")),
+		fmt.Errorf("get service globalip-x: %w", apierrors.NewNotFound(svc, "globalip-x")),
+		fmt.Errorf("get service globalip-x: %w", apierrors.NewServiceUnavailable("apiserver is shutting down")),
+		apierrors.NewForbidden(svc, "globalip-x", errors.New("RBAC: access denied")),
 		errors.New("something nobody anticipated"),
 	} {
 		switch c := lookup.Classify(err); c {

@@ -187,7 +187,7 @@ func BenchmarkDelay(b *testing.B) {
 		b.Run(fmt.Sprint("attempt=", a), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				s.Delay("submariner-operator/submariner-gip-abc", a)
+				s.Delay("default/globalip-abc", a)
 			}
 		})
 	}

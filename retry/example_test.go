@@ -12,12 +12,12 @@ import (
 func ExampleSchedule_Delay() {
 	s := retry.DefaultSchedule()
 	for attempt := range 4 {
-		d := s.Delay("submariner-operator/submariner-gip-x", attempt)
-		fmt.Println(attempt, d.Round(100*time.Millisecond), d == s.Delay("submariner-operator/submariner-gip-x", attempt))
+		d := s.Delay("default/globalip-x", attempt)
+		fmt.Println(attempt, d.Round(100*time.Millisecond), d == s.Delay("default/globalip-x", attempt))
 	}
 	// Output:
-	// 0 900ms true
-	// 1 2.2s true
-	// 2 4.4s true
-	// 3 8.9s true
+	// 0 1.1s true
+	// 1 1.9s true
+	// 2 3.5s true
+	// 3 8.2s true
 }

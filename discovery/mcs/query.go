@@ -7,9 +7,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// ExportsSyncedYet reports whether both sources have delivered their
+// HasSynced reports whether both sources have delivered their
 // initial lists, so that the machine has emitted its decisions.
-func (m *Machine) ExportsSyncedYet() bool { return m.synced() }
+func (m *Machine) HasSynced() bool { return m.synced() }
 
 // DesiredImports returns the imports this cluster should own, one for each
 // valid export, by namespace/name. Their Ports are shared with the machine

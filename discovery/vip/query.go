@@ -5,9 +5,9 @@ import (
 	"slices"
 )
 
-// Synced reports whether both sources have synced, so that the machine
+// HasSynced reports whether both sources have synced, so that the machine
 // advertises and withdraws.
-func (m *Machine) Synced() bool { return m.synced() }
+func (m *Machine) HasSynced() bool { return m.synced() }
 
 // Advertised returns the VIPs the machine has told the adapter to
 // advertise and not withdrawn since, by address.
