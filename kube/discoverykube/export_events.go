@@ -131,7 +131,7 @@ func (a *ExportAdapter) step(ev mcs.Event) error {
 	a.stepped(ev, err)
 	switch ev.(type) {
 	case mcs.ExportsSynced, mcs.ImportsSynced:
-		a.markSynced(a.m.ExportsSyncedYet())
+		a.markSynced(a.m.HasSynced())
 	}
 	return err
 }

@@ -35,7 +35,7 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 				}
 			}
 		}
-		if a.m.Synced() && (wrote || !a.committed || a.recommit) {
+		if a.m.HasSynced() && (wrote || !a.committed || a.recommit) {
 			a.commit(ctx)
 		}
 		for _, ev := range a.outcomes {
@@ -47,7 +47,7 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 	reportFailures(&a.core, a.failures, a.timers.Len())
 }
 
-func (a *VIPAdapter) owesCommit() bool { return a.m.Synced() && (!a.committed || a.recommit) }
+func (a *VIPAdapter) owesCommit() bool { return a.m.HasSynced() && (!a.committed || a.recommit) }
 
 // call applies one effect and notes its outcome for the machine.
 func (a *VIPAdapter) call(ctx context.Context, e vip.Effect) {

@@ -92,6 +92,6 @@ func (a *VIPAdapter) step(ev vip.Event) {
 	case vip.SliceDeleted:
 		delete(a.held, ev.Namespace+"/"+ev.Name)
 	case vip.ServicesSynced, vip.SlicesSynced:
-		a.markSynced(a.m.Synced())
+		a.markSynced(a.m.HasSynced())
 	}
 }
