@@ -61,7 +61,7 @@ var classTests = []struct {
 	{"GenerateNameConflict", apierrors.NewGenerateNameConflict(services, "svc-", 1), lookup.Conflict},
 	{"generic 409 on POST", apierrors.NewGenericServerResponse(409, "POST", services, "svc", "", 0, false), lookup.Conflict},
 
-	//lint:ignore SA1019 deprecated, but older servers still send reason Gone, and it must not read as NotFound
+	// Gone (deprecated in newer apimachinery): older servers still send it, and it must not read as NotFound.
 	{"Gone", apierrors.NewGone("too old resource version: 1 (42)"), lookup.Transient},
 	{"ResourceExpired", apierrors.NewResourceExpired("too old resource version"), lookup.Transient},
 	{"410 unknown reason", status(410, ""), lookup.Transient},
