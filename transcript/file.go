@@ -226,6 +226,9 @@ func (f File) Format() []byte {
 			}
 		}
 		b.WriteString(EventLines(st.Event))
+		if st.Event == Restart && len(st.Expect) == 0 && st.Reject == "" {
+			continue
+		}
 		b.WriteString(Separator + "\n")
 		for _, e := range st.Expect {
 			b.WriteString(e + "\n")

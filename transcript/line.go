@@ -581,6 +581,9 @@ func unknownKeys(prefix string, in, out *node, acc []string) []string {
 				o = out.member(k)
 			}
 			key := join(prefix, quoteKey(k))
+			if prefix == "" && k == "type" {
+				continue // the event's type: its decoder said what it made of it
+			}
 			if o == nil {
 				if !v.zero() {
 					acc = append(acc, key)
