@@ -162,6 +162,9 @@ func ParseFile(name string, data []byte) (File, error) {
 		if st.Event != Restart {
 			n, err := parseNode(st.Event)
 			if err != nil {
+				if len(f.Steps) > 0 && len(note) == 0 && lines[st.Line-2] != "" {
+					return fail(st.Line-1, "%v (if this is an effect of the event above, put %s between them)", err, Separator)
+				}
 				return fail(st.Line-1, "%v", err)
 			}
 			if len(n.keys) == 0 || n.keys[0] != "type" {
@@ -180,9 +183,8 @@ func ParseFile(name string, data []byte) (File, error) {
 				}
 				st.Expect = append(st.Expect, lines[i])
 			}
-		} else if i < len(lines) && lines[i] != "" {
-			return fail(i, "want %s or a blank line after the event, got %q", Separator, lines[i])
 		}
+		// Without a separator, the next line, if any, is the next step.
 		f.Steps = append(f.Steps, st)
 	}
 	return f, nil

@@ -52,14 +52,15 @@ func TestParseFile(t *testing.T) {
 	}
 }
 
-// A file without a header, or with steps lacking their separator, reads;
-// Format writes the separators back.
+// A file without a header, or with steps lacking their separator (a
+// property's counterexample pasted as is), reads; Format writes the
+// separators back.
 func TestParseFileLenient(t *testing.T) {
-	f, err := ParseFile("s.txt", []byte("Put name=a\n\n# pasted\nPut name=b\n"))
-	if err != nil || len(f.Steps) != 2 || f.Steps[1].Note != "pasted" || f.Steps[1].Line != 4 {
+	f, err := ParseFile("s.txt", []byte("Put name=a\n# pasted\nPut name=b\nrestart\nPut name=c\n"))
+	if err != nil || len(f.Steps) != 4 || f.Steps[1].Note != "pasted" || f.Steps[1].Line != 3 || f.Steps[3].Line != 5 {
 		t.Fatalf("ParseFile = %+v, %v", f, err)
 	}
-	if got, want := string(f.Format()), "Put name=a\n----\n\n# pasted\nPut name=b\n----\n"; got != want {
+	if got, want := string(f.Format()), "Put name=a\n----\n\n# pasted\nPut name=b\n----\n\nrestart\n\nPut name=c\n----\n"; got != want {
 		t.Errorf("Format = %q, want %q", got, want)
 	}
 }
@@ -70,7 +71,7 @@ func TestParseFileErrors(t *testing.T) {
 		{"title: T\ntitle: U\n", "s.txt:2: title given twice"},
 		{"title: T\nconfig: window\n", "s.txt:2: config"},
 		{"title: T\n\nPut name=a\n----\nx\n\nPut name=\"b\n", "s.txt:7: unterminated quoted string"},
-		{"Put name=a\nMade a\n", "s.txt:2: want ---- or a blank line"},
+		{"Put name=a\nMade a\n", "s.txt:2: \"a\": want key=value (if this is an effect of the event above, put ---- between them)"},
 		{"----\n", "s.txt:1: ---- without an event"},
 		{"Put name=a \\\n", `s.txt:1: the line ends with \`},
 		{"name=a\n", "s.txt:1: an event line starts with the event's type"},

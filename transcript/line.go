@@ -432,7 +432,10 @@ func set(root *node, key string, v *node) error {
 
 // FormatJSON writes the JSON object data as a line: the "type" member, if
 // there is one, as the first word, then every other field as key=value in
-// the order the JSON gives them. Nested keys are dotted (owner.name=web),
+// the order the JSON gives them. An object that is the only other member
+// is named once, as a scope word ending in a colon, and its fields follow
+// (Upsert endpoint: name=east-gw-2 clusterID=east); a scope word applies
+// to the keys after it. Nested keys are dotted (owner.name=web),
 // lists of scalars are bracketed and comma-joined (subnets=[10.2.0.0/16]),
 // other lists are indexed (conditions.0.type=Ready), and a string is
 // quoted, Go style, when it is empty, holds a space or punctuation, or
@@ -454,12 +457,17 @@ func lineWords(n *node) []string {
 	rest := &node{kind: 'o'}
 	for i, k := range n.keys {
 		if k == "type" && n.vals[i].kind == 's' && len(words) == 0 {
-			if t := scalarText(n.vals[i].value); bareKeyRE.MatchString(t) && !literal(t) {
+			if t := scalarText(n.vals[i].value); bareKeyRE.MatchString(t) && t[0] >= 'A' && t[0] <= 'Z' && !strings.HasSuffix(t, ":") {
 				words = append(words, t)
 				continue
 			}
 		}
 		rest.keys, rest.vals = append(rest.keys, k), append(rest.vals, n.vals[i])
+	}
+	if len(rest.keys) == 1 && rest.vals[0].kind == 'o' && len(rest.vals[0].keys) > 0 {
+		// The event is one object (Upsert's endpoint): name it once.
+		words = append(words, quoteKey(rest.keys[0])+":")
+		rest = rest.vals[0]
 	}
 	for _, f := range flatten("", rest, nil) {
 		words = append(words, f.key+"="+f.value)
@@ -496,14 +504,22 @@ func parseNode(line string) (*node, error) {
 		return nil, err
 	}
 	root := &node{kind: 'o'}
+	scope := ""
 	for i, w := range words {
 		eq := keyEnd(w)
+		if eq < 0 && strings.HasSuffix(w, ":") {
+			scope = strings.TrimSuffix(w, ":")
+			if _, _, err := splitKey(scope); err != nil {
+				return nil, fmt.Errorf("%q: %w", w, err)
+			}
+			continue
+		}
 		if eq < 0 {
 			if i > 0 {
 				return nil, fmt.Errorf("%q: want key=value", w)
 			}
-			if !bareKeyRE.MatchString(w) || literal(w) {
-				return nil, fmt.Errorf("%q is not an event type", w)
+			if !bareKeyRE.MatchString(w) || w[0] < 'A' || w[0] > 'Z' || strings.HasSuffix(w, ":") {
+				return nil, fmt.Errorf("%q is not an event type (a Go type name, capitalized) nor key=value", w)
 			}
 			b, _ := json.Marshal(w)
 			root.keys, root.vals = append(root.keys, "type"), append(root.vals, &node{kind: 's', value: string(b)})
@@ -513,7 +529,7 @@ func parseNode(line string) (*node, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", w[:eq], err)
 		}
-		if err := set(root, w[:eq], v); err != nil {
+		if err := set(root, join(scope, w[:eq]), v); err != nil {
 			return nil, err
 		}
 	}

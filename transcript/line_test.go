@@ -14,7 +14,11 @@ func TestFormatJSON(t *testing.T) {
 		{`{"type":"Synced"}`, `Synced`},
 		{`{"type":"Synced","at":"2025-06-30T20:04:26Z"}`, `Synced at=2025-06-30T20:04:26Z`},
 		{`{"type":"Upsert","endpoint":{"name":"east-gw-2","clusterID":"east","subnets":["10.1.0.0/16","10.2.0.0/16"],"sequence":2}}`,
-			`Upsert endpoint.name=east-gw-2 endpoint.clusterID=east endpoint.subnets=[10.1.0.0/16,10.2.0.0/16] endpoint.sequence=2`},
+			`Upsert endpoint: name=east-gw-2 clusterID=east subnets=[10.1.0.0/16,10.2.0.0/16] sequence=2`},
+		{`{"type":"Notified","notification":{"type":"RemoteEndpointCreated","endpoint":{"name":"c3-gw"}}}`,
+			`Notified notification: type=RemoteEndpointCreated endpoint.name=c3-gw`},
+		{`{"type":"Notified","notification":{"endpoint":{"name":"c3-gw"}},"at":"2026-01-01T00:00:00Z"}`,
+			`Notified notification.endpoint.name=c3-gw at=2026-01-01T00:00:00Z`},
 		{`{"type":"X","uid":"1","ok":"true","n":1,"b":false,"z":null,"e":"","s":"a b","q":"say \"hi\""}`,
 			`X uid="1" ok="true" n=1 b=false z=null e="" s="a b" q="say \"hi\""`},
 		{`{"type":"X","status":{},"list":[],"cs":[{"type":"Ready","status":"True"}]}`,
@@ -47,6 +51,7 @@ func TestParseJSONErrors(t *testing.T) {
 		{`X a=b,c`, `must be quoted`},
 		{`X a=x a.b=y`, `is a value`},
 		{`X "a=b`, `unterminated`},
+		{`X a..b: c=d`, `bad key`},
 		{`1 a=b`, `not an event type`},
 	} {
 		_, err := ParseJSON(tc.line)

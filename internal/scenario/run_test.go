@@ -148,7 +148,7 @@ func TestRunFileCitesTheLine(t *testing.T) {
 		{"title: T\n\nNum N=1\n----\ne1\n\nNum N=\"2\n", ":7: unterminated quoted string"},
 		{"Num N=1\n----\ne1\n\nNum M=2\n", ":5: unknown key M"},
 		{"Num N=1\n----\ne1\n\nNum N=7\n----\ne7\n", ":5: Num N=7: invariant: seven"},
-		{"Num N=1\ne1\n", ":2: want ---- or a blank line"},
+		{"Num N=1\ne1\n", ":2: \"e1\" is not an event type (a Go type name, capitalized) nor key=value (if this is an effect of the event above, put ---- between them)"},
 	} {
 		path := writeFile(t, tc.text)
 		if err := RunFile(t, path, numKit, false); err == nil || !strings.Contains(err.Error(), path+tc.want) {
