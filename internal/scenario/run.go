@@ -2,9 +2,11 @@ package scenario
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -71,6 +73,15 @@ func RunFile[C, E any, F fmt.Stringer](t testing.TB, path string, kit transcript
 	if err := transcript.Check(f, kit); err != nil {
 		return err
 	}
+	for _, st := range f.Steps {
+		if st.Event == transcript.Restart {
+			continue
+		}
+		ev, _ := transcript.Parse(st.Event, kit.Decode)
+		if err := RoundTrip(ev, kit.Decode); err != nil {
+			return fmt.Errorf("%s:%d: the event does not survive its own line: %w", path, st.Line, err)
+		}
+	}
 	if !rewrite {
 		lines, err := transcript.Replay(f, kit)
 		if err != nil {
@@ -115,4 +126,30 @@ func Log[E, F any](f transcript.File, lines []transcript.Line[E, F]) string {
 		}
 	}
 	return b.String()
+}
+
+// RoundTrip returns an error unless ev survives its transcript line:
+// transcript.Format, then transcript.Parse with decode, gives an event
+// equal to ev (reflect.DeepEqual, or the same JSON form for values such as
+// time.Time whose equal instants may differ in representation). Run checks
+// it for every event of a kit's scenarios; a kit's property test can check
+// it for every generated event.
+func RoundTrip[E any](ev E, decode func([]byte) (E, error)) error {
+	line, err := transcript.Format(ev)
+	if err != nil {
+		return fmt.Errorf("%#v: %w", ev, err)
+	}
+	back, err := transcript.Parse(line, decode)
+	if err != nil {
+		return fmt.Errorf("%s: does not read back: %w", line, err)
+	}
+	if reflect.DeepEqual(back, ev) {
+		return nil
+	}
+	a, errA := json.Marshal(ev)
+	b, errB := json.Marshal(back)
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		return fmt.Errorf("%s reads back as %s, want %s", line, b, a)
+	}
+	return nil
 }

@@ -166,3 +166,13 @@ func TestRunRewritesWithTheEnvironment(t *testing.T) {
 		t.Errorf("rewritten file:\n%s", got)
 	}
 }
+
+func TestRoundTrip(t *testing.T) {
+	if err := RoundTrip(numEvent{N: 4}, decodeNum); err != nil {
+		t.Error(err)
+	}
+	lossy := func(b []byte) (numEvent, error) { e, err := decodeNum(b); e.N++; return e, err }
+	if err := RoundTrip(numEvent{N: 4}, lossy); err == nil || !strings.Contains(err.Error(), `reads back as {"N":5}`) {
+		t.Errorf("a lossy decoder passed: %v", err)
+	}
+}
