@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A node is a JSON value that keeps the order of an object's members, so
@@ -319,7 +320,7 @@ func readScalar(s string) (*node, error) {
 	switch {
 	case strings.HasPrefix(s, `"`):
 		u, err := strconv.Unquote(s)
-		if err != nil {
+		if err != nil || !utf8.ValidString(u) {
 			return nil, fmt.Errorf("bad quoted string %s", s)
 		}
 		b, _ := json.Marshal(u)
@@ -347,7 +348,7 @@ func splitKey(key string) (segs []string, index []int, err error) {
 				return nil, nil, err
 			}
 			seg, err = strconv.Unquote(key[j:end])
-			if err != nil {
+			if err != nil || !utf8.ValidString(seg) {
 				return nil, nil, fmt.Errorf("bad quoted key %s", key[j:end])
 			}
 			j = end

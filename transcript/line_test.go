@@ -147,6 +147,7 @@ func FuzzParseJSON(f *testing.F) {
 	for _, s := range []string{
 		`Synced`, `Upsert endpoint.name=a endpoint.subnets=[10.0.0.0/8]`, `X a.0.b=1 a.1.b="x y"`,
 		`X "a.b"=c`, `X a=[] b={}`, `X a=["a,b",c]`, `a=1`, `X a="\u00e9"`,
+		`"\200"=0`, `X a: b=1 c: d=2`,
 	} {
 		f.Add(s)
 	}
