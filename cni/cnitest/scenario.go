@@ -4,15 +4,39 @@ import (
 	"embed"
 
 	"github.com/meshstate/meshstate/cni"
-	"github.com/meshstate/meshstate/internal/scenario"
+	"github.com/meshstate/meshstate/transcript"
 )
 
-//go:embed testdata/scenarios/*.json
+//go:embed testdata/scenarios/*.txt
 var scenarioFiles embed.FS
 
-// Scenario is a recorded event sequence with the effects each event must
-// cause. Its Config is a cni.Config in JSON.
-type Scenario struct{ scenario.File }
+// Scenario is a shipped transcript (see package transcript): a field
+// incident or peer case, each event with the effects it must cause. Its
+// Config is a cni.Config as a transcript line.
+type Scenario struct{ transcript.File }
+
+// Line is one replayed step.
+type Line = transcript.Line[cni.Event, cni.Effect]
+
+// Scenarios returns the scenarios shipped with the kit, by file name.
+func Scenarios() ([]Scenario, error) {
+	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
+	out := make([]Scenario, len(files))
+	for i, f := range files {
+		out[i] = Scenario{f}
+	}
+	return out, err
+}
+
+// Replay runs the scenario through a fresh machine, checking each step's
+// expectations, the model and the never-stuck invariant, and returns the
+// transcript and the machine. The error is non-nil if any step has a
+// Problem.
+func (s Scenario) Replay() ([]Line, *cni.Machine, error) {
+	var m *cni.Machine
+	lines, err := transcript.Replay(s.File, kit(&m))
+	return lines, m, err
+}
 
 var sentinels = map[string]error{
 	"ErrInvalidLink":    cni.ErrInvalidLink,
@@ -20,49 +44,34 @@ var sentinels = map[string]error{
 	"ErrInvalidEvent":   cni.ErrInvalidEvent,
 }
 
-// Scenarios returns the scenarios shipped with the kit, by file name.
-func Scenarios() ([]Scenario, error) {
-	files, err := scenario.Load(scenarioFiles, "testdata/scenarios", cni.UnmarshalEvent)
-	if err != nil {
-		return nil, err
+// kit drives the cni machine for a transcript, checking it against the
+// Model after each step; it leaves the machine started last in *last, if
+// last is not nil.
+func kit(last **cni.Machine) transcript.Kit[cni.Config, cni.Event, cni.Effect] {
+	return transcript.Kit[cni.Config, cni.Event, cni.Effect]{
+		Decode:    cni.UnmarshalEvent,
+		Sentinels: sentinels,
+		Start: func(cfg cni.Config) (transcript.Machine[cni.Event, cni.Effect], error) {
+			m, err := cni.New(cfg)
+			if last != nil {
+				*last = m
+			}
+			model := NewModel()
+			var before cni.Choice
+			var had bool
+			return transcript.Machine[cni.Event, cni.Effect]{
+				Step: func(ev cni.Event) ([]cni.Effect, error) {
+					before, had = m.Current()
+					return m.Step(ev)
+				},
+				Check: func(ev cni.Event, effects []cni.Effect, err error) error {
+					if err != nil {
+						return nil // rejected: changes nothing, which the model mirrors
+					}
+					model.Apply(ev)
+					return Check(m, model, before, had, effects, cfg.PodCIDRs)
+				},
+			}, err
+		},
 	}
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, nil
-}
-
-// Line is one replayed step.
-type Line = scenario.Line[cni.Event, cni.Effect]
-
-// Replay runs the scenario through a fresh machine, checking each step's
-// expectations, the model and the never-stuck invariant, and returns the
-// transcript and the machine. The error is non-nil if any step has a
-// Problem.
-func (s Scenario) Replay() ([]Line, *cni.Machine, error) {
-	var cfg cni.Config
-	if err := s.DecodeConfig(&cfg); err != nil {
-		return nil, nil, err
-	}
-	m, err := cni.New(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	model := NewModel()
-	var before cni.Choice
-	var had bool
-	step := func(ev cni.Event) ([]cni.Effect, error) {
-		before, had = m.Current()
-		return m.Step(ev)
-	}
-	check := func(ev cni.Event, effects []cni.Effect, err error) error {
-		if err != nil {
-			return nil // rejected: changes nothing, which the model mirrors
-		}
-		model.Apply(ev)
-		return Check(m, model, before, had, effects, cfg.PodCIDRs)
-	}
-	lines, err := scenario.Replay(s.File, cni.UnmarshalEvent, step, check, sentinels)
-	return lines, m, err
 }

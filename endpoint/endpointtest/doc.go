@@ -8,6 +8,9 @@
 // own handler against what it was told; ServedProperty checks which
 // endpoint each cluster is served by). Run and Check replay a stream
 // against the machine; Scenarios returns the shipped field incidents and
-// peer bugs, replayable against the machine and any handler; WriteTrace
-// and ReadTrace record and replay the events an adapter saw in the field.
+// peer bugs (transcripts, see package transcript), replayable against the
+// machine and any handler, and ParseScenario reads one of your own; a
+// generated stream prints as a transcript, so a property's counterexample
+// pastes into a scenario file; WriteTrace and ReadTrace record and replay
+// the events an adapter saw in the field.
 package endpointtest

@@ -18,13 +18,8 @@ type Step struct {
 	Event   endpoint.Event
 }
 
-// String implements fmt.Stringer.
-func (s Step) String() string {
-	if s.Restart {
-		return "restart"
-	}
-	return fmt.Sprintf("%T%+v", s.Event, s.Event)
-}
+// String is the step's transcript line, as GoString.
+func (s Step) String() string { return s.GoString() }
 
 // GenConfig shapes generated streams.
 type GenConfig struct {

@@ -123,7 +123,12 @@ func TestReplayReportsDepartures(t *testing.T) {
 	if err == nil || lines[last].Problem == "" {
 		t.Fatalf("a wrong expectation went unnoticed: %v", err)
 	}
-	if _, err := endpointtest.ParseScenario([]byte(`{"steps":[{"event":{"type":"Nope"}}]}`)); err == nil {
-		t.Error("parsed an unknown event type")
+	for _, text := range []string{"Nope name=a\n", "Delete nmae=a\n", "Delete name=a\nRemoteEndpointRemoved a\n"} {
+		if _, err := endpointtest.ParseScenario([]byte(text)); err == nil {
+			t.Errorf("parsed %q", text)
+		}
+	}
+	if s, err := endpointtest.ParseScenario([]byte("Synced\n----\n\nDelete name=a\n----\nerror: ErrUnknownEndpoint\n")); err != nil || len(s.Steps) != 2 {
+		t.Errorf("ParseScenario = %+v, %v", s, err)
 	}
 }

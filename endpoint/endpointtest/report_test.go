@@ -38,7 +38,7 @@ func TestHandlerPropertyReportIsATranscript(t *testing.T) {
 		if len(line) >= 200 {
 			t.Errorf("report line of %d characters: %.120s...", len(line), line)
 		}
-		if f := strings.Fields(line); len(f) > 1 && (f[1] == "Upsert" || f[1] == "Delete" || f[1] == "Synced" || f[1] == "restart") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "Upsert" || f[0] == "Delete" || f[0] == "Synced" || f[0] == "restart") {
 			steps++
 		}
 	}
@@ -49,21 +49,45 @@ func TestHandlerPropertyReportIsATranscript(t *testing.T) {
 	if steps < 4 {
 		t.Errorf("transcript of %d steps, want at least the four that matter", steps)
 	}
+
+	// The drawn steps paste as they are into a scenario file: they parse
+	// and decode, one step per event.
+	_, drawn, ok := strings.Cut(out, "[rapid] draw steps:")
+	if !ok {
+		t.Fatal("no drawn steps in the report")
+	}
+	var pasted []string
+	for line := range strings.Lines(drawn) {
+		if strings.HasPrefix(line, "step ") || strings.HasPrefix(line, "[rapid]") {
+			break
+		}
+		pasted = append(pasted, line)
+	}
+	s, err := endpointtest.ParseScenario([]byte(strings.Join(pasted, "")))
+	if err != nil {
+		t.Fatalf("the report's steps do not read as a scenario: %v", err)
+	}
+	if len(s.Steps) != steps {
+		t.Errorf("the pasted report reads as %d steps, want %d", len(s.Steps), steps)
+	}
 }
 
-// Each event is one line naming what matters, and a stream numbers them.
+// Each step is its transcript line, and a stream is a transcript.
 func TestStepsGoString(t *testing.T) {
 	steps := endpointtest.Steps(restartPattern())
 	steps = append(steps, endpointtest.Step{Restart: true}, endpointtest.Step{Event: endpoint.Delete{Name: "east-gw-2", UID: "u2"}})
 	got := fmt.Sprintf("%#v", steps)
 	want := `
-  0 Upsert east/east-gw-1 seq=1 at=2025-06-30T20:04:23Z
-  1 Synced
-  2 Upsert east/east-gw-2 seq=2 at=2025-06-30T20:04:23Z
-  3 Delete east-gw-1
-  4 restart
-  5 Delete east-gw-2 uid=u2`
+Upsert endpoint: name=east-gw-1 clusterID=east createdAt=2025-06-30T20:04:23Z sequence=1
+Synced
+Upsert endpoint: name=east-gw-2 clusterID=east createdAt=2025-06-30T20:04:23Z sequence=2
+Delete name=east-gw-1
+restart
+Delete name=east-gw-2 uid=u2`
 	if got != want {
 		t.Errorf("%%#v of steps =%s\nwant%s", got, want)
+	}
+	if got := fmt.Sprint(steps[0]); got != strings.TrimSpace(strings.Split(want, "\n")[1]) {
+		t.Errorf("%%v of a step = %q, want its transcript line", got)
 	}
 }

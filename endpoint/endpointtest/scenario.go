@@ -2,25 +2,72 @@ package endpointtest
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 
 	"github.com/meshstate/meshstate/endpoint"
-	"github.com/meshstate/meshstate/internal/scenario"
+	"github.com/meshstate/meshstate/transcript"
 )
 
-//go:embed testdata/scenarios/*.json
+//go:embed testdata/scenarios/*.txt
 var scenarioFiles embed.FS
 
-// Scenario is a recorded event sequence with the notifications each event
-// must cause: a field incident or a peer bug, replayable against the
-// machine and any handler. Its Config is an endpoint.Config in JSON.
-type Scenario struct{ scenario.File }
+// Scenario is a shipped transcript (see package transcript): a field
+// incident or a peer bug, each event with the notifications it must
+// cause, replayable against the machine and any handler. Its Config is an
+// endpoint.Config as a transcript line.
+type Scenario struct{ transcript.File }
 
 // ScenarioStep is one event and the notifications it must cause, each as
 // "Kind name", or the sentinel (such as "ErrOrderChanged") it is refused
 // with.
-type ScenarioStep = scenario.Step
+type ScenarioStep = transcript.Step
+
+// Scenarios returns the scenarios shipped with the kit, by file name.
+func Scenarios() ([]Scenario, error) {
+	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit())
+	out := make([]Scenario, len(files))
+	for i, f := range files {
+		out[i] = Scenario{f}
+	}
+	return out, err
+}
+
+// ParseScenario reads a transcript and checks that its configuration and
+// events decode.
+func ParseScenario(data []byte) (Scenario, error) {
+	f, err := transcript.ParseFile("scenario", data)
+	if err == nil {
+		err = transcript.Check(f, kit())
+	}
+	return Scenario{f}, err
+}
+
+// Config decodes the scenario's machine configuration.
+func (s Scenario) Config() (endpoint.Config, error) {
+	return transcript.Config[endpoint.Config](s.File)
+}
+
+// Line is one replayed step; its Effects are the notifications.
+type Line = transcript.Line[endpoint.Event, endpoint.Notification]
+
+// Replay runs the scenario through a fresh machine, delivers every
+// notification to the handlers, checks each step's expectations and the
+// package's invariants, and returns the transcript. The error is non-nil
+// if any step has a Problem or a handler failed.
+func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
+	var refused error
+	lines, err := transcript.Replay(s.File, kit(func(n endpoint.Notification) {
+		for _, h := range handlers {
+			if herr := endpoint.Deliver(h, n); herr != nil && refused == nil {
+				refused = fmt.Errorf("handler refused %v: %w", n, herr)
+			}
+		}
+	}))
+	if err == nil {
+		err = refused
+	}
+	return lines, err
+}
 
 var sentinels = map[string]error{
 	"ErrInvalidEndpoint": endpoint.ErrInvalidEndpoint,
@@ -31,71 +78,27 @@ var sentinels = map[string]error{
 	"ErrInvalidEvent":    endpoint.ErrInvalidEvent,
 }
 
-// Scenarios returns the scenarios shipped with the kit, by file name.
-func Scenarios() ([]Scenario, error) {
-	files, err := scenario.Load(scenarioFiles, "testdata/scenarios", endpoint.UnmarshalEvent)
-	if err != nil {
-		return nil, err
+// kit drives the endpoint machine for a transcript, handing each
+// notification to deliver and checking the package's invariants with a
+// Checker; a restart starts a fresh machine and checker.
+func kit(deliver ...func(endpoint.Notification)) transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Notification] {
+	return transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Notification]{
+		Decode:    endpoint.UnmarshalEvent,
+		Sentinels: sentinels,
+		Start: func(cfg endpoint.Config) (transcript.Machine[endpoint.Event, endpoint.Notification], error) {
+			m, err := endpoint.New(cfg)
+			return transcript.Machine[endpoint.Event, endpoint.Notification]{
+				Step: func(ev endpoint.Event) ([]endpoint.Notification, error) {
+					ns, err := m.Step(ev)
+					for _, n := range ns {
+						for _, d := range deliver {
+							d(n)
+						}
+					}
+					return ns, err
+				},
+				Check: NewChecker(cfg.LocalClusterID).Observe,
+			}, err
+		},
 	}
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, nil
-}
-
-// ParseScenario decodes a scenario file and checks that its events decode.
-func ParseScenario(data []byte) (Scenario, error) {
-	var s Scenario
-	if err := json.Unmarshal(data, &s.File); err != nil {
-		return s, err
-	}
-	for i, st := range s.Steps {
-		if _, err := endpoint.UnmarshalEvent(st.Event); err != nil {
-			return s, fmt.Errorf("step %d: %w", i, err)
-		}
-	}
-	return s, nil
-}
-
-// Config decodes the scenario's machine configuration.
-func (s Scenario) Config() (endpoint.Config, error) {
-	var cfg endpoint.Config
-	err := s.DecodeConfig(&cfg)
-	return cfg, err
-}
-
-// Line is one replayed step; its Effects are the notifications.
-type Line = scenario.Line[endpoint.Event, endpoint.Notification]
-
-// Replay runs the scenario through a fresh machine, delivers every
-// notification to the handlers, checks each step's expectations and the
-// package's invariants, and returns the transcript. The error is non-nil
-// if any step has a Problem or a handler failed.
-func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
-	cfg, err := s.Config()
-	if err != nil {
-		return nil, err
-	}
-	m, err := endpoint.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var refused error
-	step := func(ev endpoint.Event) ([]endpoint.Notification, error) {
-		ns, err := m.Step(ev)
-		for _, n := range ns {
-			for _, h := range handlers {
-				if herr := endpoint.Deliver(h, n); herr != nil && refused == nil {
-					refused = fmt.Errorf("handler refused %v: %w", n, herr)
-				}
-			}
-		}
-		return ns, err
-	}
-	lines, err := scenario.Replay(s.File, endpoint.UnmarshalEvent, step, NewChecker(cfg.LocalClusterID).Observe, sentinels)
-	if err == nil {
-		err = refused
-	}
-	return lines, err
 }

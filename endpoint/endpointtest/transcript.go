@@ -5,24 +5,27 @@ import (
 	"strings"
 
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/transcript"
 )
 
 // Steps is a generated stream. Its GoString (what rapid's report prints
-// for a draw) is a numbered transcript, one short line per step.
+// for a draw) is a transcript, one step a line (long lines continued with
+// " \"), that pastes as is into a scenario file: replay it with -rewrite
+// to record the notifications under each event.
 type Steps []Step
 
 // GoString formats the stream as a transcript, one step a line:
 //
-//	0 Upsert c0/c0-gw-1 uid=uid-1 at=2025-06-30T20:04:23Z ...
-//	1 Synced
-//	2 restart
+//	Upsert endpoint.name=c0-gw-1 endpoint.uid=uid-1 endpoint.clusterID=c0 ...
+//	Synced
+//	restart
 func (s Steps) GoString() string {
 	if len(s) == 0 {
 		return "(no steps)"
 	}
 	var b strings.Builder
-	for i, st := range s {
-		fmt.Fprintf(&b, "\n%3d %s", i, st.GoString())
+	for _, st := range s {
+		b.WriteString("\n" + strings.TrimSuffix(transcript.EventLines(st.GoString()), "\n"))
 	}
 	return b.String()
 }
@@ -31,7 +34,7 @@ func (s Steps) GoString() string {
 // event's own line (see endpoint.Upsert.GoString).
 func (s Step) GoString() string {
 	if s.Restart {
-		return "restart"
+		return transcript.Restart
 	}
 	return eventLine(s.Event)
 }

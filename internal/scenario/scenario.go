@@ -1,20 +1,7 @@
-// Package scenario reads the scenario files the test kits ship: recorded
-// event sequences, each event with the effects it must cause, replayable
-// against a machine. One file holds one field incident or peer bug.
-//
-// Rewrite mode: with the environment variable MESHSTATE_REWRITE=1, Replay
-// does not compare a step's effects and rejection with the file; it records
-// them (each effect's String form, the sentinel name of a rejection) into
-// the step's expect and reject, and, if that changed anything, writes the
-// file back to its source on disk (File.Source, which Load sets to the
-// calling kit's directory) as indented JSON with a trailing newline.
-// Invariant checks still fail the replay, a failed replay writes nothing,
-// and a scenario a test edited after loading it is compared as usual. After a deliberate change of behaviour,
-//
-//	MESHSTATE_REWRITE=1 go test ./ipam/ -run TestScenarios
-//
-// regenerates the ipam kit's scenarios; review the result with git diff.
-// Without the variable nothing is written.
+// This file is the JSON scenario format the kits used before transcripts
+// (see run.go and package transcript). Only discovery's kits use it
+// still; once they are converted to transcripts it goes.
+
 package scenario
 
 import (

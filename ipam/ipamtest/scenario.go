@@ -3,16 +3,39 @@ package ipamtest
 import (
 	"embed"
 
-	"github.com/meshstate/meshstate/internal/scenario"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/transcript"
 )
 
-//go:embed testdata/scenarios/*.json
+//go:embed testdata/scenarios/*.txt
 var scenarioFiles embed.FS
 
-// Scenario is a recorded event sequence with the effects each event must
-// cause. Its Config is an ipam.Config in JSON.
-type Scenario struct{ scenario.File }
+// Scenario is a shipped transcript (see package transcript): a field
+// incident or peer case, each event with the effects it must cause. Its
+// Config is an ipam.Config as a transcript line.
+type Scenario struct{ transcript.File }
+
+// Line is one replayed step.
+type Line = transcript.Line[ipam.Event, ipam.Effect]
+
+// Scenarios returns the scenarios shipped with the kit, by file name.
+func Scenarios() ([]Scenario, error) {
+	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
+	out := make([]Scenario, len(files))
+	for i, f := range files {
+		out[i] = Scenario{f}
+	}
+	return out, err
+}
+
+// Replay runs the scenario through a fresh machine, checking each step's
+// expectations and the invariants, and returns the transcript and the
+// machine. The error is non-nil if any step has a Problem.
+func (s Scenario) Replay() ([]Line, *ipam.Machine, error) {
+	var m *ipam.Machine
+	lines, err := transcript.Replay(s.File, kit(&m))
+	return lines, m, err
+}
 
 var sentinels = map[string]error{
 	"ErrInvalidOwner": ipam.ErrInvalidOwner,
@@ -22,42 +45,28 @@ var sentinels = map[string]error{
 	"ErrInvalidEvent": ipam.ErrInvalidEvent,
 }
 
-// Scenarios returns the scenarios shipped with the kit, by file name.
-func Scenarios() ([]Scenario, error) {
-	files, err := scenario.Load(scenarioFiles, "testdata/scenarios", ipam.UnmarshalEvent)
-	if err != nil {
-		return nil, err
+// kit drives the ipam machine for a transcript, checking Invariants after
+// each step; it leaves the machine started last in *last, if last is not
+// nil.
+func kit(last **ipam.Machine) transcript.Kit[ipam.Config, ipam.Event, ipam.Effect] {
+	return transcript.Kit[ipam.Config, ipam.Event, ipam.Effect]{
+		Decode:    ipam.UnmarshalEvent,
+		Sentinels: sentinels,
+		Start: func(cfg ipam.Config) (transcript.Machine[ipam.Event, ipam.Effect], error) {
+			m, err := ipam.New(cfg)
+			if last != nil {
+				*last = m
+			}
+			var before map[string]ipam.Holding
+			return transcript.Machine[ipam.Event, ipam.Effect]{
+				Step: func(ev ipam.Event) ([]ipam.Effect, error) {
+					before = holdings(m)
+					return m.Step(ev)
+				},
+				Check: func(ev ipam.Event, _ []ipam.Effect, _ error) error {
+					return Invariants(m, before, ev, cfg.ReleaseOnNotFound)
+				},
+			}, err
+		},
 	}
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, nil
-}
-
-// Line is one replayed step.
-type Line = scenario.Line[ipam.Event, ipam.Effect]
-
-// Replay runs the scenario through a fresh machine, checking each step's
-// expectations and the invariants, and returns the transcript and the
-// machine. The error is non-nil if any step has a Problem.
-func (s Scenario) Replay() ([]Line, *ipam.Machine, error) {
-	var cfg ipam.Config
-	if err := s.DecodeConfig(&cfg); err != nil {
-		return nil, nil, err
-	}
-	m, err := ipam.New(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	var before map[string]ipam.Holding
-	step := func(ev ipam.Event) ([]ipam.Effect, error) {
-		before = holdings(m)
-		return m.Step(ev)
-	}
-	check := func(ev ipam.Event, _ []ipam.Effect, _ error) error {
-		return Invariants(m, before, ev, cfg.ReleaseOnNotFound)
-	}
-	lines, err := scenario.Replay(s.File, ipam.UnmarshalEvent, step, check, sentinels)
-	return lines, m, err
 }

@@ -1,0 +1,29 @@
+package health
+
+import (
+	"fmt"
+
+	"github.com/meshstate/meshstate/transcript"
+)
+
+// GoString formats the event as its transcript line (see package
+// transcript): its type, then the fields of its JSON form as key=value.
+// It is what %#v prints, so a failing test or a property's counterexample
+// shows events a person can read and paste into a scenario file. JSON
+// encoding and %v are unchanged.
+func (e Notified) GoString() string { return transcriptLine(e) }
+
+// GoString formats the event as its transcript line, as Notified.GoString.
+func (e ProbeResult) GoString() string { return transcriptLine(e) }
+
+// GoString formats the event as its transcript line, as Notified.GoString.
+func (e Tick) GoString() string { return transcriptLine(e) }
+
+// transcriptLine is the event's transcript line.
+func transcriptLine(ev Event) string {
+	s, err := transcript.Format(ev)
+	if err != nil {
+		return fmt.Sprintf("%T (%v)", ev, err)
+	}
+	return s
+}
