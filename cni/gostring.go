@@ -1,8 +1,6 @@
 package cni
 
 import (
-	"fmt"
-
 	"github.com/meshstate/meshstate/transcript"
 )
 
@@ -11,28 +9,19 @@ import (
 // It is what %#v prints, so a failing test or a property's counterexample
 // shows events a person can read and paste into a scenario file. JSON
 // encoding and %v are unchanged.
-func (e NodeReady) GoString() string { return transcriptLine(e) }
+func (e NodeReady) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as NodeReady.GoString.
-func (e Snapshot) GoString() string { return transcriptLine(e) }
+func (e Snapshot) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as NodeReady.GoString.
-func (e LinkChanged) GoString() string { return transcriptLine(e) }
+func (e LinkChanged) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as NodeReady.GoString.
-func (e LinkRemoved) GoString() string { return transcriptLine(e) }
+func (e LinkRemoved) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as NodeReady.GoString.
-func (e AddrAdded) GoString() string { return transcriptLine(e) }
+func (e AddrAdded) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as NodeReady.GoString.
-func (e AddrRemoved) GoString() string { return transcriptLine(e) }
-
-// transcriptLine is the event's transcript line.
-func transcriptLine(ev Event) string {
-	s, err := transcript.Format(ev)
-	if err != nil {
-		return fmt.Sprintf("%T (%v)", ev, err)
-	}
-	return s
-}
+func (e AddrRemoved) GoString() string { return transcript.GoString(e) }

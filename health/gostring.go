@@ -1,8 +1,6 @@
 package health
 
 import (
-	"fmt"
-
 	"github.com/meshstate/meshstate/transcript"
 )
 
@@ -11,19 +9,10 @@ import (
 // It is what %#v prints, so a failing test or a property's counterexample
 // shows events a person can read and paste into a scenario file. JSON
 // encoding and %v are unchanged.
-func (e Notified) GoString() string { return transcriptLine(e) }
+func (e Notified) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Notified.GoString.
-func (e ProbeResult) GoString() string { return transcriptLine(e) }
+func (e ProbeResult) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Notified.GoString.
-func (e Tick) GoString() string { return transcriptLine(e) }
-
-// transcriptLine is the event's transcript line.
-func transcriptLine(ev Event) string {
-	s, err := transcript.Format(ev)
-	if err != nil {
-		return fmt.Sprintf("%T (%v)", ev, err)
-	}
-	return s
-}
+func (e Tick) GoString() string { return transcript.GoString(e) }

@@ -1,8 +1,6 @@
 package ipam
 
 import (
-	"fmt"
-
 	"github.com/meshstate/meshstate/transcript"
 )
 
@@ -11,28 +9,19 @@ import (
 // It is what %#v prints, so a failing test or a property's counterexample
 // shows events a person can read and paste into a scenario file. JSON
 // encoding and %v are unchanged.
-func (e Observed) GoString() string { return transcriptLine(e) }
+func (e Observed) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Observed.GoString.
-func (e Deleted) GoString() string { return transcriptLine(e) }
+func (e Deleted) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Observed.GoString.
-func (e Synced) GoString() string { return transcriptLine(e) }
+func (e Synced) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Observed.GoString.
-func (e LookupResult) GoString() string { return transcriptLine(e) }
+func (e LookupResult) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Observed.GoString.
-func (e Applied) GoString() string { return transcriptLine(e) }
+func (e Applied) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Observed.GoString.
-func (e RetryDue) GoString() string { return transcriptLine(e) }
-
-// transcriptLine is the event's transcript line.
-func transcriptLine(ev Event) string {
-	s, err := transcript.Format(ev)
-	if err != nil {
-		return fmt.Sprintf("%T (%v)", ev, err)
-	}
-	return s
-}
+func (e RetryDue) GoString() string { return transcript.GoString(e) }

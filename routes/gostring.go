@@ -1,8 +1,6 @@
 package routes
 
 import (
-	"fmt"
-
 	"github.com/meshstate/meshstate/transcript"
 )
 
@@ -11,31 +9,22 @@ import (
 // It is what %#v prints, so a failing test or a property's counterexample
 // shows events a person can read and paste into a scenario file. JSON
 // encoding and %v are unchanged.
-func (e Desired) GoString() string { return transcriptLine(e) }
+func (e Desired) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e DesiredSynced) GoString() string { return transcriptLine(e) }
+func (e DesiredSynced) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e Dump) GoString() string { return transcriptLine(e) }
+func (e Dump) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e RouteUpdate) GoString() string { return transcriptLine(e) }
+func (e RouteUpdate) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e LinkUpdate) GoString() string { return transcriptLine(e) }
+func (e LinkUpdate) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e Applied) GoString() string { return transcriptLine(e) }
+func (e Applied) GoString() string { return transcript.GoString(e) }
 
 // GoString formats the event as its transcript line, as Desired.GoString.
-func (e RetryDue) GoString() string { return transcriptLine(e) }
-
-// transcriptLine is the event's transcript line.
-func transcriptLine(ev Event) string {
-	s, err := transcript.Format(ev)
-	if err != nil {
-		return fmt.Sprintf("%T (%v)", ev, err)
-	}
-	return s
-}
+func (e RetryDue) GoString() string { return transcript.GoString(e) }

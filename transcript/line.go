@@ -629,3 +629,13 @@ func keyList(n *node) string {
 	}
 	return strings.Join(keys, " ")
 }
+
+// GoString is Format for a GoString method, which cannot fail: when v has
+// no line, it says so in the string, with v's type and the error.
+func GoString(v any) string {
+	s, err := Format(v)
+	if err != nil {
+		return fmt.Sprintf("%T (no transcript line: %v)", v, err)
+	}
+	return s
+}

@@ -79,7 +79,4 @@
 // configuration must decode from JSON. Existing JSON scenarios convert
 // with transcript.FormatJSON on each event and on the config, then a
 // rewrite run to fill in the effects.
-//
-// The JSON scenario API (Load, Replay, File, Step, Line) is the format
-// before transcripts, kept for discovery's kits until they are converted.
 package scenario

@@ -153,3 +153,10 @@ func RoundTrip[E any](ev E, decode func([]byte) (E, error)) error {
 	}
 	return nil
 }
+
+// RewriteEnv is the environment variable that turns rewrite mode on when
+// set to "1", as -rewrite does.
+const RewriteEnv = "MESHSTATE_REWRITE"
+
+// Rewriting reports whether rewrite mode is on in the environment.
+func Rewriting() bool { return os.Getenv(RewriteEnv) == "1" }

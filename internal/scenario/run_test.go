@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -175,4 +176,25 @@ func TestRoundTrip(t *testing.T) {
 	if err := RoundTrip(numEvent{N: 4}, lossy); err == nil || !strings.Contains(err.Error(), `reads back as {"N":5}`) {
 		t.Errorf("a lossy decoder passed: %v", err)
 	}
+}
+
+type effect string
+
+func (e effect) String() string { return string(e) }
+
+var errBad = errors.New("bad")
+
+type numEvent struct{ N int }
+
+func decodeNum(b []byte) (numEvent, error) {
+	var e numEvent
+	err := json.Unmarshal(b, &e)
+	return e, err
+}
+
+func stepNum(e numEvent) ([]effect, error) {
+	if e.N == 3 {
+		return nil, fmt.Errorf("wrapped: %w", errBad)
+	}
+	return []effect{effect(fmt.Sprint("e", e.N))}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/rapidreport"
+	"github.com/meshstate/meshstate/transcript"
 )
 
 var capture = rapidreport.Capture
@@ -37,10 +38,28 @@ func TestVIPDrawsReadably(t *testing.T) {
 		t.Fatalf("the property passed; rapid said:\n%s", out)
 	}
 	readable(t, out,
-		`draw histories: \n  (service|slice) \S+:\n    `,
-		`\n +\d+ ServiceUpsert \S+/\S+ .*vips=\[[0-9a-f.:]+`,
-		`\n +\d+ SliceUpsert \S+/\S+ .*endpoints=\[[^\]]+\]`,
-		`\n +\d+ (Services|Slices)Synced\n`)
+		`draw histories: \n# (service|slice) \S+\n`,
+		`\nServiceUpsert service: .*vips=\[[0-9a-f.:]+`,
+		`\nSliceUpsert slice: .*endpoints\.0\.`,
+		`\n(Services|Slices)Synced\n`)
+	// The order pastes into a scenario file: every line parses back.
+	_, order, ok := strings.Cut(out, "draw order: ")
+	if !ok {
+		t.Fatalf("no draw order in the report:\n%s", out)
+	}
+	parsed := 0
+	for _, line := range strings.Split(order, "\n")[1:] {
+		if line == "" || line[0] < 'A' || line[0] > 'Z' {
+			break
+		}
+		if _, err := transcript.Parse(line, vip.UnmarshalEvent); err != nil {
+			t.Errorf("draw order line %q: %v", line, err)
+		}
+		parsed++
+	}
+	if parsed == 0 {
+		t.Errorf("no event line parsed in the draw order:\n%s", order)
+	}
 	if strings.Contains(out, "(*bool)") {
 		t.Error("report carries pointers")
 	}

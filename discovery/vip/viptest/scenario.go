@@ -4,55 +4,61 @@ import (
 	"embed"
 
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/internal/scenario"
+	"github.com/meshstate/meshstate/transcript"
 )
 
-//go:embed testdata/scenarios/*.json
-var vipScenarioFiles embed.FS
+//go:embed testdata/scenarios/*.txt
+var scenarioFiles embed.FS
 
-// Scenario is a recorded event sequence for the VIP machine with the
-// effects each event must cause. Its Config is a vip.Config in
-// JSON.
-type Scenario struct{ scenario.File }
+// Scenario is a shipped transcript (see package transcript): a field
+// incident or peer case for the VIP machine, each event with the effects it must
+// cause. Its Config is a vip.Config as a transcript line.
+type Scenario struct{ transcript.File }
 
-var vipSentinels = map[string]error{
-	"ErrInvalidService":  vip.ErrInvalidService,
-	"ErrInvalidSlice":    vip.ErrInvalidSlice,
-	"ErrUnknownService":  vip.ErrUnknownService,
-	"ErrUnknownSlice":    vip.ErrUnknownSlice,
-	"ErrVIPUIDMismatch":  vip.ErrUIDMismatch,
-	"ErrInvalidVIPEvent": vip.ErrInvalidEvent,
-}
+// Line is one replayed step.
+type Line = transcript.Line[vip.Event, vip.Effect]
 
-// Scenarios returns the VIP scenarios shipped with the kit, by file name.
+// Scenarios returns the scenarios shipped with the kit, by file name.
 func Scenarios() ([]Scenario, error) {
-	files, err := scenario.Load(vipScenarioFiles, "testdata/scenarios", vip.UnmarshalEvent)
-	if err != nil {
-		return nil, err
-	}
+	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
 	out := make([]Scenario, len(files))
 	for i, f := range files {
 		out[i] = Scenario{f}
 	}
-	return out, nil
+	return out, err
 }
 
-// Line is one replayed step.
-type Line = scenario.Line[vip.Event, vip.Effect]
-
 // Replay runs the scenario through a fresh machine, checking each step's
-// expectations and, with a Checker, the invariants; it returns the
-// transcript and the machine. The error is non-nil if any step has a
-// Problem.
+// expectations and the Checker's rules, and returns the transcript and the
+// machine. The error is non-nil if any step has a Problem.
 func (s Scenario) Replay() ([]Line, *vip.Machine, error) {
-	var cfg vip.Config
-	if err := s.DecodeConfig(&cfg); err != nil {
-		return nil, nil, err
-	}
-	m, err := vip.New(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	lines, err := scenario.Replay(s.File, vip.UnmarshalEvent, m.Step, NewChecker(cfg).Observe, vipSentinels)
+	var m *vip.Machine
+	lines, err := transcript.Replay(s.File, kit(&m))
 	return lines, m, err
+}
+
+var sentinels = map[string]error{
+	"ErrInvalidService": vip.ErrInvalidService,
+	"ErrInvalidSlice":   vip.ErrInvalidSlice,
+	"ErrUnknownService": vip.ErrUnknownService,
+	"ErrUnknownSlice":   vip.ErrUnknownSlice,
+	"ErrUIDMismatch":    vip.ErrUIDMismatch,
+	"ErrInvalidEvent":   vip.ErrInvalidEvent,
+}
+
+// kit drives the VIP machine for a transcript, checking the Checker's rules after
+// each step; it leaves the machine started last in *last, if last is not
+// nil.
+func kit(last **vip.Machine) transcript.Kit[vip.Config, vip.Event, vip.Effect] {
+	return transcript.Kit[vip.Config, vip.Event, vip.Effect]{
+		Decode:    vip.UnmarshalEvent,
+		Sentinels: sentinels,
+		Start: func(cfg vip.Config) (transcript.Machine[vip.Event, vip.Effect], error) {
+			m, err := vip.New(cfg)
+			if last != nil {
+				*last = m
+			}
+			return transcript.Machine[vip.Event, vip.Effect]{Step: m.Step, Check: NewChecker(cfg).Observe}, err
+		},
+	}
 }

@@ -1,0 +1,31 @@
+package mcs
+
+import "github.com/meshstate/meshstate/transcript"
+
+// GoString formats the event as its transcript line (see package
+// transcript): its type, then the fields of its JSON form as key=value.
+// It is what %#v prints, so a failing test or a property's counterexample
+// shows events a person can read and paste into a scenario file. JSON
+// encoding and %v are unchanged.
+func (e ExportObserved) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e ExportDeleted) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e ImportObserved) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e ImportDeleted) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e ExportsSynced) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e ImportsSynced) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e Applied) GoString() string { return transcript.GoString(e) }
+
+// GoString formats the event as its transcript line, as ExportObserved.GoString.
+func (e RetryDue) GoString() string { return transcript.GoString(e) }
