@@ -14,7 +14,7 @@ type Status struct {
 	// Rejected counts the events the machine refused (each is logged).
 	Rejected int
 	// Skipped counts the objects that could not be converted (each is
-	// logged, wrapping ErrMalformed or a conversion error).
+	// logged with an error wrapping ErrMalformed).
 	Skipped int
 	// Retries counts the retry timers pending: writes that did not come
 	// back Done and whose retry the machine scheduled. A timer that a newer

@@ -12,7 +12,9 @@ import (
 
 // Adapter is what vipkube's and mcskube's adapters have in common.
 type Adapter interface {
+	// Run runs the adapter until ctx is done.
 	Run(ctx context.Context) error
+	// Status returns a snapshot of its progress.
 	Status() adapter.Status
 }
 
