@@ -19,8 +19,9 @@ var rbac embed.FS
 // document per file.
 func CRDs() fs.FS { return sub(crds, "crd") }
 
-// RBAC returns the adapters' ClusterRoles, one per adapter:
-// endpoint.yaml, ipam.yaml and discovery.yaml.
+// RBAC returns the adapters' ClusterRoles: endpoint.yaml (endpointkube),
+// ipam.yaml (ipamkube) and discovery.yaml (vipkube and mcskube, one role
+// for both discovery adapters).
 func RBAC() fs.FS { return sub(rbac, "rbac") }
 
 func sub(f embed.FS, dir string) fs.FS {

@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// printAnnouncer is the example's kube.Announcer: it prints each decision
+// printAnnouncer is the example's vipkube.Announcer: it prints each decision
 // instead of announcing it.
 type printAnnouncer struct {
 	mu  sync.Mutex // one line at a time

@@ -16,7 +16,8 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/mcskube"
+	"github.com/meshstate/meshstate/kube/vipkube"
 )
 
 // runner is an adapter.
@@ -59,7 +60,7 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 			c.close()
 			return nil, err
 		}
-		a, err := discoverykube.NewVIPAdapter(discoverykube.VIPConfig{Client: kc, Namespace: o.namespace,
+		a, err := vipkube.New(vipkube.Config{Client: kc, Namespace: o.namespace,
 			Machine: vip.Config{NodeName: o.nodeName}, Announcer: &printAnnouncer{out: out},
 			Log: c.log.WithName("vips"), Trace: tw})
 		if err != nil {
@@ -79,7 +80,7 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 			c.close()
 			return nil, err
 		}
-		a, err := discoverykube.NewExportAdapter(discoverykube.ExportConfig{Client: kc, MCS: mc, Namespace: o.namespace,
+		a, err := mcskube.New(mcskube.Config{Client: kc, MCS: mc, Namespace: o.namespace,
 			Machine: mcs.Config{ClusterID: o.clusterID}, Log: c.log.WithName("exports"), Trace: tw})
 		if err != nil {
 			c.close()

@@ -26,8 +26,8 @@ func parseFlags(args []string, logs io.Writer) (options, error) {
 	fs.StringVar(&o.clusterID, "cluster-id", "", "this cluster's ID, a DNS label (required with -exports)")
 	fs.StringVar(&o.nodeName, "node-name", defaultNodeName(), "this node's name, for externalTrafficPolicy Local")
 	fs.StringVar(&o.namespace, "namespace", "", "watch one namespace only (default: all)")
-	fs.BoolVar(&o.vips, "vips", true, "run the VIP side")
-	fs.BoolVar(&o.exports, "exports", true, "run the export side")
+	fs.BoolVar(&o.vips, "vips", true, "run the VIP side (vipkube)")
+	fs.BoolVar(&o.exports, "exports", true, "run the export side (mcskube)")
 	fs.StringVar(&o.trace, "trace", "", "record every event fed to the machines in this file, as JSON lines")
 	fs.IntVar(&o.verbosity, "v", 0, "log verbosity (1 logs every decision applied)")
 	if err := fs.Parse(args); err != nil {

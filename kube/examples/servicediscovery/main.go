@@ -1,5 +1,6 @@
 // Command servicediscovery is a service-discovery controller built from
-// meshstate's discovery adapters (discovery/kube), run against a cluster:
+// meshstate's discovery adapters (kube/vipkube and kube/mcskube), run
+// against a cluster:
 //
 //   - the VIP side watches Services and EndpointSlices and decides which
 //     load-balancer VIPs this node announces (incident 004: slices that
@@ -7,7 +8,7 @@
 //     both informers have synced). This example's announcer only prints
 //     "announce VIP [namespace/name ...]" and "withdraw VIP" lines on
 //     standard output; a real one would program a BGP speaker, or install
-//     routes with kube.RouteAnnouncer;
+//     routes with vipkube.RouteAnnouncer;
 //   - the export side watches ServiceExports, Services and ServiceImports
 //     and writes this cluster's ServiceImports (name.<cluster-id>, labelled
 //     multicluster.kubernetes.io/source-cluster=<cluster-id>) and the
@@ -25,8 +26,8 @@
 //	-cluster-id id     this cluster's ID, a DNS label (required with -exports)
 //	-node-name name    this node, for externalTrafficPolicy Local (default: $NODE_NAME or the hostname)
 //	-namespace ns      watch one namespace only (default: all)
-//	-vips=false        do not run the VIP side
-//	-exports=false     do not run the export side
+//	-vips=false        do not run the VIP side (vipkube)
+//	-exports=false     do not run the export side (mcskube)
 //	-trace file        record every event fed to the machines, as JSON lines
 //	-v n               log verbosity (1 logs every decision applied)
 //

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,24 +40,6 @@ func TestFlags(t *testing.T) {
 		&bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("an invalid cluster ID or kubeconfig was accepted")
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the announcer and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func writeKubeconfig(t *testing.T, c *clientcmdapi.Config) string {
@@ -115,7 +96,7 @@ func TestControllerSmoke(t *testing.T) {
 	}
 
 	defer goleak.VerifyNone(t, append([]goleak.Option{goleak.IgnoreCurrent()}, kubetest.LeakOptions()...)...)
-	var out, logs syncBuffer
+	var out, logs kubetest.SyncBuffer
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	trace := filepath.Join(t.TempDir(), "trace")

@@ -6,6 +6,13 @@
 // builds them from the Go module proxy into a cache outside the repository.
 // When they are missing, Shared skips the test with a message naming that
 // target, except under CI=true, where it fails it: CI never skips.
+//
+// It also holds what the adapter tests share: users bound to one
+// ClusterRole of config/rbac (Env.UserWithRole), clients that count their
+// requests (Clients, RequestKey) or fail them on cue (FaultRT), the leak
+// check (NoLeaks), waits (WaitFor), an adapter's Run in a goroutine (Go,
+// Running), traces (SyncBuffer, Traced), and the check that a Forbidden
+// list is reported, not looped (CheckForbiddenList).
 package kubetest
 
 import (

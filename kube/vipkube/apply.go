@@ -1,4 +1,4 @@
-package discoverykube
+package vipkube
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"slices"
 
 	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/adapter"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/lookup"
 )
 
 // flush applies the batch's effects in order and commits if the Announcer
 // batches, then steps the outcomes, whose only effects are retries, and
 // arms their timers.
-func (a *VIPAdapter) flush(ctx context.Context) {
+func (a *Adapter) flush(ctx context.Context) {
 	for len(a.batch) > 0 || a.owesCommit() {
 		batch := a.batch
 		a.batch = nil
@@ -44,13 +46,13 @@ func (a *VIPAdapter) flush(ctx context.Context) {
 		clear(a.outcomes)
 		a.outcomes = a.outcomes[:0]
 	}
-	reportFailures(&a.core, a.failures, a.timers.Len())
+	adaptercore.ReportFailures(a.core, a.failures, a.timers.Len())
 }
 
-func (a *VIPAdapter) owesCommit() bool { return a.m.HasSynced() && (!a.committed || a.recommit) }
+func (a *Adapter) owesCommit() bool { return a.m.HasSynced() && (!a.committed || a.recommit) }
 
 // call applies one effect and notes its outcome for the machine.
-func (a *VIPAdapter) call(ctx context.Context, e vip.Effect) {
+func (a *Adapter) call(ctx context.Context, e vip.Effect) {
 	var err error
 	switch e.Kind {
 	case vip.Advertise:
@@ -60,12 +62,12 @@ func (a *VIPAdapter) call(ctx context.Context, e vip.Effect) {
 	}
 	a.outcome(e.Kind, e.VIP, err)
 	if err == nil {
-		a.log.V(1).Info("applied", "op", e.Kind.String(), "vip", e.VIP.String(), "services", e.Services)
+		a.cfg.Log.V(1).Info("applied", "op", e.Kind.String(), "vip", e.VIP.String(), "services", e.Services)
 	}
 }
 
 // commit calls the Announcer's Commit, if it has one.
-func (a *VIPAdapter) commit(ctx context.Context) {
+func (a *Adapter) commit(ctx context.Context) {
 	a.committed, a.recommit = true, false
 	c, ok := a.cfg.Announcer.(Committer)
 	if !ok {
@@ -77,7 +79,7 @@ func (a *VIPAdapter) commit(ctx context.Context) {
 
 // outcome queues the machine's VIPApplied for a call, and keeps a failure
 // to log with its retry.
-func (a *VIPAdapter) outcome(kind vip.Kind, addr netip.Addr, err error) {
+func (a *Adapter) outcome(kind vip.Kind, addr netip.Addr, err error) {
 	o, class := lookup.WriteOutcome(err)
 	ev := vip.Applied{Effect: kind, VIP: addr, Outcome: o, Class: class}
 	if err != nil {
@@ -87,7 +89,7 @@ func (a *VIPAdapter) outcome(kind vip.Kind, addr netip.Addr, err error) {
 		if kind == vip.Commit {
 			k, object = vipRetry{kind: vip.RetryCommit}, ""
 		}
-		a.failures[k] = &WriteError{Op: kind.String(), Object: object, Outcome: o, Class: class, Err: err}
+		a.failures[k] = &adapter.WriteError{Op: kind.String(), Object: object, Outcome: o, Class: class, Err: err}
 	}
 	a.outcomes = append(a.outcomes, ev)
 }

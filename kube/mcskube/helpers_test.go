@@ -1,9 +1,10 @@
-package discoverykube_test
+package mcskube_test
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"os"
 	"slices"
 	"testing"
 
@@ -15,8 +16,11 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/mcs/mcstest"
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/mcskube"
 )
+
+func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }
 
 const clusterID = "west"
 
@@ -44,7 +48,7 @@ func foreignImport(t testing.TB, mcsClient mcsclient.Interface, ns, service, clu
 			Ports: []mcsv1b1.ServicePort{{Name: "http", Port: 80, Protocol: corev1.ProtocolTCP}}}}
 	if cluster != "" {
 		si.Name = service + "." + cluster
-		si.Labels = map[string]string{discoverykube.SourceClusterLabel: cluster, discoverykube.ServiceNameLabel: service}
+		si.Labels = map[string]string{mcskube.SourceClusterLabel: cluster, mcskube.ServiceNameLabel: service}
 	}
 	if _, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).Create(context.Background(), si, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package discoverykube
+package vipkube
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/adapter"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/kube/internal/loop"
 )
@@ -24,8 +26,8 @@ const (
 	srcSlices   = "endpointslices"
 )
 
-// VIPConfig configures a VIPAdapter.
-type VIPConfig struct {
+// Config configures an Adapter.
+type Config struct {
 	// Client lists and watches Services and EndpointSlices.
 	Client kubernetes.Interface
 	// Namespace limits the informers to one namespace; empty means all.
@@ -50,14 +52,14 @@ type VIPConfig struct {
 	Trace io.Writer
 }
 
-// VIPAdapter feeds a vip.Machine from Service and EndpointSlice
+// Adapter feeds a vip.Machine from Service and EndpointSlice
 // informers and applies its effects through an Announcer. Both informers
 // push onto one queue, and one goroutine steps the machine, so slices that
 // arrive before their Service are kept, and the whole desired set is
 // announced in one batch once both informers have synced (incident 004).
-type VIPAdapter struct {
-	core
-	cfg  VIPConfig
+type Adapter struct {
+	core *adaptercore.Core
+	cfg  Config
 	m    *vip.Machine
 	held map[string]bool // the slices the machine holds, by namespace/name
 	// annotations are the address annotation keys, defaults applied.
@@ -68,7 +70,7 @@ type VIPAdapter struct {
 	// owed.
 	batch     []vip.Effect
 	outcomes  []vip.Event
-	failures  map[vipRetry]*WriteError
+	failures  map[vipRetry]*adapter.WriteError
 	timers    *loop.Timers[vipRetry]
 	committed bool
 	recommit  bool
@@ -80,17 +82,17 @@ type vipRetry struct {
 	vip  netip.Addr
 }
 
-// NewVIPAdapter validates cfg and returns an adapter; Run starts it.
-func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
+// New validates cfg and returns an adapter; Run starts it.
+func New(cfg Config) (*Adapter, error) {
 	switch {
 	case cfg.Client == nil:
-		return nil, fmt.Errorf("%w: no Client", ErrInvalidConfig)
+		return nil, fmt.Errorf("vipkube: %w: no Client", adapter.ErrInvalidConfig)
 	case cfg.Announcer == nil:
-		return nil, fmt.Errorf("%w: no Announcer", ErrInvalidConfig)
+		return nil, fmt.Errorf("vipkube: %w: no Announcer", adapter.ErrInvalidConfig)
 	}
 	m, err := vip.New(cfg.Machine)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, fmt.Errorf("vipkube: %w: %w", adapter.ErrInvalidConfig, err)
 	}
 	annotations := cfg.AddressAnnotations
 	if annotations == nil {
@@ -100,31 +102,32 @@ func NewVIPAdapter(cfg VIPConfig) (*VIPAdapter, error) {
 		// A key the API would refuse can never be present: a typo, which
 		// would silently read nothing.
 		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			return nil, fmt.Errorf("%w: addressAnnotations[%d] %q: %s", ErrInvalidConfig, i, k, strings.Join(errs, "; "))
+			return nil, fmt.Errorf("vipkube: %w: AddressAnnotations[%d] %q: %s", adapter.ErrInvalidConfig, i, k, strings.Join(errs, "; "))
 		}
 	}
-	return &VIPAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
-		held: map[string]bool{}, failures: map[vipRetry]*WriteError{}, annotations: slices.Clone(annotations)}, nil
+	return &Adapter{core: adaptercore.New("vipkube", cfg.Log, cfg.Trace), cfg: cfg, m: m,
+		held: map[string]bool{}, failures: map[vipRetry]*adapter.WriteError{}, annotations: slices.Clone(annotations)}, nil
 }
 
 // Run watches Services and EndpointSlices and announces until ctx is done,
 // then returns nil once its informers, its loop and its retry timers have
 // stopped. Each call's outcome goes back to the machine, which schedules
-// the retries; a due retry asks the machine again. It returns an error only if it could not start; a list or
-// watch that fails (even Forbidden) is logged, kept in Status and retried.
-// An adapter runs once: a second Run returns ErrStarted.
-func (a *VIPAdapter) Run(ctx context.Context) error {
+// the retries; a due retry asks the machine again. It returns an error
+// only if it could not start; a list or watch that fails (even Forbidden)
+// is logged, kept in Status and retried. An adapter runs once: a second
+// Run returns an error wrapping adapter.ErrStarted.
+func (a *Adapter) Run(ctx context.Context) error {
 	f := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
 	srcs := []loop.Source{
 		{Name: srcServices, Informer: f.Core().V1().Services().Informer()},
 		{Name: srcSlices, Informer: f.Discovery().V1().EndpointSlices().Informer()},
 	}
 	setup := func(q *informer.Queue) func() {
-		a.timers = loop.NewTimers[vipRetry](q, timerSource, nil)
+		a.timers = loop.NewTimers[vipRetry](q, adaptercore.TimerSource, nil)
 		return a.timers.Stop
 	}
-	return a.run(ctx, srcs, []loop.Factory{f}, setup, a.handle, a.flush)
+	return a.core.Run(ctx, srcs, []loop.Factory{f}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.
-func (a *VIPAdapter) Status() Status { return a.status.get() }
+func (a *Adapter) Status() adapter.Status { return a.core.Status() }

@@ -1,4 +1,4 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -19,8 +20,11 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/discovery/vip/viptest"
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/vipkube"
 )
+
+func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }
 
 const node = "node-a"
 
@@ -199,12 +203,12 @@ func replayVIP(t *testing.T, cfg vip.Config, trace []byte, calls []call) {
 // vipConfig is the VIP machine's configuration in these tests.
 func vipConfig() vip.Config { return vip.Config{NodeName: node} }
 
-// newVIPAdapter is a VIP adapter for ns on node, run through c, that
+// newAdapter is a VIP adapter for ns on node, run through c, that
 // announces to rec (which sees whether it had synced at each call) and
 // records the events it steps to trace, if set.
-func newVIPAdapter(t *testing.T, c *clients, ns string, rec *recorder, trace io.Writer) *discoverykube.VIPAdapter {
+func newAdapter(t *testing.T, c *kubetest.Clients, ns string, rec *recorder, trace io.Writer) *vipkube.Adapter {
 	t.Helper()
-	a, err := discoverykube.NewVIPAdapter(discoverykube.VIPConfig{Client: c.kube, Namespace: ns,
+	a, err := vipkube.New(vipkube.Config{Client: c.Kube, Namespace: ns,
 		Machine: vipConfig(), Announcer: rec, Trace: trace})
 	if err != nil {
 		t.Fatal(err)

@@ -1,24 +1,17 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
-	"os/signal"
 
-	"github.com/go-logr/logr/funcr"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
-	"k8s.io/client-go/tools/clientcmd"
-	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/vipkube"
 )
 
 // printer is an Announcer that prints its calls and signals each Commit.
@@ -43,7 +36,7 @@ func (p printer) Commit(context.Context) error {
 // A VIP adapter on a fake clientset: the slice is listed with its Service,
 // and once both informers have synced the VIP is announced and the batch
 // committed.
-func ExampleVIPAdapter() {
+func ExampleAdapter() {
 	ready, nodeName := true, "node-a"
 	client := fake.NewClientset(
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web", UID: "u-1"},
@@ -53,7 +46,7 @@ func ExampleVIPAdapter() {
 			Endpoints: []discoveryv1.Endpoint{{Conditions: discoveryv1.EndpointConditions{Ready: &ready}, NodeName: &nodeName}}},
 	)
 	p := printer{commits: make(chan struct{}, 1)}
-	a, err := discoverykube.NewVIPAdapter(discoverykube.VIPConfig{Client: client, Machine: vip.Config{NodeName: "node-a"}, Announcer: p})
+	a, err := vipkube.New(vipkube.Config{Client: client, Machine: vip.Config{NodeName: "node-a"}, Announcer: p})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -68,30 +61,4 @@ func ExampleVIPAdapter() {
 	// announce 192.0.2.10 [default/web]
 	// commit
 	// stopped: <nil>
-}
-
-// Wiring an export adapter to a cluster. (The MCS API's generated fake
-// clientset cannot serve client-go v0.36's informers, so this example
-// has no output to check.)
-func ExampleExportAdapter() {
-	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	a, err := discoverykube.NewExportAdapter(discoverykube.ExportConfig{
-		Client:  kubernetes.NewForConfigOrDie(cfg),
-		MCS:     mcsclient.NewForConfigOrDie(cfg),
-		Machine: mcs.Config{ClusterID: "west"},
-		Log:     funcr.New(func(prefix, args string) { fmt.Println(prefix, args) }, funcr.Options{}),
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := a.Run(ctx); err != nil {
-		fmt.Println(err)
-	}
 }

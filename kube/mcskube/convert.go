@@ -1,4 +1,4 @@
-package discoverykube
+package mcskube
 
 import (
 	"slices"

@@ -1,4 +1,4 @@
-package discoverykube
+package vipkube
 
 import (
 	"context"
@@ -34,5 +34,6 @@ type Announcer interface {
 // Committer must keep the calls of a failed Commit for the next one (as
 // RouteAnnouncer does: each Commit hands over its whole set).
 type Committer interface {
+	// Commit applies the calls made since the last Commit that succeeded.
 	Commit(ctx context.Context) error
 }

@@ -1,4 +1,4 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"bytes"
@@ -13,8 +13,9 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/vipkube"
 )
 
 // Issue 14, item 3 (kube-vip issue 534): a LoadBalancer Service whose only
@@ -25,23 +26,23 @@ import (
 // nodeName names another node does not, whatever its hostname.
 func TestVIPAnnotationOnlyService(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "vip-agent-annot", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-annot", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 	ctx := context.Background()
 
-	defer noLeaks(t)()
-	defer c.close()
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	a := newVIPAdapter(t, c, ns, rec, &trace)
-	r := start(a.Run)
-	waitFor(t, 20*time.Second, "sync", func() bool { b, _ := rec.committed(); return len(b) > 0 })
+	a := newAdapter(t, c, ns, rec, &trace)
+	r := kubetest.Go(a.Run)
+	kubetest.WaitFor(t, 20*time.Second, "sync", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 
 	expect := func(what string, want ...netip.Addr) {
 		t.Helper()
-		waitFor(t, 10*time.Second, what, func() bool { return slices.Equal(rec.announced(), want) })
+		kubetest.WaitFor(t, 10*time.Second, what, func() bool { return slices.Equal(rec.announced(), want) })
 	}
 	v4, v6 := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("2001:db8::7")
 
@@ -85,7 +86,7 @@ func TestVIPAnnotationOnlyService(t *testing.T) {
 	}
 	expect("a malformed entry skipped, the valid one announced", netip.MustParseAddr("198.51.100.9"))
 
-	r.stop(t)
+	r.Stop(t)
 	replayVIP(t, vipConfig(), trace.Bytes(), rec.calls())
 }
 
@@ -94,9 +95,9 @@ func ptrTo[T any](v T) *T { return &v }
 // A configured annotation key the API would refuse is a typo that would
 // silently read nothing: the adapter refuses it, typed.
 func TestVIPAdapterRefusesBadAnnotationKey(t *testing.T) {
-	_, err := discoverykube.NewVIPAdapter(discoverykube.VIPConfig{Client: fake.NewClientset(), Machine: vipConfig(),
+	_, err := vipkube.New(vipkube.Config{Client: fake.NewClientset(), Machine: vipConfig(),
 		Announcer: &recorder{}, AddressAnnotations: []string{"kube-vip.io/loadbalancerIPs", "not a key!"}})
-	if !errors.Is(err, discoverykube.ErrInvalidConfig) {
+	if !errors.Is(err, adapter.ErrInvalidConfig) {
 		t.Fatalf("got %v, want ErrInvalidConfig", err)
 	}
 }

@@ -1,4 +1,4 @@
-package discoverykube
+package mcskube
 
 import (
 	"context"
@@ -13,18 +13,21 @@ import (
 	mcsinformers "sigs.k8s.io/mcs-api/pkg/client/informers/externalversions"
 
 	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/kube/adapter"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/kube/internal/loop"
 )
 
-// Sources of the export adapter's items (and srcServices).
+// Sources of the adapter's items.
 const (
-	srcExports = "serviceexports"
-	srcImports = "serviceimports"
+	srcServices = "services"
+	srcExports  = "serviceexports"
+	srcImports  = "serviceimports"
 )
 
-// ExportConfig configures an ExportAdapter.
-type ExportConfig struct {
+// Config configures an Adapter.
+type Config struct {
 	// Client lists and watches Services.
 	Client kubernetes.Interface
 	// MCS lists and watches ServiceExports and ServiceImports, writes this
@@ -49,15 +52,15 @@ type importID struct{ namespace, name, owner string }
 
 func idOf(imp mcs.Import) importID { return importID{imp.Namespace, imp.Name, imp.Owner} }
 
-// ExportAdapter feeds a mcs.Machine from ServiceExport, Service
+// Adapter feeds a mcs.Machine from ServiceExport, Service
 // and ServiceImport informers, and writes this cluster's ServiceImports
 // and the exports' conditions as the machine says. It writes and deletes
 // only imports labelled with its cluster ID, and nothing before every
 // informer has synced (incident 001).
-type ExportAdapter struct {
-	core
-	cfg ExportConfig
-	m   *mcs.Machine
+type Adapter struct {
+	core *adaptercore.Core
+	cfg  Config
+	m    *mcs.Machine
 	// The join and write caches, updated in queue order (the informers'
 	// stores run ahead of the queue): exports and their Services by
 	// namespace/name, observed imports by what they import, and the
@@ -72,7 +75,7 @@ type ExportAdapter struct {
 	// log with their retry), and the retry timers.
 	batch    []mcs.Effect
 	outcomes []mcs.Event
-	failures map[exportRetry]*WriteError
+	failures map[exportRetry]*adapter.WriteError
 	timers   *loop.Timers[exportRetry]
 }
 
@@ -83,30 +86,31 @@ type exportRetry struct {
 	namespace, name string
 }
 
-// NewExportAdapter validates cfg and returns an adapter; Run starts it.
-func NewExportAdapter(cfg ExportConfig) (*ExportAdapter, error) {
+// New validates cfg and returns an adapter; Run starts it.
+func New(cfg Config) (*Adapter, error) {
 	switch {
 	case cfg.Client == nil:
-		return nil, fmt.Errorf("%w: no Client", ErrInvalidConfig)
+		return nil, fmt.Errorf("mcskube: %w: no Client", adapter.ErrInvalidConfig)
 	case cfg.MCS == nil:
-		return nil, fmt.Errorf("%w: no MCS client", ErrInvalidConfig)
+		return nil, fmt.Errorf("mcskube: %w: no MCS client", adapter.ErrInvalidConfig)
 	}
 	m, err := mcs.New(cfg.Machine)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, fmt.Errorf("mcskube: %w: %w", adapter.ErrInvalidConfig, err)
 	}
-	return &ExportAdapter{core: core{log: cfg.Log, report: loop.NewReporter(cfg.Log, cfg.Trace)}, cfg: cfg, m: m,
+	return &Adapter{core: adaptercore.New("mcskube", cfg.Log, cfg.Trace), cfg: cfg, m: m,
 		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]mcs.ExportService{},
 		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
-		synced: map[string]bool{}, failures: map[exportRetry]*WriteError{}}, nil
+		synced: map[string]bool{}, failures: map[exportRetry]*adapter.WriteError{}}, nil
 }
 
 // Run watches exports, Services and imports and writes imports until ctx
 // is done, then returns nil once its informers, its loop and its retry
 // timers have stopped. It returns an error only if it could not start; a
 // list or watch that fails (even Forbidden) is logged, kept in Status and
-// retried. An adapter runs once: a second Run returns ErrStarted.
-func (a *ExportAdapter) Run(ctx context.Context) error {
+// retried. An adapter runs once: a second Run returns an error wrapping
+// adapter.ErrStarted.
+func (a *Adapter) Run(ctx context.Context) error {
 	kf := informers.NewSharedInformerFactoryWithOptions(a.cfg.Client, 0, informers.WithNamespace(a.cfg.Namespace))
 	mf := mcsinformers.NewSharedInformerFactoryWithOptions(a.cfg.MCS, 0, mcsinformers.WithNamespace(a.cfg.Namespace))
 	srcs := []loop.Source{
@@ -115,11 +119,11 @@ func (a *ExportAdapter) Run(ctx context.Context) error {
 		{Name: srcServices, Informer: kf.Core().V1().Services().Informer()},
 	}
 	setup := func(q *informer.Queue) func() {
-		a.timers = loop.NewTimers[exportRetry](q, timerSource, nil)
+		a.timers = loop.NewTimers[exportRetry](q, adaptercore.TimerSource, nil)
 		return a.timers.Stop
 	}
-	return a.run(ctx, srcs, []loop.Factory{kf, mf}, setup, a.handle, a.flush)
+	return a.core.Run(ctx, srcs, []loop.Factory{kf, mf}, setup, a.handle, a.flush)
 }
 
 // Status returns a snapshot of the adapter's progress.
-func (a *ExportAdapter) Status() Status { return a.status.get() }
+func (a *Adapter) Status() adapter.Status { return a.core.Status() }

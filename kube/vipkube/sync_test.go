@@ -1,4 +1,4 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // before sync.
 func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
 	const n = 40
 	var want []string
@@ -41,17 +41,17 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 		}
 	}
 	slices.Sort(want) // the machine emits by address; these sort the same as strings only by chance, so compare sorted
-	user := userWithRole(t, env, "vip-agent-1", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-1", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 
-	defer noLeaks(t)()
-	defer c.close()
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	a := newVIPAdapter(t, c, ns, rec, &trace)
+	a := newAdapter(t, c, ns, rec, &trace)
 	began := time.Now()
-	r := start(a.Run)
-	waitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
+	r := kubetest.Go(a.Run)
+	kubetest.WaitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 	batches, at := rec.committed()
 	st := a.Status()
 	var got []string
@@ -71,7 +71,7 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 	if all := rec.calls(); len(all) != len(want) {
 		t.Fatalf("%d calls in all, want %d: %v", len(all), len(want), all)
 	}
-	r.stop(t)
+	r.Stop(t)
 	if st := a.Status(); st.Rejected != 0 || st.Skipped != 0 || st.LastError != nil {
 		t.Errorf("status %+v", st)
 	}
@@ -84,18 +84,18 @@ func TestVIPSlicesBeforeServicesThenStart(t *testing.T) {
 // some later relist.
 func TestVIPStartThenSlicesThenServices(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "vip-agent-2", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-2", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 
-	defer noLeaks(t)()
-	defer c.close()
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	a := newVIPAdapter(t, c, ns, rec, &trace)
-	r := start(a.Run)
-	waitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
+	a := newAdapter(t, c, ns, rec, &trace)
+	r := kubetest.Go(a.Run)
+	kubetest.WaitFor(t, 20*time.Second, "the first commit", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 	if b, _ := rec.committed(); len(b[0]) != 0 {
 		t.Fatalf("first batch on an empty namespace: %v", b[0])
 	}
@@ -112,7 +112,7 @@ func TestVIPStartThenSlicesThenServices(t *testing.T) {
 		vip := netip.AddrFrom4([4]byte{198, 51, 100, byte(i + 1)})
 		created := time.Now()
 		createService(t, cs, lbService(ns, fmt.Sprintf("web-%d", i), vip.String(), false))
-		waitFor(t, 10*time.Second, "the announcement of "+vip.String(), func() bool { return slices.Contains(rec.announced(), vip) })
+		kubetest.WaitFor(t, 10*time.Second, "the announcement of "+vip.String(), func() bool { return slices.Contains(rec.announced(), vip) })
 		calls := rec.calls()
 		last := calls[len(calls)-1]
 		if len(calls) != i+1 || last.VIP != vip || last.Op != "announce" || !last.Synced {
@@ -123,6 +123,6 @@ func TestVIPStartThenSlicesThenServices(t *testing.T) {
 	slices.Sort(lat)
 	t.Logf("Service created -> VIP announced: median %v, max %v over %d services whose slices came first",
 		lat[n/2].Round(time.Microsecond), lat[n-1].Round(time.Microsecond), n)
-	r.stop(t)
+	r.Stop(t)
 	replayVIP(t, vipConfig(), trace.Bytes(), rec.calls())
 }

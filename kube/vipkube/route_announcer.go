@@ -1,4 +1,4 @@
-package discoverykube
+package vipkube
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/routes"
 	"github.com/meshstate/meshstate/routes/kernel"
 )
@@ -19,9 +20,9 @@ import (
 // RouteConfig configures a RouteAnnouncer.
 type RouteConfig struct {
 	// Handle is a netlink handle bound to the network namespace the routes
-	// go into (netlink.NewHandleAt), and Namespace that namespace, for the
-	// route subscription.
-	Handle    *netlink.Handle
+	// go into (netlink.NewHandleAt).
+	Handle *netlink.Handle
+	// Namespace is that network namespace, for the route subscription.
 	Namespace netns.NsHandle
 	// Routes is the routes machine's config. Its Table and Protocol are
 	// the ownership marker: only routes carrying both are ever replaced or
@@ -63,11 +64,11 @@ type RouteAnnouncer struct {
 // its kernel adapter.
 func NewRouteAnnouncer(cfg RouteConfig) (*RouteAnnouncer, error) {
 	if cfg.LinkIndex <= 0 {
-		return nil, fmt.Errorf("%w: LinkIndex %d", ErrInvalidConfig, cfg.LinkIndex)
+		return nil, fmt.Errorf("vipkube: %w: LinkIndex %d", adapter.ErrInvalidConfig, cfg.LinkIndex)
 	}
 	a, err := kernel.New(cfg.Handle, cfg.Namespace, cfg.Routes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, fmt.Errorf("vipkube: %w: %w", adapter.ErrInvalidConfig, err)
 	}
 	log := cfg.Log
 	a.Logf = func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }
@@ -126,10 +127,10 @@ func (r *RouteAnnouncer) state() routes.Desired {
 
 // Run reconciles the routes until ctx is done and returns nil once the
 // kernel adapter and its route subscription have stopped, or the error
-// that stopped the adapter. It runs once: a second Run returns ErrStarted.
+// that stopped the adapter. It runs once: a second Run returns an error wrapping adapter.ErrStarted.
 func (r *RouteAnnouncer) Run(ctx context.Context) error {
 	if !r.started.CompareAndSwap(false, true) {
-		return ErrStarted
+		return fmt.Errorf("vipkube: %w", adapter.ErrStarted)
 	}
 	err := r.adapter.Run(ctx, r.desired)
 	if ctx.Err() != nil {

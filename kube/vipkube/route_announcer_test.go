@@ -1,4 +1,4 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/internal/nstest"
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/vipkube"
 	"github.com/meshstate/meshstate/routes"
 )
 
@@ -56,36 +56,36 @@ func hostRoute(t testing.TB, h *netlink.Handle, link int, dst string, proto netl
 func TestRouteAnnouncerInstallsVIPs(t *testing.T) {
 	env := kubetest.Shared(t)
 	nsn := nstest.New(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "vip-agent-5", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-5", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 	link := nsn.Veth(t, "vip0", "vip1").Attrs().Index
 	hostRoute(t, nsn.Handle, link, "198.51.100.99/32", vipProto) // ours, from before a restart
 	hostRoute(t, nsn.Handle, link, "198.51.100.98/32", vipProto+1)
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
 	createService(t, cs, lbService(ns, "web", "198.51.100.1", false))
 
-	defer noLeaks(t)()
-	defer c.close()
-	ra, err := discoverykube.NewRouteAnnouncer(discoverykube.RouteConfig{Handle: nsn.Handle, Namespace: nsn.NS, LinkIndex: link,
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
+	ra, err := vipkube.NewRouteAnnouncer(vipkube.RouteConfig{Handle: nsn.Handle, Namespace: nsn.NS, LinkIndex: link,
 		Routes: routes.Config{Table: vipTable, Protocol: vipProto}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := discoverykube.NewVIPAdapter(discoverykube.VIPConfig{Client: c.kube, Namespace: ns, Machine: vip.Config{NodeName: node}, Announcer: ra})
+	a, err := vipkube.New(vipkube.Config{Client: c.Kube, Namespace: ns, Machine: vip.Config{NodeName: node}, Announcer: ra})
 	if err != nil {
 		t.Fatal(err)
 	}
-	routesRun := start(ra.Run)
+	routesRun := kubetest.Go(ra.Run)
 	time.Sleep(100 * time.Millisecond) // the kernel adapter has dumped; nothing may be pruned yet
 	if got := tableRoutes(t, nsn.Handle); len(got) != 2 {
 		t.Fatalf("before the VIP adapter synced, the table holds %v", got)
 	}
 	began := time.Now()
-	vipRun := start(a.Run)
+	vipRun := kubetest.Go(a.Run)
 	want := []string{"198.51.100.1/32 250", "198.51.100.98/32 251"}
-	waitFor(t, 20*time.Second, "the VIP route", func() bool { return slices.Equal(tableRoutes(t, nsn.Handle), want) })
+	kubetest.WaitFor(t, 20*time.Second, "the VIP route", func() bool { return slices.Equal(tableRoutes(t, nsn.Handle), want) })
 	t.Logf("VIP route installed and stale route pruned %v after start (synced after %v)",
 		time.Since(began).Round(time.Millisecond), a.Status().SyncedAt.Sub(began).Round(time.Millisecond))
 
@@ -93,7 +93,7 @@ func TestRouteAnnouncerInstallsVIPs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = want[1:]
-	waitFor(t, 10*time.Second, "the VIP route withdrawn", func() bool { return slices.Equal(tableRoutes(t, nsn.Handle), want) })
-	vipRun.stop(t)
-	routesRun.stop(t)
+	kubetest.WaitFor(t, 10*time.Second, "the VIP route withdrawn", func() bool { return slices.Equal(tableRoutes(t, nsn.Handle), want) })
+	vipRun.Stop(t)
+	routesRun.Stop(t)
 }

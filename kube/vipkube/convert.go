@@ -1,8 +1,6 @@
-package discoverykube
+package vipkube
 
 import (
-	"fmt"
-
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 
@@ -57,18 +55,4 @@ func vipSlice(s *discoveryv1.EndpointSlice) (vip.Slice, bool) {
 		}
 	}
 	return out, svc != ""
-}
-
-// splitKey splits an informer key into namespace and name.
-func splitKey(key string) (namespace, name string) {
-	for i := range len(key) {
-		if key[i] == '/' {
-			return key[:i], key[i+1:]
-		}
-	}
-	return "", key
-}
-
-func malformed(source string, obj any) error {
-	return fmt.Errorf("%w: %s delivered a %T", ErrMalformed, source, obj)
 }

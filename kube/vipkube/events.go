@@ -1,18 +1,19 @@
-package discoverykube
+package vipkube
 
 import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 
 	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 )
 
 // handle turns one queued item into the machine's event and steps it: an
 // informer's item, or a retry timer that fired (superseded ones are
 // dropped).
-func (a *VIPAdapter) handle(it informer.Item) {
-	if it.Source == timerSource {
+func (a *Adapter) handle(it informer.Item) {
+	if it.Source == adaptercore.TimerSource {
 		if k, ok := a.timers.Fired(it); ok {
 			a.step(vip.RetryDue{Kind: k.kind, VIP: k.vip})
 		}
@@ -24,8 +25,8 @@ func (a *VIPAdapter) handle(it informer.Item) {
 }
 
 // event translates an item; nil means there is nothing to step.
-func (a *VIPAdapter) event(it informer.Item) vip.Event {
-	ns, name := splitKey(it.Key)
+func (a *Adapter) event(it informer.Item) vip.Event {
+	ns, name := adaptercore.SplitKey(it.Key)
 	switch {
 	case it.Op == informer.Synced && it.Source == srcServices:
 		return vip.ServicesSynced{}
@@ -40,14 +41,14 @@ func (a *VIPAdapter) event(it informer.Item) vip.Event {
 	case it.Source == srcServices:
 		s, ok := it.Obj.(*corev1.Service)
 		if !ok {
-			a.skip(it, malformed(it.Source, it.Obj))
+			a.core.Skip(it, adaptercore.Malformed(it.Source, it.Obj))
 			return nil
 		}
 		svc, err := vipService(s, a.annotations)
 		if err != nil {
 			// Skipped, not refused: the Service's other addresses and the
 			// rest of it still count (see vip.ServiceAddresses.VIPs).
-			a.log.Info("service address values left out", "service", it.Key, "error", err.Error())
+			a.cfg.Log.Info("service address values left out", "service", it.Key, "error", err.Error())
 		}
 		return vip.ServiceUpsert{Service: svc}
 	case it.Op == informer.Delete:
@@ -62,7 +63,7 @@ func (a *VIPAdapter) event(it informer.Item) vip.Event {
 	}
 	s, ok := it.Obj.(*discoveryv1.EndpointSlice)
 	if !ok {
-		a.skip(it, malformed(it.Source, it.Obj))
+		a.core.Skip(it, adaptercore.Malformed(it.Source, it.Obj))
 		return nil
 	}
 	slice, labelled := vipSlice(s)
@@ -78,11 +79,11 @@ func (a *VIPAdapter) event(it informer.Item) vip.Event {
 }
 
 // step traces ev, steps the machine and keeps the effects for flush.
-func (a *VIPAdapter) step(ev vip.Event) {
-	a.report.Record(ev)
+func (a *Adapter) step(ev vip.Event) {
+	a.core.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
-	a.stepped(ev, err)
+	a.core.Stepped(ev, err)
 	if err != nil {
 		return
 	}
@@ -92,6 +93,6 @@ func (a *VIPAdapter) step(ev vip.Event) {
 	case vip.SliceDeleted:
 		delete(a.held, ev.Namespace+"/"+ev.Name)
 	case vip.ServicesSynced, vip.SlicesSynced:
-		a.markSynced(a.m.HasSynced())
+		a.core.MarkSynced(a.m.HasSynced())
 	}
 }

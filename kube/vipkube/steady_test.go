@@ -1,4 +1,4 @@
-package discoverykube_test
+package vipkube_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/kube/discoverykube"
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 )
 
@@ -21,24 +21,24 @@ import (
 // status, as a load-balancer controller writes it.
 func TestVIPSteadyState(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "vip-agent-3", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-3", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 	ctx := context.Background()
 
-	defer noLeaks(t)()
-	defer c.close()
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
 	rec := &recorder{}
 	var trace bytes.Buffer
-	a := newVIPAdapter(t, c, ns, rec, &trace)
-	r := start(a.Run)
-	waitFor(t, 20*time.Second, "sync", func() bool { b, _ := rec.committed(); return len(b) > 0 })
+	a := newAdapter(t, c, ns, rec, &trace)
+	r := kubetest.Go(a.Run)
+	kubetest.WaitFor(t, 20*time.Second, "sync", func() bool { b, _ := rec.committed(); return len(b) > 0 })
 
 	vip1, vip2 := netip.MustParseAddr("203.0.113.1"), netip.MustParseAddr("2001:db8::1")
 	expect := func(what string, want ...netip.Addr) {
 		t.Helper()
-		waitFor(t, 10*time.Second, what, func() bool { return slices.Equal(rec.announced(), want) })
+		kubetest.WaitFor(t, 10*time.Second, what, func() bool { return slices.Equal(rec.announced(), want) })
 	}
 	svc := createService(t, cs, lbService(ns, "web", "", false))
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
@@ -88,7 +88,7 @@ func TestVIPSteadyState(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("both withdrawn when the Service is deleted")
-	r.stop(t)
+	r.Stop(t)
 
 	var ops []string
 	for _, c := range rec.calls() {
@@ -109,13 +109,13 @@ func TestVIPSteadyState(t *testing.T) {
 // wants by then; a failure is classified and kept in Status.
 func TestVIPAnnouncerFailureRetried(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, _ := admin(t, env)
+	cs, _ := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "vip-agent-4", discoveryRole(t))
-	c := newClients(t, user)
+	user := env.UserWithRole(t, "vip-agent-4", "discovery.yaml")
+	c := kubetest.NewClients(t, user)
 
-	defer noLeaks(t)()
-	defer c.close()
+	defer kubetest.NoLeaks(t)()
+	defer c.Close()
 	failures := 1
 	rec := &recorder{fail: func(call) error {
 		if failures > 0 {
@@ -124,20 +124,20 @@ func TestVIPAnnouncerFailureRetried(t *testing.T) {
 		}
 		return nil
 	}}
-	a := newVIPAdapter(t, c, ns, rec, nil)
+	a := newAdapter(t, c, ns, rec, nil)
 	createSlice(t, cs, endpointSlice(ns, "web-abc12", "web", node, true))
 	createService(t, cs, lbService(ns, "web", "203.0.113.7", false))
-	r := start(a.Run)
-	waitFor(t, 20*time.Second, "a failed announcement", func() bool { return a.Status().Retries == 1 })
-	var we *discoverykube.WriteError
+	r := kubetest.Go(a.Run)
+	kubetest.WaitFor(t, 20*time.Second, "a failed announcement", func() bool { return a.Status().Retries == 1 })
+	var we *adapter.WriteError
 	if st := a.Status(); !errors.As(st.LastError, &we) || we.Op != "Advertise" || we.RetryIn < 800*time.Millisecond || we.RetryIn > 1200*time.Millisecond {
 		t.Fatalf("status after the failure: %+v (%v)", st, st.LastError)
 	}
 	failedAt := time.Now()
-	waitFor(t, 5*time.Second, "the retry", func() bool { return len(rec.announced()) == 1 })
+	kubetest.WaitFor(t, 5*time.Second, "the retry", func() bool { return len(rec.announced()) == 1 })
 	t.Logf("retried %v after the failure (%v)", time.Since(failedAt).Round(time.Millisecond), we)
 	if st := a.Status(); st.Retries != 0 {
 		t.Fatalf("retries pending after success: %+v", st)
 	}
-	r.stop(t)
+	r.Stop(t)
 }

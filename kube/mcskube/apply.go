@@ -1,4 +1,4 @@
-package discoverykube
+package mcskube
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/kube/adapter"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/lookup"
 )
 
 // flush applies the batch's effects, the conditions of one export together
 // in one status update, then steps the writes' outcomes, whose only
 // effects are retries, and arms their timers.
-func (a *ExportAdapter) flush(ctx context.Context) {
+func (a *Adapter) flush(ctx context.Context) {
 	for len(a.batch) > 0 {
 		batch := a.batch
 		a.batch = nil
@@ -52,14 +54,14 @@ func (a *ExportAdapter) flush(ctx context.Context) {
 		clear(a.outcomes)
 		a.outcomes = a.outcomes[:0]
 	}
-	reportFailures(&a.core, a.failures, a.timers.Len())
+	adaptercore.ReportFailures(a.core, a.failures, a.timers.Len())
 }
 
 // upsert creates this cluster's import, or updates the observed one. It
 // writes whenever the machine asks: after an outcome it did not learn, the
 // cached copy may be older than the server's, and a stale resourceVersion
 // makes the update conflict rather than overwrite.
-func (a *ExportAdapter) upsert(ctx context.Context, imp mcs.Import) {
+func (a *Adapter) upsert(ctx context.Context, imp mcs.Import) {
 	client := a.cfg.MCS.MulticlusterV1beta1().ServiceImports(imp.Namespace)
 	cur := a.imports[idOf(imp)]
 	if cur == nil {
@@ -77,7 +79,7 @@ func (a *ExportAdapter) upsert(ctx context.Context, imp mcs.Import) {
 // cluster's, with a UID precondition: an object recreated under its name
 // since is not the one the machine decided about. An import already gone
 // is deleted as wanted.
-func (a *ExportAdapter) remove(ctx context.Context, id importID) {
+func (a *Adapter) remove(ctx context.Context, id importID) {
 	cur := a.imports[id]
 	if cur == nil || id.owner != a.cfg.Machine.ClusterID || cur.Labels[SourceClusterLabel] != id.owner {
 		a.outcome(mcs.ImportDelete, id.namespace, id.name, "delete", "", nil) // nothing of ours to delete
@@ -93,8 +95,8 @@ func (a *ExportAdapter) remove(ctx context.Context, id importID) {
 }
 
 // writeConditions sets conds on the observed export, in one status update.
-func (a *ExportAdapter) writeConditions(ctx context.Context, k string, conds []metav1.Condition) {
-	ns, name := splitKey(k)
+func (a *Adapter) writeConditions(ctx context.Context, k string, conds []metav1.Condition) {
+	ns, name := adaptercore.SplitKey(k)
 	a.timers.Forget(exportRetry{mcs.RetryConditions, ns, name})
 	ex := a.exports[k]
 	if ex == nil {
@@ -107,9 +109,9 @@ func (a *ExportAdapter) writeConditions(ctx context.Context, k string, conds []m
 	a.outcome(mcs.ExportSetCondition, ns, name, "update status", k, err)
 }
 
-// outcome queues the machine's ExportApplied for a write, and keeps a
+// outcome queues the machine's mcs.Applied for a write, and keeps a
 // failure to log with its retry.
-func (a *ExportAdapter) outcome(effect mcs.Kind, ns, name, op, object string, err error) {
+func (a *Adapter) outcome(effect mcs.Kind, ns, name, op, object string, err error) {
 	o, class := lookup.WriteOutcome(err)
 	ev := mcs.Applied{Namespace: ns, Name: name, Effect: effect, Outcome: o, Class: class, At: time.Now().UTC()}
 	if err != nil {
@@ -118,9 +120,9 @@ func (a *ExportAdapter) outcome(effect mcs.Kind, ns, name, op, object string, er
 		if effect == mcs.ExportSetCondition {
 			kind = mcs.RetryConditions
 		}
-		a.failures[exportRetry{kind, ns, name}] = &WriteError{Op: op, Object: object, Outcome: o, Class: class, Err: err}
+		a.failures[exportRetry{kind, ns, name}] = &adapter.WriteError{Op: op, Object: object, Outcome: o, Class: class, Err: err}
 	} else {
-		a.log.V(1).Info("wrote", "op", op, "object", object)
+		a.cfg.Log.V(1).Info("wrote", "op", op, "object", object)
 	}
 	a.outcomes = append(a.outcomes, ev)
 }

@@ -1,4 +1,4 @@
-package discoverykube
+package mcskube
 
 import (
 	"time"
@@ -8,16 +8,17 @@ import (
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 
 	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/kube/internal/adaptercore"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 )
 
 // handle turns one queued item into the machine's events and steps them:
 // an informer's item, or a retry timer that fired (superseded ones are
 // dropped).
-func (a *ExportAdapter) handle(it informer.Item) {
+func (a *Adapter) handle(it informer.Item) {
 	now := time.Now().UTC()
 	switch {
-	case it.Source == timerSource:
+	case it.Source == adaptercore.TimerSource:
 		if k, ok := a.timers.Fired(it); ok {
 			a.step(mcs.RetryDue{Kind: k.kind, Namespace: k.namespace, Name: k.name, At: now})
 		}
@@ -34,7 +35,7 @@ func (a *ExportAdapter) handle(it informer.Item) {
 
 // sourceSynced steps ExportsSynced once both the exports and the Services
 // they join have synced, and ImportsSynced once the imports have.
-func (a *ExportAdapter) sourceSynced(src string, now time.Time) {
+func (a *Adapter) sourceSynced(src string, now time.Time) {
 	a.synced[src] = true
 	switch src {
 	case srcImports:
@@ -47,13 +48,13 @@ func (a *ExportAdapter) sourceSynced(src string, now time.Time) {
 }
 
 // service updates the join, and re-delivers the export of the same name.
-func (a *ExportAdapter) service(it informer.Item, now time.Time) {
+func (a *Adapter) service(it informer.Item, now time.Time) {
 	if it.Op == informer.Delete {
 		delete(a.services, it.Key)
 	} else {
 		s, ok := it.Obj.(*corev1.Service)
 		if !ok {
-			a.skip(it, malformed(it.Source, it.Obj))
+			a.core.Skip(it, adaptercore.Malformed(it.Source, it.Obj))
 			return
 		}
 		a.services[it.Key] = exportService(s)
@@ -65,19 +66,19 @@ func (a *ExportAdapter) service(it informer.Item, now time.Time) {
 
 // export steps an export's upsert, joined with its Service, or its
 // deletion.
-func (a *ExportAdapter) export(it informer.Item, now time.Time) {
+func (a *Adapter) export(it informer.Item, now time.Time) {
 	if it.Op == informer.Delete {
 		if a.exports[it.Key] == nil {
 			return // never seen: the machine does not know it
 		}
 		delete(a.exports, it.Key)
-		ns, name := splitKey(it.Key)
+		ns, name := adaptercore.SplitKey(it.Key)
 		a.step(mcs.ExportDeleted{Namespace: ns, Name: name, At: now})
 		return
 	}
 	ex, ok := it.Obj.(*mcsv1b1.ServiceExport)
 	if !ok {
-		a.skip(it, malformed(it.Source, it.Obj))
+		a.core.Skip(it, adaptercore.Malformed(it.Source, it.Obj))
 		return
 	}
 	a.exports[it.Key] = ex
@@ -87,13 +88,13 @@ func (a *ExportAdapter) export(it informer.Item, now time.Time) {
 // serviceImport tracks which import each object stands for. An object
 // whose labels changed first retires the import it stood for; of two
 // objects standing for one import, the later one is the machine's view.
-func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
+func (a *Adapter) serviceImport(it informer.Item, now time.Time) {
 	old, had := a.importIDs[it.Key]
 	var si *mcsv1b1.ServiceImport
 	if it.Op != informer.Delete {
 		var ok bool
 		if si, ok = it.Obj.(*mcsv1b1.ServiceImport); !ok {
-			a.skip(it, malformed(it.Source, it.Obj))
+			a.core.Skip(it, adaptercore.Malformed(it.Source, it.Obj))
 			return
 		}
 	}
@@ -113,7 +114,7 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 	}
 	id := idOf(imp)
 	if cur := a.imports[id]; cur != nil && objectKey(cur) != it.Key {
-		a.log.Info("two imports stand for the same service and cluster; the later one counts",
+		a.cfg.Log.Info("two imports stand for the same service and cluster; the later one counts",
 			"import", imp.String(), "objects", []string{objectKey(cur), it.Key})
 	}
 	if a.step(mcs.ImportObserved{Import: imp, At: now}) == nil {
@@ -124,14 +125,14 @@ func (a *ExportAdapter) serviceImport(it informer.Item, now time.Time) {
 
 // step traces ev, steps the machine and keeps the effects for flush. It
 // returns the machine's rejection, if any.
-func (a *ExportAdapter) step(ev mcs.Event) error {
-	a.report.Record(ev)
+func (a *Adapter) step(ev mcs.Event) error {
+	a.core.Record(ev)
 	var err error
 	a.batch, err = a.m.AppendStep(a.batch, ev)
-	a.stepped(ev, err)
+	a.core.Stepped(ev, err)
 	switch ev.(type) {
 	case mcs.ExportsSynced, mcs.ImportsSynced:
-		a.markSynced(a.m.HasSynced())
+		a.core.MarkSynced(a.m.HasSynced())
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package discoverykube_test
+package mcskube_test
 
 import (
 	"bytes"
@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshstate/meshstate/discovery/mcs"
-	"github.com/meshstate/meshstate/kube/discoverykube"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/mcskube"
 )
 
 // Incident 001 for real. An agent exports n services and stops. While it
@@ -24,26 +24,26 @@ import (
 // import or export status changes resourceVersion.
 func TestExportRestartKeepsForeignImports(t *testing.T) {
 	env := kubetest.Shared(t)
-	cs, mcsClient := admin(t, env)
+	cs, mcsClient := env.Admin(t)
 	ns := env.Namespace(t)
-	user := userWithRole(t, env, "export-agent-1", discoveryRole(t))
+	user := env.UserWithRole(t, "export-agent-1", "discovery.yaml")
 	const n = 100
 	for i := range n {
 		exported(t, cs, mcsClient, ns, fmt.Sprintf("svc-%d", i))
 	}
 
-	defer noLeaks(t)()
+	defer kubetest.NoLeaks(t)()
 	// First life: the agent creates n imports and sets the conditions.
-	c1 := newClients(t, user)
-	defer c1.close()
+	c1 := kubetest.NewClients(t, user)
+	defer c1.Close()
 	var trace1 bytes.Buffer
-	a1, err := discoverykube.NewExportAdapter(discoverykube.ExportConfig{Client: c1.kube, MCS: c1.mcs, Namespace: ns,
+	a1, err := mcskube.New(mcskube.Config{Client: c1.Kube, MCS: c1.MCS, Namespace: ns,
 		Machine: mcs.Config{ClusterID: clusterID}, Trace: &trace1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1 := start(a1.Run)
-	waitFor(t, 30*time.Second, "n imports and their exports' conditions", func() bool {
+	r1 := kubetest.Go(a1.Run)
+	kubetest.WaitFor(t, 30*time.Second, "n imports and their exports' conditions", func() bool {
 		l, err := mcsClient.MulticlusterV1beta1().ServiceExports(ns).List(context.Background(), metav1.ListOptions{})
 		if err != nil {
 			return false
@@ -56,12 +56,12 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 		return len(imports(t, mcsClient, ns)) == n
 	})
 	time.Sleep(300 * time.Millisecond) // the writes come back through the informers
-	r1.stop(t)
+	r1.Stop(t)
 	effects := replayExport(t, trace1.Bytes())
-	if got, want := c1.count.get("POST serviceimports"), count(effects, mcs.ImportUpsert); got != n || want != n {
+	if got, want := c1.Count.Get("POST serviceimports"), count(effects, mcs.ImportUpsert); got != n || want != n {
 		t.Fatalf("first life: %d creates, the trace replays %d upserts; want %d", got, want, n)
 	}
-	if got := c1.count.get("PUT serviceexports/status"); got != n {
+	if got := c1.Count.Get("PUT serviceexports/status"); got != n {
 		t.Fatalf("first life: %d status updates, want %d (both conditions in one)", got, n)
 	}
 	if st := a1.Status(); st.Rejected != 0 || st.LastError != nil {
@@ -85,33 +85,33 @@ func TestExportRestartKeepsForeignImports(t *testing.T) {
 	}
 
 	// Second life.
-	c2 := newClients(t, user)
-	defer c2.close()
+	c2 := kubetest.NewClients(t, user)
+	defer c2.Close()
 	var trace2 bytes.Buffer
-	a2, err := discoverykube.NewExportAdapter(discoverykube.ExportConfig{Client: c2.kube, MCS: c2.mcs, Namespace: ns,
+	a2, err := mcskube.New(mcskube.Config{Client: c2.Kube, MCS: c2.MCS, Namespace: ns,
 		Machine: mcs.Config{ClusterID: clusterID}, Trace: &trace2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	r2 := start(a2.Run)
-	waitFor(t, 30*time.Second, "the orphan's deletion", func() bool {
+	r2 := kubetest.Go(a2.Run)
+	kubetest.WaitFor(t, 30*time.Second, "the orphan's deletion", func() bool {
 		_, err := mcsClient.MulticlusterV1beta1().ServiceImports(ns).Get(ctx, "svc-0."+clusterID, metav1.GetOptions{})
 		return apierrors.IsNotFound(err)
 	})
 	deleted := time.Since(began)
 	time.Sleep(500 * time.Millisecond) // anything else it would write, it writes now
-	r2.stop(t)
+	r2.Stop(t)
 
 	st := a2.Status()
 	t.Logf("restart with %d imports (%d foreign): synced after %v, orphan deleted after %v; %d events",
 		len(before), 2*n+2, st.SyncedAt.Sub(began).Round(time.Millisecond), deleted.Round(time.Millisecond), st.Events)
 	for _, k := range []string{"POST serviceimports", "PUT serviceimports", "PUT serviceexports/status"} {
-		if got := c2.count.get(k); got != 0 {
-			t.Errorf("restart: %d %s, want none: %v", got, k, c2.count.snapshot())
+		if got := c2.Count.Get(k); got != 0 {
+			t.Errorf("restart: %d %s, want none: %v", got, k, c2.Count.Snapshot())
 		}
 	}
-	if got := c2.count.get("DELETE serviceimports"); got != 1 {
+	if got := c2.Count.Get("DELETE serviceimports"); got != 1 {
 		t.Errorf("restart: %d deletes, want exactly 1", got)
 	}
 	after := imports(t, mcsClient, ns)
