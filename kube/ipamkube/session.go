@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/kube/internal/loop"
@@ -123,7 +124,7 @@ func (s *session) run(ctx context.Context) error {
 		Log:       s.log,
 		// Informers retry failed lists and watches themselves, with
 		// client-go's backoff; they are only reported, classified.
-		OnWatchError: func(we *loop.WatchError) { s.a.noteError("list/watch "+we.Source, we.Class, we.Err) },
+		OnWatchError: func(we *adapter.WatchError) { s.a.noteError("list/watch "+we.Source, we.Class, we.Err) },
 	})
 	if err != nil {
 		return err

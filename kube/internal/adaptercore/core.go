@@ -55,9 +55,7 @@ func (c *Core) Run(ctx context.Context, srcs []loop.Source, factories []loop.Fac
 		return fmt.Errorf("%s: %w", c.name, adapter.ErrStarted)
 	}
 	r, err := loop.New(loop.Config{Sources: srcs, Factories: factories, Log: c.log,
-		OnWatchError: func(we *loop.WatchError) {
-			c.status.fail(&adapter.WatchError{Source: we.Source, Class: we.Class, Err: we.Err})
-		}})
+		OnWatchError: func(we *adapter.WatchError) { c.status.fail(we) }})
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}

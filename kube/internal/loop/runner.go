@@ -11,6 +11,7 @@ import (
 	clientfeatures "k8s.io/client-go/features"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 )
 
@@ -51,7 +52,7 @@ type Config struct {
 	// OnWatchError, if set, is called (from an informer's goroutine) with
 	// each list or watch failure that is not routine, after it is logged:
 	// an adapter keeps it in its status.
-	OnWatchError func(*WatchError)
+	OnWatchError func(*adapter.WatchError)
 }
 
 // Runner is the one loop every Kubernetes adapter runs: its sources'
@@ -65,7 +66,7 @@ type Runner struct {
 	started atomic.Bool
 
 	mu      sync.Mutex
-	lastErr *WatchError
+	lastErr *adapter.WatchError
 	workers []func(context.Context) error
 	stops   []func()
 }

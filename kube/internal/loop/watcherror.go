@@ -3,33 +3,14 @@ package loop
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/meshstate/meshstate/kube/adapter"
 	"github.com/meshstate/meshstate/lookup"
 )
-
-// WatchError is a failure of a source's list or watch, classified once,
-// here. The informer retries by itself, with client-go's backoff (0.8 s
-// doubling, jittered, to 30-60 s); a Permanent class (Forbidden,
-// Unauthorized) will keep failing until RBAC is fixed.
-type WatchError struct {
-	// Source is the name the informer was watched under.
-	Source string
-	Class  lookup.Class
-	Err    error
-}
-
-// Error implements error.
-func (e *WatchError) Error() string {
-	return fmt.Sprintf("list or watch %s (%v): %v", e.Source, e.Class, e.Err)
-}
-
-// Unwrap returns the wrapped error, for errors.Is and errors.As.
-func (e *WatchError) Unwrap() error { return e.Err }
 
 // routine reports whether err is part of an informer's normal life: a
 // watch the server closed (EOF) or let expire (410 Gone, "too old
@@ -49,7 +30,7 @@ func (r *Runner) watchError(source string) cache.WatchErrorHandlerWithContext {
 			r.log.V(1).Info("watch ended; the informer rewatches or relists", "source", source, "reason", err.Error())
 			return
 		}
-		we := &WatchError{Source: source, Class: lookup.Classify(err), Err: err}
+		we := &adapter.WatchError{Source: source, Class: lookup.Classify(err), Err: err}
 		r.log.Error(we, "list or watch failed; the informer retries with backoff", "source", source, "class", we.Class.String())
 		r.mu.Lock()
 		r.lastErr = we
@@ -62,7 +43,7 @@ func (r *Runner) watchError(source string) cache.WatchErrorHandlerWithContext {
 
 // LastWatchError returns the latest failure of any source's list or watch
 // that was not routine, or nil.
-func (r *Runner) LastWatchError() *WatchError {
+func (r *Runner) LastWatchError() *adapter.WatchError {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.lastErr
