@@ -9,21 +9,21 @@ import (
 // with errors.Is, and use errors.As with *RejectedError for the details.
 var (
 	// ErrInvalidEndpoint: a field of an upserted endpoint is malformed.
-	ErrInvalidEndpoint = errors.New("invalid endpoint")
+	ErrInvalidEndpoint = errors.New("endpoint: invalid endpoint")
 	// ErrClusterChanged: an update moves a known name to another cluster.
-	ErrClusterChanged = errors.New("cluster ID changed under a known name")
+	ErrClusterChanged = errors.New("endpoint: cluster ID changed under a known name")
 	// ErrOrderChanged: an update moves an endpoint within its cluster's order,
 	// for example by changing CreatedAt or Sequence.
-	ErrOrderChanged = errors.New("update changes the endpoint's place in the order")
+	ErrOrderChanged = errors.New("endpoint: update changes the endpoint's place in the order")
 	// ErrUnknownEndpoint: a deletion names an endpoint the machine does not hold.
-	ErrUnknownEndpoint = errors.New("unknown endpoint")
+	ErrUnknownEndpoint = errors.New("endpoint: unknown endpoint")
 	// ErrUIDMismatch: a deletion names a UID other than the stored object's,
 	// so it concerns an incarnation that is already gone.
-	ErrUIDMismatch = errors.New("UID does not match the stored endpoint")
+	ErrUIDMismatch = errors.New("endpoint: UID does not match the stored endpoint")
 	// ErrInvalidEvent: a nil or foreign event.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("endpoint: invalid event")
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("endpoint: invalid config")
 )
 
 // RejectedError says why the machine refused an event. A rejected event
@@ -37,11 +37,10 @@ type RejectedError struct {
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "endpoint"
+	msg := e.Err.Error()
 	if e.Name != "" {
-		msg += fmt.Sprintf(" %q", e.Name)
+		msg += fmt.Sprintf(": %q", e.Name)
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

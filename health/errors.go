@@ -11,9 +11,9 @@ import (
 var (
 	// ErrInvalidEvent: a nil or foreign event, an unknown notification kind,
 	// an endpoint without a name, or a malformed probe result.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("health: invalid event")
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("health: invalid config")
 )
 
 // RejectedError says why the machine refused an event or New a config.
@@ -26,11 +26,10 @@ type RejectedError struct {
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "health"
+	msg := e.Err.Error()
 	if e.Endpoint != "" {
-		msg += fmt.Sprintf(" endpoint %s", e.Endpoint)
+		msg += fmt.Sprintf(": endpoint %s", e.Endpoint)
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

@@ -42,7 +42,7 @@ func SlowSchedule() Schedule {
 }
 
 // ErrInvalidSchedule is wrapped by every error of Validate.
-var ErrInvalidSchedule = errors.New("invalid retry schedule")
+var ErrInvalidSchedule = errors.New("retry: invalid retry schedule")
 
 // ScheduleError says which field of a Schedule is unusable and why.
 type ScheduleError struct {

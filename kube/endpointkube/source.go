@@ -22,7 +22,7 @@ import (
 )
 
 // ErrInvalidConfig: New was given an incomplete Config.
-var ErrInvalidConfig = errors.New("endpoint/kube: invalid config")
+var ErrInvalidConfig = errors.New("endpointkube: invalid config")
 
 // Config configures a Source.
 type Config struct {
@@ -70,7 +70,7 @@ type WatchError struct {
 
 // Error implements error.
 func (e *WatchError) Error() string {
-	return fmt.Sprintf("endpoint/kube: watch GatewayEndpoints (%v): %v", e.Class, e.Err)
+	return fmt.Sprintf("endpointkube: watch GatewayEndpoints (%v): %v", e.Class, e.Err)
 }
 
 // Unwrap returns the wrapped error, for errors.Is and errors.As.
