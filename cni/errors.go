@@ -23,9 +23,14 @@ var (
 
 // RejectedError says why the machine refused an event or New a Config.
 type RejectedError struct {
-	Field  string
+	// Field names the config or event field at fault, such as "retry" or
+	// "name"; empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
 	Reason string
-	Err    error
+	// Err is the sentinel: ErrInvalidConfig, ErrInvalidLink,
+	// ErrInvalidAddress or ErrInvalidEvent.
+	Err error
 }
 
 // Error implements error.

@@ -29,8 +29,9 @@ var (
 // RejectedError says why the machine refused an event. A rejected event
 // leaves the machine's state unchanged.
 type RejectedError struct {
-	Name   string // the endpoint's name, if the event carries one
-	Field  string // the offending field, if one is to blame
+	Name  string // the endpoint's name, if the event carries one
+	Field string // the offending field, such as "subnets[1]", if one is to blame
+	// Reason says what is wrong, for a person.
 	Reason string
 	Err    error // the sentinel: ErrInvalidEndpoint, ErrClusterChanged, ...
 }
@@ -54,7 +55,10 @@ func (e *RejectedError) Error() string {
 func (e *RejectedError) Unwrap() error { return e.Err }
 
 // UnknownKindError reports a notification of a kind this package does not define.
-type UnknownKindError struct{ Kind Kind }
+type UnknownKindError struct {
+	// Kind is the undefined kind found in the notification.
+	Kind Kind
+}
 
 // Error implements error.
 func (e *UnknownKindError) Error() string {

@@ -18,10 +18,15 @@ var (
 
 // RejectedError says why the machine refused an event or New a config.
 type RejectedError struct {
+	// Endpoint is the endpoint's name, if the event names one.
 	Endpoint string
-	Field    string
-	Reason   string
-	Err      error
+	// Field names the config or event field at fault, such as "kind" or
+	// "received"; empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
+	Reason string
+	// Err is the sentinel: ErrInvalidEvent or ErrInvalidConfig.
+	Err error
 }
 
 // Error implements error.

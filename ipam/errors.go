@@ -26,10 +26,18 @@ var (
 
 // RejectedError says why the machine refused an event.
 type RejectedError struct {
-	Owner  Owner
-	Field  string
+	// Owner is the owner the event names; the zero Owner when it names
+	// none.
+	Owner Owner
+	// Field names the event or config field at fault, such as "uid" or
+	// "want"; empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
 	Reason string
-	Err    error
+	// Err is the sentinel: ErrInvalidOwner, ErrWantChanged,
+	// ErrUnknownOwner, ErrUIDMismatch, ErrInvalidEvent or
+	// ErrInvalidConfig.
+	Err error
 }
 
 // Error implements error.

@@ -52,7 +52,9 @@ func parse(ctx context.Context, moduleDir string, pkgDirs []string) ([]parsedPac
 // comment. A constant or variable in a parenthesized group counts when the
 // group has a doc comment, as go doc prints the group with it, and so does
 // a type in a group of one. A field that declares several names (A, B int)
-// shares one comment.
+// shares one comment. go/parser keeps no doc comment for a type-set
+// element of an interface (*A | *B), so such an element needs a line
+// comment.
 func Undocumented(ctx context.Context, moduleDir string, pkgDirs []string) ([]Violation, error) {
 	if len(pkgDirs) == 0 {
 		return nil, nil
@@ -179,6 +181,10 @@ func exprString(e ast.Expr) string {
 		return exprString(e.X) + "[...]"
 	case *ast.IndexListExpr:
 		return exprString(e.X) + "[...]"
+	case *ast.BinaryExpr:
+		return exprString(e.X) + " " + e.Op.String() + " " + exprString(e.Y)
+	case *ast.UnaryExpr:
+		return e.Op.String() + exprString(e.X)
 	}
 	return fmt.Sprintf("%T", e)
 }

@@ -64,8 +64,11 @@ type Source struct {
 // informer retries by itself with backoff; a Permanent class (Forbidden,
 // Unauthorized) means it will keep failing until RBAC is fixed.
 type WatchError struct {
+	// Class is lookup.Classify's verdict on Err: Permanent for 401 and
+	// 403, Transient for outages.
 	Class lookup.Class
-	Err   error
+	// Err is the list's or watch's error, as the informer reported it.
+	Err error
 }
 
 // Error implements error.

@@ -38,7 +38,8 @@ type APIError struct {
 	// Transient for outages, Conflict for 409.
 	Class lookup.Class
 	// At is when it happened, by the adapter's clock.
-	At  time.Time
+	At time.Time
+	// Err is the request's error, as the client returned it.
 	Err error
 }
 
