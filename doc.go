@@ -65,10 +65,12 @@
 // share one runtime (one ordered queue for informers, workers and keyed
 // timers; a relist stepped as one batch, its deletions after its
 // additions), so none of them has a loop of its own. Kernel adapters (cni/kernel, routes/kernel, health/icmp) are
-// tested in fresh network namespaces; Kubernetes adapters (endpoint/kube and
-// the others named in the README) against a real kube-apiserver and etcd,
-// as users bound only to the ClusterRoles in config/rbac. Their own API
-// types are in apis/v1alpha1 (group meshstate.io), their CRDs in config.
+// tested in fresh network namespaces; Kubernetes adapters (kube/endpointkube,
+// kube/ipamkube, kube/discoverykube, in the module
+// github.com/meshstate/meshstate/kube) against a real kube-apiserver and
+// etcd, as users bound only to the ClusterRoles in kube/config/rbac. Their
+// own API types are in kube/apis/v1alpha1 (group meshstate.io), their CRDs
+// in kube/config.
 //
 // # Wiring a controller
 //
@@ -84,4 +86,16 @@
 //
 // A machine is not safe for concurrent use: feed it from one goroutine, as
 // a controller's work loop does.
+//
+// # Errors
+//
+// An error message starts with the name of the package that made it and a
+// colon ("ipam: pool full", "ipamkube: leadership lost", "v1alpha1:
+// malformed object"), so that a message read in a log names its source.
+// Where two packages share a name, the path from the module root stands
+// for it ("routes/kernel: nil handle"). A machine's refusal leads with its
+// sentinel, then says what is wrong ("routes: invalid config: table:
+// ..."): test for the sentinel with errors.Is, and get the details with
+// errors.As. A test holds the sentinel errors of every public package to
+// this; other messages follow it by review.
 package meshstate

@@ -7,8 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/endpoint"
+	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 )
 
 // ErrMalformed: a GatewayEndpoint could not be converted into an

@@ -13,9 +13,9 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
 
-	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/dispatch"
+	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/kube/internal/loop"
 	"github.com/meshstate/meshstate/lookup"

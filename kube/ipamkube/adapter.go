@@ -11,8 +11,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/meshstate/meshstate/kube/internal/loop"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/internal/loop"
 )
 
 // Adapter runs an ipam.Machine against the API server: GlobalIPs and the

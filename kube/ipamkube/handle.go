@@ -5,8 +5,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/internal/informer"
 )
 
 // handle turns one queue item into events, or into the bookkeeping of a

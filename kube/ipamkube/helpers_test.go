@@ -21,9 +21,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
-	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/ipamkube"
 	"github.com/meshstate/meshstate/retry"
 )

@@ -20,9 +20,9 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/config"
-	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/ipamkube"
 	"github.com/meshstate/meshstate/lookup"
 )

@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
 
-	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 )
 
 // Restart (incident 003's setting): 2,000 owners, one in ten with an

@@ -12,10 +12,10 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/kube/internal/loop"
-	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/retry"
 )
 

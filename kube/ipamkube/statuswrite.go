@@ -7,8 +7,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/lookup"
 	"github.com/meshstate/meshstate/retry"
 )

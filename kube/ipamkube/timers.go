@@ -1,8 +1,8 @@
 package ipamkube
 
 import (
-	"github.com/meshstate/meshstate/kube/internal/loop"
 	"github.com/meshstate/meshstate/ipam"
+	"github.com/meshstate/meshstate/kube/internal/loop"
 )
 
 // timerKey is one retry slot of an owner. It carries no data: when it

@@ -10,9 +10,9 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
 	"github.com/meshstate/meshstate/kube/internal/informer"
-	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/lookup"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/go-logr/logr"
 
-	"github.com/meshstate/meshstate/kube/internal/informer"
 	"github.com/meshstate/meshstate/internal/tracefile"
+	"github.com/meshstate/meshstate/kube/internal/informer"
 )
 
 // Reporter records the events an adapter steps its machine with, as a
