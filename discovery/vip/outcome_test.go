@@ -20,7 +20,6 @@ var (
 	vip1    = netip.MustParseAddr("192.0.2.1")
 	vip2    = netip.MustParseAddr("192.0.2.2")
 	ready   = true
-	epoch   = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	addrCmp = cmpopts.EquateComparable(netip.Addr{})
 )
 
