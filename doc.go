@@ -89,4 +89,16 @@
 //
 // A machine is not safe for concurrent use: feed it from one goroutine, as
 // a controller's work loop does.
+//
+// # Errors
+//
+// An error message starts with the name of the package that made it and a
+// colon ("ipam: pool full", "ipamkube: leadership lost", "v1alpha1:
+// malformed object"), so that a message read in a log names its source.
+// Where two packages share a name, the path from the module root stands
+// for it ("routes/kernel: nil handle"). A machine's refusal leads with its
+// sentinel, then says what is wrong ("routes: invalid config: table:
+// ..."): test for the sentinel with errors.Is, and get the details with
+// errors.As. A test holds the sentinel errors of every public package to
+// this; other messages follow it by review.
 package meshstate

@@ -20,9 +20,14 @@ type Link struct {
 
 // Choice is the chosen CNI interface.
 type Choice struct {
-	Interface string       `json:"interface"`
-	Index     int          `json:"index"`
-	Address   netip.Prefix `json:"address"`
+	// Interface is the chosen link's name.
+	Interface string `json:"interface"`
+	// Index is the chosen link's ifindex, which identifies it on the host
+	// even if it is renamed.
+	Index int `json:"index"`
+	// Address is the link's address inside a pod CIDR, with its prefix
+	// length: the lowest such address on the link, IPv4 before IPv6.
+	Address netip.Prefix `json:"address"`
 }
 
 // Choose returns the CNI interface among links: a link holding an address

@@ -54,14 +54,30 @@ const (
 // kind, so a step returns its effects in one allocation; fields a kind does
 // not use are zero.
 type Effect struct {
-	Kind      Kind          `json:"type"`
-	Interface string        `json:"interface,omitempty"`
-	Index     int           `json:"index,omitempty"`
-	Address   netip.Prefix  `json:"address,omitzero"`
-	Delay     time.Duration `json:"delay,omitempty"`
-	Attempt   int           `json:"attempt,omitempty"`
-	Reason    string        `json:"reason,omitempty"`
-	Message   string        `json:"message,omitempty"`
+	// Kind says what the effect reports or asks for, and so which of the
+	// other fields are set.
+	Kind Kind `json:"type"`
+	// Interface is the link's name: the one discovered (Discovered) or the
+	// one last discovered and now lost (Lost).
+	Interface string `json:"interface,omitempty"`
+	// Index is that link's ifindex (Discovered, Lost).
+	Index int `json:"index,omitempty"`
+	// Address is the discovered link's pod-CIDR address with its prefix
+	// length (Discovered).
+	Address netip.Prefix `json:"address,omitzero"`
+	// Delay is how long to wait before relisting (RetryAfter), from the
+	// Config's retry schedule; never zero for that kind.
+	Delay time.Duration `json:"delay,omitempty"`
+	// Attempt counts the failed searches since the interface was last
+	// found, starting at 1 (RetryAfter, Waiting).
+	Attempt int `json:"attempt,omitempty"`
+	// Reason is a condition reason, ReasonNoInterface or
+	// ReasonNodeNotReady (Waiting).
+	Reason string `json:"reason,omitempty"`
+	// Message says what the search waits for, for a person: the pod CIDRs
+	// looked for, the attempts so far, and whether the node is Ready
+	// (Waiting).
+	Message string `json:"message,omitempty"`
 }
 
 // String summarises the effect, as scenario files write it.

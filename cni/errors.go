@@ -11,26 +11,31 @@ import (
 var (
 	// ErrInvalidConfig: New was given an unusable Config (pod CIDRs
 	// missing, malformed, unmasked or overlapping; a bad retry schedule).
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("cni: invalid config")
 	// ErrInvalidLink: a link with a non-positive index or a name the
 	// kernel would not accept, or a snapshot listing an index or name twice.
-	ErrInvalidLink = errors.New("invalid link")
+	ErrInvalidLink = errors.New("cni: invalid link")
 	// ErrInvalidAddress: an address that is not a valid prefix.
-	ErrInvalidAddress = errors.New("invalid address")
+	ErrInvalidAddress = errors.New("cni: invalid address")
 	// ErrInvalidEvent: a nil or foreign event.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("cni: invalid event")
 )
 
 // RejectedError says why the machine refused an event or New a Config.
 type RejectedError struct {
-	Field  string
+	// Field names the config or event field at fault, such as "retry" or
+	// "name"; empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
 	Reason string
-	Err    error
+	// Err is the sentinel: ErrInvalidConfig, ErrInvalidLink,
+	// ErrInvalidAddress or ErrInvalidEvent.
+	Err error
 }
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "cni rejected: " + e.Err.Error()
+	msg := e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

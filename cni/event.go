@@ -16,44 +16,67 @@ type Event interface{ isEvent() }
 // search (an interface is usable whatever the node says) but tells the
 // waiting condition what the machine is waiting for.
 type NodeReady struct {
-	Ready bool      `json:"ready"`
-	At    time.Time `json:"at,omitzero"`
+	// Ready is the node's Ready condition: true once the kubelet reports
+	// the node ready.
+	Ready bool `json:"ready"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // Snapshot is a complete list of the host's links with their addresses:
 // it replaces everything the machine knew. The adapter sends one at start
 // and each time a RetryAfter fires (the relist is the retry).
 type Snapshot struct {
-	Links []Link    `json:"links"`
-	At    time.Time `json:"at,omitzero"`
+	// Links are every link on the host with its addresses; a link left
+	// out is gone.
+	Links []Link `json:"links"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // LinkChanged reports a link added or changed (name, up). Its Addrs are
 // ignored: addresses come in AddrAdded and AddrRemoved.
 type LinkChanged struct {
-	Link Link      `json:"link"`
-	At   time.Time `json:"at,omitzero"`
+	// Link is the link as the kernel now reports it, identified by its
+	// Index; its Addrs are ignored.
+	Link Link `json:"link"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // LinkRemoved reports a link deleted, with its addresses.
 type LinkRemoved struct {
-	Index int       `json:"index"`
-	At    time.Time `json:"at,omitzero"`
+	// Index is the removed link's ifindex.
+	Index int `json:"index"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // AddrAdded reports an address added to a link. It may arrive before the
 // link itself (separate netlink groups); the machine keeps it for the link.
 type AddrAdded struct {
-	Index   int          `json:"index"`
+	// Index is the ifindex of the link that holds the address.
+	Index int `json:"index"`
+	// Address is the added address with its prefix length.
 	Address netip.Prefix `json:"address"`
-	At      time.Time    `json:"at,omitzero"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // AddrRemoved reports an address removed from a link.
 type AddrRemoved struct {
-	Index   int          `json:"index"`
+	// Index is the ifindex of the link that held the address.
+	Index int `json:"index"`
+	// Address is the removed address with its prefix length.
 	Address netip.Prefix `json:"address"`
-	At      time.Time    `json:"at,omitzero"`
+	// At is when the adapter observed it. The machine does not read it;
+	// it dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 func (NodeReady) isEvent()   {}

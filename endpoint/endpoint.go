@@ -29,15 +29,35 @@ type Endpoint struct {
 	// ClusterID names the cluster the endpoint belongs to; it must be a DNS-1123
 	// label and never changes for a given object.
 	ClusterID string `json:"clusterID"`
+	// CableName names the tunnel ("cable") the gateway terminates, as
+	// Submariner's cable drivers name it; opaque to the machine, passed
+	// through to handlers. Empty if the producer sets none.
 	CableName string `json:"cableName,omitempty"`
-	Hostname  string `json:"hostname,omitempty"`
+	// Hostname is the node the gateway runs on. The machine does not read
+	// it; a local handler compares it with its own node to learn whether
+	// this node is the gateway (see the package documentation).
+	Hostname string `json:"hostname,omitempty"`
 	// Subnets are the cluster's subnets reachable through this endpoint. Each
 	// must be a valid, masked prefix, and they must not overlap.
-	Subnets       []netip.Prefix    `json:"subnets,omitempty"`
-	PrivateIP     netip.Addr        `json:"privateIP,omitzero"`
-	PublicIP      netip.Addr        `json:"publicIP,omitzero"`
-	HealthCheckIP netip.Addr        `json:"healthCheckIP,omitzero"`
-	Backend       string            `json:"backend,omitempty"`
+	Subnets []netip.Prefix `json:"subnets,omitempty"`
+	// PrivateIP is the gateway's address inside its own cluster's network,
+	// which peers on the same network reach it at. The zero Addr means
+	// none given; an IPv6 zone is refused.
+	PrivateIP netip.Addr `json:"privateIP,omitzero"`
+	// PublicIP is the gateway's address as seen from other clusters
+	// (behind NAT, the translated one); the zero Addr means none given.
+	// An IPv6 zone is refused.
+	PublicIP netip.Addr `json:"publicIP,omitzero"`
+	// HealthCheckIP is the address health checkers probe to measure the
+	// endpoint's reachability and latency (see package health); the zero
+	// Addr means the endpoint is not probed. An IPv6 zone is refused.
+	HealthCheckIP netip.Addr `json:"healthCheckIP,omitzero"`
+	// Backend names the cable driver, such as "libreswan" or "wireguard";
+	// opaque to the machine.
+	Backend string `json:"backend,omitempty"`
+	// BackendConfig is the cable driver's settings, as the producer
+	// publishes them; opaque to the machine, which takes ownership of
+	// the map (see above).
 	BackendConfig map[string]string `json:"backendConfig,omitempty"`
 	// CreatedAt is the object's creation time. Kubernetes records it with
 	// one-second resolution, so it ties; see Sequence.

@@ -9,39 +9,39 @@ import (
 // with errors.Is, and use errors.As with *RejectedError for the details.
 var (
 	// ErrInvalidEndpoint: a field of an upserted endpoint is malformed.
-	ErrInvalidEndpoint = errors.New("invalid endpoint")
+	ErrInvalidEndpoint = errors.New("endpoint: invalid endpoint")
 	// ErrClusterChanged: an update moves a known name to another cluster.
-	ErrClusterChanged = errors.New("cluster ID changed under a known name")
+	ErrClusterChanged = errors.New("endpoint: cluster ID changed under a known name")
 	// ErrOrderChanged: an update moves an endpoint within its cluster's order,
 	// for example by changing CreatedAt or Sequence.
-	ErrOrderChanged = errors.New("update changes the endpoint's place in the order")
+	ErrOrderChanged = errors.New("endpoint: update changes the endpoint's place in the order")
 	// ErrUnknownEndpoint: a deletion names an endpoint the machine does not hold.
-	ErrUnknownEndpoint = errors.New("unknown endpoint")
+	ErrUnknownEndpoint = errors.New("endpoint: unknown endpoint")
 	// ErrUIDMismatch: a deletion names a UID other than the stored object's,
 	// so it concerns an incarnation that is already gone.
-	ErrUIDMismatch = errors.New("UID does not match the stored endpoint")
+	ErrUIDMismatch = errors.New("endpoint: UID does not match the stored endpoint")
 	// ErrInvalidEvent: a nil or foreign event.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("endpoint: invalid event")
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("endpoint: invalid config")
 )
 
 // RejectedError says why the machine refused an event. A rejected event
 // leaves the machine's state unchanged.
 type RejectedError struct {
-	Name   string // the endpoint's name, if the event carries one
-	Field  string // the offending field, if one is to blame
+	Name  string // the endpoint's name, if the event carries one
+	Field string // the offending field, such as "subnets[1]", if one is to blame
+	// Reason says what is wrong, for a person.
 	Reason string
 	Err    error // the sentinel: ErrInvalidEndpoint, ErrClusterChanged, ...
 }
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "endpoint"
+	msg := e.Err.Error()
 	if e.Name != "" {
-		msg += fmt.Sprintf(" %q", e.Name)
+		msg += fmt.Sprintf(": %q", e.Name)
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}
@@ -55,7 +55,10 @@ func (e *RejectedError) Error() string {
 func (e *RejectedError) Unwrap() error { return e.Err }
 
 // UnknownKindError reports a notification of a kind this package does not define.
-type UnknownKindError struct{ Kind Kind }
+type UnknownKindError struct {
+	// Kind is the undefined kind found in the notification.
+	Kind Kind
+}
 
 // Error implements error.
 func (e *UnknownKindError) Error() string {

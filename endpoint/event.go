@@ -11,14 +11,21 @@ type Event interface {
 // Upsert reports an endpoint added or updated, as an informer's add and
 // update callbacks and a relist deliver it.
 type Upsert struct {
+	// Endpoint is the endpoint as the informer delivers it, validated by
+	// the machine; the machine takes ownership of its slices and maps.
 	Endpoint Endpoint `json:"endpoint"`
 }
 
 // Delete reports that the named endpoint is gone. A non-empty UID must match
 // the stored object's.
 type Delete struct {
+	// Name is the deleted endpoint's Name.
 	Name string `json:"name"`
-	UID  string `json:"uid,omitempty"`
+	// UID is the deleted object's UID; a non-empty one that differs from
+	// the stored endpoint's makes the machine refuse the event
+	// (ErrUIDMismatch), so a late delete of an old incarnation cannot
+	// remove its successor. Empty matches any.
+	UID string `json:"uid,omitempty"`
 }
 
 // Synced reports that the initial list is complete. Until it arrives the

@@ -4,8 +4,15 @@ package endpoint
 // An error asks the dispatcher to deliver the same notification again later;
 // handlers must therefore be idempotent.
 type Handler interface {
+	// RemoteEndpointCreated announces ep as its cluster's active endpoint:
+	// the cluster's first, or a newer one superseding the previous.
 	RemoteEndpointCreated(ep *Endpoint) error
+	// RemoteEndpointUpdated reports a change to the active endpoint of a
+	// cluster (same object, new content).
 	RemoteEndpointUpdated(ep *Endpoint) error
+	// RemoteEndpointRemoved reports that ep, its cluster's active
+	// endpoint, was deleted: unless a RemoteEndpointCreated for another
+	// endpoint follows, the cluster has none.
 	RemoteEndpointRemoved(ep *Endpoint) error
 }
 
@@ -14,20 +21,30 @@ type Handler interface {
 // do not implement it are not told, which is right for route handlers: the
 // cluster is already served by the newer endpoint.
 type StaleHandler interface {
+	// StaleRemoteEndpointRemoved reports that ep, a remote endpoint
+	// superseded by a newer one of its cluster, was deleted.
 	StaleRemoteEndpointRemoved(ep *Endpoint) error
 }
 
 // LocalHandler is implemented by handlers that follow the local cluster's
 // active endpoint.
 type LocalHandler interface {
+	// LocalEndpointCreated announces ep as the local cluster's active
+	// endpoint: the first, or the new gateway's after a failover.
 	LocalEndpointCreated(ep *Endpoint) error
+	// LocalEndpointUpdated reports a change to the local active endpoint.
 	LocalEndpointUpdated(ep *Endpoint) error
+	// LocalEndpointRemoved reports that ep, the local active endpoint,
+	// was deleted (not superseded; see the package documentation).
 	LocalEndpointRemoved(ep *Endpoint) error
 }
 
 // StaleLocalHandler is implemented by handlers that must learn when a
 // superseded local endpoint is deleted.
 type StaleLocalHandler interface {
+	// StaleLocalEndpointRemoved reports that ep, a local endpoint
+	// superseded by a newer one (a failover), was deleted: the time to
+	// clean up what the old gateway node set up.
 	StaleLocalEndpointRemoved(ep *Endpoint) error
 }
 
@@ -76,14 +93,22 @@ func deliverLocal(l LocalHandler, k Kind, ep *Endpoint) error {
 // HandlerFuncs adapts plain functions to every handler interface; a nil
 // function ignores its notification. It is meant to be used as a value.
 type HandlerFuncs struct {
-	RemoteCreated   func(ep *Endpoint) error
-	RemoteUpdated   func(ep *Endpoint) error
-	RemoteRemoved   func(ep *Endpoint) error
+	// RemoteCreated implements Handler.RemoteEndpointCreated.
+	RemoteCreated func(ep *Endpoint) error
+	// RemoteUpdated implements Handler.RemoteEndpointUpdated.
+	RemoteUpdated func(ep *Endpoint) error
+	// RemoteRemoved implements Handler.RemoteEndpointRemoved.
+	RemoteRemoved func(ep *Endpoint) error
+	// StaleRemoteGone implements StaleHandler.StaleRemoteEndpointRemoved.
 	StaleRemoteGone func(ep *Endpoint) error
-	LocalCreated    func(ep *Endpoint) error
-	LocalUpdated    func(ep *Endpoint) error
-	LocalRemoved    func(ep *Endpoint) error
-	StaleLocalGone  func(ep *Endpoint) error
+	// LocalCreated implements LocalHandler.LocalEndpointCreated.
+	LocalCreated func(ep *Endpoint) error
+	// LocalUpdated implements LocalHandler.LocalEndpointUpdated.
+	LocalUpdated func(ep *Endpoint) error
+	// LocalRemoved implements LocalHandler.LocalEndpointRemoved.
+	LocalRemoved func(ep *Endpoint) error
+	// StaleLocalGone implements StaleLocalHandler.StaleLocalEndpointRemoved.
+	StaleLocalGone func(ep *Endpoint) error
 }
 
 func call(f func(*Endpoint) error, ep *Endpoint) error {

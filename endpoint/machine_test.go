@@ -198,7 +198,7 @@ func TestRejectedErrorMessage(t *testing.T) {
 	bad := ep("east-a", "east", 0)
 	bad.Subnets = append(bad.Subnets, netip.MustParsePrefix("10.2.1.0/24"))
 	_, err := mustNew(t, endpoint.Config{}).Upsert(bad)
-	const want = `endpoint "east-a" rejected: invalid endpoint: subnets[1]: 10.2.1.0/24 overlaps subnets[0] 10.2.0.0/16`
+	const want = `endpoint: invalid endpoint: "east-a": subnets[1]: 10.2.1.0/24 overlaps subnets[0] 10.2.0.0/16`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

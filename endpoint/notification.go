@@ -67,7 +67,10 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 // Notification is an effect of the machine: what handlers are told. Its
 // Endpoint shares slices and maps with the machine and must not be modified.
 type Notification struct {
-	Kind     Kind     `json:"type"`
+	// Kind says what happened, and so which handler method receives it.
+	Kind Kind `json:"type"`
+	// Endpoint is the endpoint concerned: for the Removed kinds, its last
+	// stored version.
 	Endpoint Endpoint `json:"endpoint"`
 }
 

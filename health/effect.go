@@ -45,14 +45,28 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 // per kind so that a step returns its effects without allocating; fields a
 // kind does not use are zero. A Report's Statuses belong to the caller.
 type Effect struct {
-	Kind       Kind             `json:"type"`
-	Endpoint   string           `json:"endpoint,omitempty"`
-	IP         netip.Addr       `json:"ip,omitzero"`
-	Generation uint64           `json:"generation,omitempty"`
-	Status     Status           `json:"status,omitempty"`
-	Reason     string           `json:"reason,omitempty"`
-	Statuses   []EndpointStatus `json:"statuses,omitempty"`
-	At         time.Time        `json:"at,omitzero"`
+	// Kind says what the adapter is to do, and so which of the other
+	// fields are set.
+	Kind Kind `json:"type"`
+	// Endpoint is the endpoint's Name (StartProber, StopProber,
+	// StatusChanged).
+	Endpoint string `json:"endpoint,omitempty"`
+	// IP is the address to probe, the endpoint's HealthCheckIP
+	// (StartProber).
+	IP netip.Addr `json:"ip,omitzero"`
+	// Generation identifies the prober, unique over the machine's life
+	// and starting at 1: the adapter tags its ProbeResults with it, and
+	// StopProber names the one to stop (StartProber, StopProber).
+	Generation uint64 `json:"generation,omitempty"`
+	// Status is the endpoint's new status (StatusChanged).
+	Status Status `json:"status,omitempty"`
+	// Reason is why, one of the Reason constants (StatusChanged).
+	Reason string `json:"reason,omitempty"`
+	// Statuses are every tracked endpoint's status, sorted by name
+	// (Report); the slice belongs to the caller.
+	Statuses []EndpointStatus `json:"statuses,omitempty"`
+	// At is the Tick's time (Report).
+	At time.Time `json:"at,omitzero"`
 }
 
 // String summarises the effect, as scenario files write it.

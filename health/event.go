@@ -14,8 +14,12 @@ type Event interface{ isEvent() }
 // Notified delivers one notification of the endpoint machine. Remote kinds
 // track, re-address and retire endpoints; Local kinds are ignored.
 type Notified struct {
+	// Notification is the endpoint machine's notification, as the
+	// dispatcher delivers it.
 	Notification endpoint.Notification `json:"notification"`
-	At           time.Time             `json:"at,omitzero"`
+	// At is when it was delivered. The machine does not read it; it
+	// dates the event in traces and scenario files.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ProbeResult reports one probe of the prober Generation started for
@@ -23,16 +27,26 @@ type Notified struct {
 // prober's timeout. A result of any other prober than the endpoint's
 // current one, or with a Seq not above the last one taken, is ignored.
 type ProbeResult struct {
-	Endpoint   string    `json:"endpoint"`
-	Generation uint64    `json:"generation"`
-	Seq        uint64    `json:"seq"`
-	Sent       time.Time `json:"sent"`
-	Received   time.Time `json:"received,omitzero"`
-	Lost       bool      `json:"lost,omitempty"`
+	// Endpoint is the probed endpoint's Name, as in StartProber.
+	Endpoint string `json:"endpoint"`
+	// Generation is the StartProber's Generation of the prober that sent
+	// the probe.
+	Generation uint64 `json:"generation"`
+	// Seq numbers the prober's probes, increasing from 1; a result whose
+	// Seq is not above the last one taken is ignored.
+	Seq uint64 `json:"seq"`
+	// Sent is when the probe was sent, by the prober's clock.
+	Sent time.Time `json:"sent"`
+	// Received is when the reply came, by the same clock; Received-Sent
+	// is the latency. Zero when Lost.
+	Received time.Time `json:"received,omitzero"`
+	// Lost says no reply came within the prober's timeout.
+	Lost bool `json:"lost,omitempty"`
 }
 
 // Tick asks for a Report of every tracked endpoint's status.
 type Tick struct {
+	// At is the tick's time, copied to the Report.
 	At time.Time `json:"at"`
 }
 

@@ -49,23 +49,36 @@ const (
 // LatencyStats summarise the replies in a window. All are zero without
 // replies. StdDev is the population standard deviation.
 type LatencyStats struct {
-	Samples int           `json:"samples"`
-	Last    time.Duration `json:"last"`
-	Min     time.Duration `json:"min"`
-	Max     time.Duration `json:"max"`
-	Mean    time.Duration `json:"mean"`
-	StdDev  time.Duration `json:"stdDev"`
+	// Samples is how many replies of the window the statistics are over.
+	Samples int `json:"samples"`
+	// Last is the latency (Received - Sent) of the latest reply.
+	Last time.Duration `json:"last"`
+	// Min is the lowest latency in the window.
+	Min time.Duration `json:"min"`
+	// Max is the highest latency in the window.
+	Max time.Duration `json:"max"`
+	// Mean is the mean latency, compared with Config.MaxMeanLatency.
+	Mean time.Duration `json:"mean"`
+	// StdDev is the population standard deviation of the latencies.
+	StdDev time.Duration `json:"stdDev"`
 }
 
 // EndpointStatus is one entry of a Report and of the Statuses query.
 type EndpointStatus struct {
-	Endpoint  string     `json:"endpoint"`
-	ClusterID string     `json:"clusterID"`
-	IP        netip.Addr `json:"ip"`
-	Status    Status     `json:"status"`
-	Reason    string     `json:"reason"`
-	// Results and Lost count the window's results and its losses.
-	Results int          `json:"results"`
-	Lost    int          `json:"lost"`
+	// Endpoint is the endpoint's Name.
+	Endpoint string `json:"endpoint"`
+	// ClusterID is the cluster the endpoint belongs to.
+	ClusterID string `json:"clusterID"`
+	// IP is the address being probed, the endpoint's HealthCheckIP.
+	IP netip.Addr `json:"ip"`
+	// Status is the endpoint's current status.
+	Status Status `json:"status"`
+	// Reason is why, one of the Reason constants.
+	Reason string `json:"reason"`
+	// Results counts the results in the window (at most Config.Window).
+	Results int `json:"results"`
+	// Lost counts the window's results that are losses.
+	Lost int `json:"lost"`
+	// Latency summarises the window's replies.
 	Latency LatencyStats `json:"latency"`
 }

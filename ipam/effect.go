@@ -56,12 +56,23 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 // kind does not use are zero. Addresses are shared with the machine and must
 // not be modified.
 type Effect struct {
-	Kind      Kind             `json:"type"`
-	Owner     Owner            `json:"owner"`
-	Addresses []netip.Addr     `json:"addresses,omitempty"`
+	// Kind says what the adapter is to do, and so which of the other
+	// fields are set.
+	Kind Kind `json:"type"`
+	// Owner is the owner the effect is for; set for every kind.
+	Owner Owner `json:"owner"`
+	// Addresses are the addresses to write (WriteStatus), to give the
+	// dependency (EnsureDependency), or released (Release).
+	Addresses []netip.Addr `json:"addresses,omitempty"`
+	// Condition is the condition to set on the owner's status, its
+	// LastTransitionTime taken from the event's At (SetCondition).
 	Condition metav1.Condition `json:"condition,omitzero"`
-	Delay     time.Duration    `json:"delay,omitempty"`
-	Retry     Kind             `json:"retry,omitempty"`
+	// Delay is how long to wait before reporting RetryDue, from
+	// Config.Retry or Config.SlowRetry (RetryAfter).
+	Delay time.Duration `json:"delay,omitempty"`
+	// Retry is the kind of effect to retry, WriteStatus, EnsureDependency
+	// or Lookup; the RetryDue carries it back (RetryAfter).
+	Retry Kind `json:"retry,omitempty"`
 }
 
 // String summarises the effect, as scenario files write it.

@@ -10,35 +10,42 @@ import (
 // machine unchanged.
 var (
 	// ErrInvalidOwner: a malformed owner, want or recorded address.
-	ErrInvalidOwner = errors.New("invalid owner")
+	ErrInvalidOwner = errors.New("ipam: invalid owner")
 	// ErrWantChanged: an owner asks for another number of addresses than
 	// when first observed; recreate the object to change it.
-	ErrWantChanged = errors.New("number of addresses changed")
+	ErrWantChanged = errors.New("ipam: number of addresses changed")
 	// ErrUnknownOwner: the event names an owner the machine does not hold.
-	ErrUnknownOwner = errors.New("unknown owner")
+	ErrUnknownOwner = errors.New("ipam: unknown owner")
 	// ErrUIDMismatch: the event is for another incarnation of the owner.
-	ErrUIDMismatch = errors.New("UID does not match the held owner")
+	ErrUIDMismatch = errors.New("ipam: UID does not match the held owner")
 	// ErrInvalidEvent: a nil or foreign event, or a malformed outcome.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("ipam: invalid event")
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("ipam: invalid config")
 )
 
 // RejectedError says why the machine refused an event.
 type RejectedError struct {
-	Owner  Owner
-	Field  string
+	// Owner is the owner the event names; the zero Owner when it names
+	// none.
+	Owner Owner
+	// Field names the event or config field at fault, such as "uid" or
+	// "want"; empty when the event as a whole is refused.
+	Field string
+	// Reason says what is wrong with it, for a person.
 	Reason string
-	Err    error
+	// Err is the sentinel: ErrInvalidOwner, ErrWantChanged,
+	// ErrUnknownOwner, ErrUIDMismatch, ErrInvalidEvent or
+	// ErrInvalidConfig.
+	Err error
 }
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "ipam"
+	msg := e.Err.Error()
 	if e.Owner.Name != "" {
-		msg += fmt.Sprintf(" owner %s", e.Owner)
+		msg += fmt.Sprintf(": owner %s", e.Owner)
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

@@ -15,6 +15,7 @@ type Event interface{ isEvent() }
 // Observed reports an owner as the informer sees it: added, updated or
 // relisted, with what its status already records.
 type Observed struct {
+	// Owner is the observed object.
 	Owner Owner `json:"owner"`
 	// CreatedAt decides, during recovery, which of two owners whose
 	// statuses record the same address keeps it: the older.
@@ -24,20 +25,30 @@ type Observed struct {
 	Want int `json:"want"`
 	// DependsOn marks owners whose address lives on in another object (the
 	// internal Service of a global ingress IP), which the machine verifies.
-	DependsOn bool      `json:"dependsOn,omitempty"`
-	Status    Status    `json:"status"`
-	At        time.Time `json:"at,omitzero"`
+	DependsOn bool `json:"dependsOn,omitempty"`
+	// Status is what the owner's status records now: the machine
+	// recovers the addresses it records before allocating anything.
+	Status Status `json:"status"`
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
+	At time.Time `json:"at,omitzero"`
 }
 
 // Deleted reports that an owner is gone. Its addresses are released.
 type Deleted struct {
-	Owner Owner     `json:"owner"`
-	At    time.Time `json:"at,omitzero"`
+	// Owner is the deleted object; a UID that differs from the held
+	// owner's is refused (ErrUIDMismatch).
+	Owner Owner `json:"owner"`
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
+	At time.Time `json:"at,omitzero"`
 }
 
 // Synced reports that the initial list of owners is complete. Before it the
 // machine only reserves what statuses record; new addresses come after it.
 type Synced struct {
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
 	At time.Time `json:"at,omitzero"`
 }
 
@@ -45,15 +56,22 @@ type Synced struct {
 // classified with lookup.Classify: Found, NotFound, or unknown (Transient
 // or Permanent). Only NotFound is a confirmed absence.
 type LookupResult struct {
-	Owner Owner        `json:"owner"`
+	// Owner is the owner whose dependency was looked up, as in the
+	// Lookup effect.
+	Owner Owner `json:"owner"`
+	// Class is the lookup's outcome, from lookup.Classify.
 	Class lookup.Class `json:"class"`
 	// Addresses are what a Found dependency carries (the internal
 	// Service's external IPs). The machine checks them against what the
 	// owner holds and has a dependency carrying others repaired; a Found
 	// without addresses is a dependency carrying none.
 	Addresses []netip.Addr `json:"addresses,omitempty"`
-	Message   string       `json:"message,omitempty"`
-	At        time.Time    `json:"at,omitzero"`
+	// Message is the lookup's error for a person, if it failed; it
+	// becomes the DependencyReady condition's message.
+	Message string `json:"message,omitempty"`
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
+	At time.Time `json:"at,omitzero"`
 }
 
 // Outcome is how applying an effect ended: lookup.WriteOutcome judges it
@@ -79,16 +97,24 @@ const (
 
 // Applied reports the outcome of a WriteStatus or EnsureDependency effect.
 type Applied struct {
-	Owner   Owner   `json:"owner"`
-	Effect  Kind    `json:"effect"`
+	// Owner is the effect's Owner.
+	Owner Owner `json:"owner"`
+	// Effect is the applied effect's Kind: WriteStatus or
+	// EnsureDependency.
+	Effect Kind `json:"effect"`
+	// Outcome is how the write ended, as lookup.WriteOutcome judges it.
 	Outcome Outcome `json:"outcome"`
 	// Addresses are those the write carried: once it is Done the status,
 	// or the dependency, records them, which may be older addresses than
 	// the owner holds by then.
 	Addresses []netip.Addr `json:"addresses,omitempty"`
 	Class     lookup.Class `json:"class,omitempty"` // for Failed: Transient or Permanent
-	Message   string       `json:"message,omitempty"`
-	At        time.Time    `json:"at,omitzero"`
+	// Message is the write's error for a person, if it did not succeed;
+	// it becomes the message of the condition the machine sets.
+	Message string `json:"message,omitempty"`
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
+	At time.Time `json:"at,omitzero"`
 }
 
 // RetryDue reports that a retry the machine scheduled with a RetryAfter
@@ -96,9 +122,13 @@ type Applied struct {
 // the machine decides from what it holds now, and a retry superseded by a
 // newer effect of the same kind for the owner causes nothing.
 type RetryDue struct {
-	Owner Owner     `json:"owner"`
-	Kind  Kind      `json:"kind"`
-	At    time.Time `json:"at,omitzero"`
+	// Owner is the RetryAfter effect's Owner.
+	Owner Owner `json:"owner"`
+	// Kind is the RetryAfter effect's Retry: the kind of effect to retry.
+	Kind Kind `json:"kind"`
+	// At is when the adapter saw it; the machine stamps the conditions it
+	// sets in response with it (LastTransitionTime).
+	At time.Time `json:"at,omitzero"`
 }
 
 func (Observed) isEvent()     {}

@@ -15,9 +15,13 @@ import (
 // GlobalEgressIP). Namespace and name find it; the UID tells a recreated
 // object from the one it replaces, which is a new owner.
 type Owner struct {
+	// Namespace is the object's namespace, a DNS-1123 label.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	UID       string `json:"uid"`
+	// Name is the object's name, a DNS-1123 subdomain.
+	Name string `json:"name"`
+	// UID is the object's UID, never empty: a new UID under a held
+	// namespace/name is a new owner.
+	UID string `json:"uid"`
 }
 
 // String gives namespace/name.
@@ -42,7 +46,11 @@ func (o Owner) validate() error {
 
 // Status is what an owner's status records: its addresses and conditions.
 type Status struct {
-	Addresses  []netip.Addr       `json:"addresses,omitempty"`
+	// Addresses are the addresses the status records as allocated; none
+	// for an owner never written or still waiting.
+	Addresses []netip.Addr `json:"addresses,omitempty"`
+	// Conditions are the status's conditions (ConditionAllocated,
+	// ConditionDependencyReady).
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 

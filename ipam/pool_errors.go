@@ -9,27 +9,27 @@ import "errors"
 var (
 	// ErrPoolFull: no free address, or no run of free addresses long
 	// enough, is left.
-	ErrPoolFull = errors.New("pool full")
+	ErrPoolFull = errors.New("ipam: pool full")
 	// ErrOutOfRange: the address is not a usable address of the pool: it
 	// lies outside every prefix, is an IPv4 network or broadcast address,
 	// is an IPv4-mapped IPv6 address or carries a zone; or a run of
 	// addresses crosses the end of its prefix.
-	ErrOutOfRange = errors.New("address out of range")
+	ErrOutOfRange = errors.New("ipam: address out of range")
 	// ErrAllocated: the address is already allocated.
-	ErrAllocated = errors.New("address already allocated")
+	ErrAllocated = errors.New("ipam: address already allocated")
 	// ErrNotAllocated: the address is free, so there is nothing to release.
-	ErrNotAllocated = errors.New("address not allocated")
+	ErrNotAllocated = errors.New("ipam: address not allocated")
 	// ErrInvalidPrefix: a prefix is invalid, has host bits set, is an
 	// IPv4-mapped IPv6 prefix or carries a zone; or no prefix was given.
-	ErrInvalidPrefix = errors.New("invalid prefix")
+	ErrInvalidPrefix = errors.New("ipam: invalid prefix")
 	// ErrOverlappingPrefixes: two prefixes share addresses.
-	ErrOverlappingPrefixes = errors.New("overlapping prefixes")
+	ErrOverlappingPrefixes = errors.New("ipam: overlapping prefixes")
 	// ErrPoolTooLarge: the prefixes hold more than PoolMaxSize usable
 	// addresses.
-	ErrPoolTooLarge = errors.New("pool too large")
+	ErrPoolTooLarge = errors.New("ipam: pool too large")
 	// ErrInvalidSnapshot: UnmarshalBinary was given bytes that are not a
 	// snapshot of this pool.
-	ErrInvalidSnapshot = errors.New("invalid pool snapshot")
+	ErrInvalidSnapshot = errors.New("ipam: invalid pool snapshot")
 	// ErrInvalidCount: a run of addresses was asked for with n < 1.
-	ErrInvalidCount = errors.New("invalid address count")
+	ErrInvalidCount = errors.New("ipam: invalid address count")
 )

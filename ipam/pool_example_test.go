@@ -34,9 +34,9 @@ func ExampleNewPool_refused() {
 	}
 	// Output:
 	// true false
-	// invalid prefix 10.0.0.1/24: host bits set (the prefix is 10.0.0.0/24)
+	// ipam: invalid prefix 10.0.0.1/24: host bits set (the prefix is 10.0.0.0/24)
 	// false true
-	// pool too large: fd00::/64 holds 2^64 addresses, more than the limit of 2^24 (16777216, an IPv4 /8 or an IPv6 /104); use a longer prefix, /104 or longer
+	// ipam: pool too large: fd00::/64 holds 2^64 addresses, more than the limit of 2^24 (16777216, an IPv4 /8 or an IPv6 /104); use a longer prefix, /104 or longer
 }
 
 // Next-fit: a released address is not handed out again until the cursor

@@ -7,9 +7,12 @@ import (
 
 // PrefixStats counts the addresses of one prefix of a pool, for metrics.
 type PrefixStats struct {
-	Prefix    netip.Prefix
-	Size      int // usable addresses
-	Free      int
+	// Prefix is one of the pool's prefixes, as given to NewPool.
+	Prefix netip.Prefix
+	Size   int // usable addresses
+	// Free counts the usable addresses not allocated.
+	Free int
+	// Allocated counts the allocated addresses; Free+Allocated is Size.
 	Allocated int
 }
 

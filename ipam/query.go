@@ -10,7 +10,10 @@ func (m *Machine) HasSynced() bool { return m.synced }
 
 // Holding is one owner and the addresses it holds (none while it waits).
 type Holding struct {
-	Owner     Owner        `json:"owner"`
+	// Owner is the owner.
+	Owner Owner `json:"owner"`
+	// Addresses are the addresses the owner holds; none while it
+	// waits for free ones.
 	Addresses []netip.Addr `json:"addresses,omitempty"`
 	// Retiring are addresses the owner gave up for new ones but may still
 	// record in its status: allocated, and given to nobody else, until the
@@ -21,8 +24,9 @@ type Holding struct {
 	// lookup answers, nor after an ensure whose answer was lost. A
 	// dependency known to carry other addresses than the owner holds is
 	// being repaired.
-	Dependency      []netip.Addr `json:"dependency,omitempty"`
-	DependencyKnown bool         `json:"dependencyKnown,omitempty"`
+	Dependency []netip.Addr `json:"dependency,omitempty"`
+	// DependencyKnown says whether Dependency is known (see above).
+	DependencyKnown bool `json:"dependencyKnown,omitempty"`
 }
 
 // Addresses returns what the owner at namespace/name holds.

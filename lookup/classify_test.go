@@ -61,7 +61,9 @@ var classTests = []struct {
 	{"GenerateNameConflict", apierrors.NewGenerateNameConflict(services, "svc-", 1), lookup.Conflict},
 	{"generic 409 on POST", apierrors.NewGenericServerResponse(409, "POST", services, "svc", "", 0, false), lookup.Conflict},
 
-	// Gone (deprecated in newer apimachinery): older servers still send it, and it must not read as NotFound.
+	// Gone: older servers still send this reason, and it must not read as
+	// NotFound. (Deprecated in apimachinery releases after v0.33, which
+	// this module builds with; a bump will need a lint:ignore SA1019 here.)
 	{"Gone", apierrors.NewGone("too old resource version: 1 (42)"), lookup.Transient},
 	{"ResourceExpired", apierrors.NewResourceExpired("too old resource version"), lookup.Transient},
 	{"410 unknown reason", status(410, ""), lookup.Transient},

@@ -42,14 +42,17 @@ func SlowSchedule() Schedule {
 }
 
 // ErrInvalidSchedule is wrapped by every error of Validate.
-var ErrInvalidSchedule = errors.New("invalid retry schedule")
+var ErrInvalidSchedule = errors.New("retry: invalid schedule")
 
 // ScheduleError says which field of a Schedule is unusable and why.
 type ScheduleError struct {
-	Field  string // "Initial", "Max", "Multiplier" or "Jitter"
+	Field string // "Initial", "Max", "Multiplier" or "Jitter"
+	// Reason says what is wrong with it, for a person.
 	Reason string
 }
 
+// Error says which field is unusable and why, after ErrInvalidSchedule's
+// message.
 func (e *ScheduleError) Error() string {
 	return fmt.Sprintf("%v: %s: %s", ErrInvalidSchedule, e.Field, e.Reason)
 }

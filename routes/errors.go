@@ -11,15 +11,15 @@ import (
 // leaves the machine unchanged.
 var (
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid config")
+	ErrInvalidConfig = errors.New("routes: invalid config")
 	// ErrInvalidEvent: a nil or foreign event, or a malformed field.
-	ErrInvalidEvent = errors.New("invalid event")
+	ErrInvalidEvent = errors.New("routes: invalid event")
 	// ErrHijack: a remote subnet overlaps a local pod or service CIDR, or
 	// is a default route; it would capture local traffic.
-	ErrHijack = errors.New("route would hijack local traffic")
+	ErrHijack = errors.New("routes: route would hijack local traffic")
 	// ErrConflict: two remotes claim the same subnet; the cluster whose
 	// name sorts first keeps it.
-	ErrConflict = errors.New("subnet claimed by another remote")
+	ErrConflict = errors.New("routes: subnet claimed by another remote")
 )
 
 // RejectedError says why the machine refused an event or a config.
@@ -35,7 +35,7 @@ type RejectedError struct {
 
 // Error says what was rejected and why.
 func (e *RejectedError) Error() string {
-	msg := "routes rejected: " + e.Err.Error()
+	msg := e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}
@@ -64,7 +64,7 @@ type RefusedError struct {
 
 // Error names the cluster, the subnet and the reason.
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("routes: cluster %q subnet %s refused: %v: %s", e.Cluster, e.Subnet, e.Err, e.Reason)
+	return fmt.Sprintf("%v: cluster %q subnet %s: %s", e.Err, e.Cluster, e.Subnet, e.Reason)
 }
 
 // Unwrap returns the sentinel.

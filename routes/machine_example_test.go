@@ -37,7 +37,7 @@ func Example() {
 	show(m.Step(routes.DesiredSynced{}))
 	// Output:
 	// desired:
-	//   Refuse 10.7.3.0/24: Hijack: routes: cluster "east" subnet 10.7.3.0/24 refused: route would hijack local traffic: overlaps the local pod CIDR 10.7.0.0/16
+	//   Refuse 10.7.3.0/24: Hijack: routes: route would hijack local traffic: cluster "east" subnet 10.7.3.0/24: overlaps the local pod CIDR 10.7.0.0/16
 	// dump:
 	//   ReplaceRoute 10.1.0.0/16 table 150 proto 250 via 192.168.1.2 src 10.7.0.1
 	//   AddRule -4 100: from all to all lookup 150 proto 250

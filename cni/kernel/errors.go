@@ -6,7 +6,7 @@ import "errors"
 // overflowed (ENOBUFS), so updates may have been lost. Run no longer
 // returns it: it reopens the subscription and relists, and records the
 // cause in Status.LastError, which wraps this error.
-var ErrSubscriptionEnded = errors.New("netlink subscription ended")
+var ErrSubscriptionEnded = errors.New("cni/kernel: netlink subscription ended")
 
 // ErrRunning is returned by Watcher.Run while another Run of the same
 // watcher is in progress: one machine, one loop.

@@ -45,7 +45,7 @@ func (k Kind) String() string {
 // MarshalText encodes k as its name.
 func (k Kind) MarshalText() ([]byte, error) {
 	if k < ImportUpsert || k > RetryAfter {
-		return nil, fmt.Errorf("discovery: cannot marshal %v", k)
+		return nil, fmt.Errorf("mcs: cannot marshal %v", k)
 	}
 	return []byte(exportKindNames[k]), nil
 }
@@ -58,7 +58,7 @@ func (k *Kind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("discovery: unknown export effect kind %q", b)
+	return fmt.Errorf("mcs: unknown export effect kind %q", b)
 }
 
 // Effect is an output of the Machine. It is one struct rather

@@ -10,17 +10,17 @@ import (
 // leaves the machine unchanged.
 var (
 	// ErrInvalidExport: a malformed export or Service (name, type, ports).
-	ErrInvalidExport = errors.New("invalid export")
+	ErrInvalidExport = errors.New("mcs: invalid export")
 	// ErrInvalidImport: a malformed import (name, owner, type, ports).
-	ErrInvalidImport = errors.New("invalid import")
+	ErrInvalidImport = errors.New("mcs: invalid import")
 	// ErrUnknownExport: a deletion names an export the machine does not hold.
-	ErrUnknownExport = errors.New("unknown export")
+	ErrUnknownExport = errors.New("mcs: unknown export")
 	// ErrUnknownImport: a deletion names an import the machine does not hold.
-	ErrUnknownImport = errors.New("unknown import")
+	ErrUnknownImport = errors.New("mcs: unknown import")
 	// ErrInvalidEvent: a nil or foreign event.
-	ErrInvalidEvent = errors.New("invalid export event")
+	ErrInvalidEvent = errors.New("mcs: invalid export event")
 	// ErrInvalidConfig: New was given an unusable config.
-	ErrInvalidConfig = errors.New("invalid export config")
+	ErrInvalidConfig = errors.New("mcs: invalid export config")
 )
 
 // RejectedError says why the export machine refused an event.
@@ -45,14 +45,13 @@ type RejectedError struct {
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "discovery"
+	msg := e.Err.Error()
 	if e.Name != "" {
-		msg += fmt.Sprintf(" %s/%s", e.Namespace, e.Name)
+		msg += fmt.Sprintf(": %s/%s", e.Namespace, e.Name)
 		if e.Owner != "" {
 			msg += "@" + e.Owner
 		}
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

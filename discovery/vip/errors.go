@@ -10,25 +10,25 @@ import (
 // the machine unchanged.
 var (
 	// ErrInvalidService: a malformed Service in a ServiceUpsert.
-	ErrInvalidService = errors.New("invalid service")
+	ErrInvalidService = errors.New("vip: invalid service")
 	// ErrInvalidSlice: a malformed EndpointSlice in a SliceUpsert, such as
 	// one without the kubernetes.io/service-name label.
-	ErrInvalidSlice = errors.New("invalid endpoint slice")
+	ErrInvalidSlice = errors.New("vip: invalid endpoint slice")
 	// ErrUnknownService: a ServiceDeleted names a Service the machine does
 	// not hold.
-	ErrUnknownService = errors.New("unknown service")
+	ErrUnknownService = errors.New("vip: unknown service")
 	// ErrUnknownSlice: a SliceDeleted names a slice the machine does not hold.
-	ErrUnknownSlice = errors.New("unknown endpoint slice")
+	ErrUnknownSlice = errors.New("vip: unknown endpoint slice")
 	// ErrUIDMismatch: a deletion names another incarnation than the
 	// stored object's, one that is already gone.
-	ErrUIDMismatch = errors.New("UID does not match the stored object")
+	ErrUIDMismatch = errors.New("vip: UID does not match the stored object")
 	// ErrInvalidEvent: a nil or foreign event.
-	ErrInvalidEvent = errors.New("invalid VIP event")
+	ErrInvalidEvent = errors.New("vip: invalid VIP event")
 	// ErrInvalidConfig: New was given an unusable Config.
-	ErrInvalidConfig = errors.New("invalid VIP config")
+	ErrInvalidConfig = errors.New("vip: invalid VIP config")
 	// ErrInvalidAddress: ServiceAddresses.VIPs skipped address values
 	// that are not usable IPs (see *AddressError); the rest still count.
-	ErrInvalidAddress = errors.New("service address values skipped")
+	ErrInvalidAddress = errors.New("vip: service address values skipped")
 )
 
 // RejectedError says why the VIP machine refused an event.
@@ -47,11 +47,10 @@ type RejectedError struct {
 
 // Error implements error.
 func (e *RejectedError) Error() string {
-	msg := "vip"
+	msg := e.Err.Error()
 	if e.Object != "" {
-		msg += fmt.Sprintf(" %s %s", e.Object, e.Key)
+		msg += fmt.Sprintf(": %s %s", e.Object, e.Key)
 	}
-	msg += " rejected: " + e.Err.Error()
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}

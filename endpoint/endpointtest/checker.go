@@ -12,9 +12,12 @@ import (
 // Violation describes a broken invariant: the event that broke it, the
 // notifications it caused and what is wrong.
 type Violation struct {
-	Event         endpoint.Event
+	// Event is the event whose step broke the invariant.
+	Event endpoint.Event
+	// Notifications are what the machine returned for Event.
 	Notifications []endpoint.Notification
-	Problem       string
+	// Problem says which invariant broke and how, for a person.
+	Problem string
 }
 
 // Error implements error.

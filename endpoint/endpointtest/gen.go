@@ -14,8 +14,11 @@ import (
 // Step is one step of a generated stream: an event for the machine, or a
 // controller restart after which the events go to a fresh machine.
 type Step struct {
+	// Restart marks a controller restart: the following events go to a
+	// fresh machine, as a relist; Event is nil.
 	Restart bool
-	Event   endpoint.Event
+	// Event is the event to step; nil when Restart is set.
+	Event endpoint.Event
 }
 
 // String is the step's transcript line, as GoString.

@@ -15,7 +15,9 @@ var scenarioFiles embed.FS
 // incident or a peer bug, each event with the notifications it must
 // cause, replayable against the machine and any handler. Its Config is an
 // endpoint.Config as a transcript line.
-type Scenario struct{ transcript.File }
+type Scenario struct {
+	transcript.File // the parsed file: header, config and steps
+}
 
 // ScenarioStep is one event and the notifications it must cause, each as
 // "Kind name", or the sentinel (such as "ErrOrderChanged") it is refused

@@ -11,14 +11,18 @@ import (
 // Lifecycle follows StartProber and StopProber effects as an adapter
 // would, and the last status each endpoint was reported to have.
 type Lifecycle struct {
-	Running  map[uint64]Prober // by generation
+	Running map[uint64]Prober // by generation
+	// Reported is the last status a StatusChanged gave each endpoint, by
+	// name; an endpoint never reported is absent.
 	Reported map[string]health.Status
 }
 
 // Prober is one running prober.
 type Prober struct {
+	// Endpoint is the probed endpoint's name.
 	Endpoint string
-	IP       netip.Addr
+	// IP is the address it probes.
+	IP netip.Addr
 }
 
 // NewLifecycle returns a checker with nothing running.

@@ -15,16 +15,23 @@ import (
 // Model is the naive reference: each tracked endpoint's whole result
 // history since its current prober started, recomputed from scratch.
 type Model struct {
-	Config  health.Config // with defaults filled in
+	Config health.Config // with defaults filled in
+	// Tracked are the endpoints with a running prober, by name.
 	Tracked map[string]*ModelEndpoint
 }
 
 // ModelEndpoint is one tracked endpoint of the model.
 type ModelEndpoint struct {
-	IP         netip.Addr
-	UID        string
+	// IP is the address its current prober probes.
+	IP netip.Addr
+	// UID is the endpoint's UID when it was tracked; a new one means a
+	// new incarnation and a new prober.
+	UID string
+	// Generation is the current prober's generation.
 	Generation uint64
-	LastSeq    uint64
+	// LastSeq is the Seq of the last result taken; results at or below
+	// it are ignored.
+	LastSeq uint64
 	// History holds every result of the current prober: a latency, or -1
 	// for a loss.
 	History []time.Duration

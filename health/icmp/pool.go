@@ -36,7 +36,8 @@ type Config struct {
 type Result struct {
 	// Key and Generation are those given to Start, so that a result of a
 	// replaced or retired prober can be told from its successor's.
-	Key        string
+	Key string
+	// Generation is the prober's generation, as given to Start.
 	Generation uint64
 	// Seq numbers the prober's probes from 1 and never wraps, so a
 	// consumer can drop duplicates and late reports by comparing it with the

@@ -50,7 +50,9 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-var wantRE = regexp.MustCompile(`// want "([^"]*)"`)
+// wantRE matches `// want "text"`, and `/* want "text" */` where a line
+// comment would change what is checked (the doc fixture).
+var wantRE = regexp.MustCompile(`(?://|/\*) want "([^"]*)"`)
 
 // wants collects the want comments of the .go files in dirs, by file:line.
 func wants(t *testing.T, dirs []string) map[string][]string {

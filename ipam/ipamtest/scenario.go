@@ -13,7 +13,9 @@ var scenarioFiles embed.FS
 // Scenario is a shipped transcript (see package transcript): a field
 // incident or peer case, each event with the effects it must cause. Its
 // Config is an ipam.Config as a transcript line.
-type Scenario struct{ transcript.File }
+type Scenario struct {
+	transcript.File // the parsed file: header, config and steps
+}
 
 // Line is one replayed step.
 type Line = transcript.Line[ipam.Event, ipam.Effect]

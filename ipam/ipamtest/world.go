@@ -20,11 +20,19 @@ import (
 
 // Object is an owner as the simulated API server stores it.
 type Object struct {
-	Owner     ipam.Owner
+	// Owner identifies the object; a recreation gets a new UID.
+	Owner ipam.Owner
+	// CreatedAt is the creation time, as ipam.Observed.CreatedAt.
 	CreatedAt time.Time
-	Want      int
+	// Want is how many addresses the owner asks for, as
+	// ipam.Observed.Want.
+	Want int
+	// DependsOn marks an owner with an internal Service, as
+	// ipam.Observed.DependsOn.
 	DependsOn bool
-	Status    ipam.Status
+	// Status is what the object's status records: what the machine's
+	// successful writes put there.
+	Status ipam.Status
 	// Dependency holds the addresses of the owner's internal Service, if
 	// one exists.
 	Dependency []netip.Addr

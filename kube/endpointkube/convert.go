@@ -13,7 +13,7 @@ import (
 
 // ErrMalformed: a GatewayEndpoint could not be converted into an
 // endpoint.Endpoint. The adapter skips such objects.
-var ErrMalformed = errors.New("endpoint/kube: malformed GatewayEndpoint")
+var ErrMalformed = errors.New("endpointkube: malformed GatewayEndpoint")
 
 // Convert turns a GatewayEndpoint into the machine's Endpoint. Addresses
 // and subnets are parsed here; the machine validates the rest.

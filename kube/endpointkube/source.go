@@ -22,7 +22,7 @@ import (
 )
 
 // ErrInvalidConfig: New was given an incomplete Config.
-var ErrInvalidConfig = errors.New("endpoint/kube: invalid config")
+var ErrInvalidConfig = errors.New("endpointkube: invalid config")
 
 // Config configures a Source.
 type Config struct {
@@ -64,13 +64,16 @@ type Source struct {
 // informer retries by itself with backoff; a Permanent class (Forbidden,
 // Unauthorized) means it will keep failing until RBAC is fixed.
 type WatchError struct {
+	// Class is lookup.Classify's verdict on Err: Permanent for 401 and
+	// 403, Transient for outages.
 	Class lookup.Class
-	Err   error
+	// Err is the list's or watch's error, as the informer reported it.
+	Err error
 }
 
 // Error implements error.
 func (e *WatchError) Error() string {
-	return fmt.Sprintf("endpoint/kube: watch GatewayEndpoints (%v): %v", e.Class, e.Err)
+	return fmt.Sprintf("endpointkube: watch GatewayEndpoints (%v): %v", e.Class, e.Err)
 }
 
 // Unwrap returns the wrapped error, for errors.Is and errors.As.

@@ -25,6 +25,10 @@ var ErrNilHandle = errors.New("routes/kernel: nil handle")
 
 // Stats counts the adapter's kernel calls and what made it resync.
 type Stats struct {
+	// Writes counts the route and rule writes sent to the kernel (a
+	// pipelined batch counts each of its routes); Dumps the dumps of
+	// routes and rules; Failures the writes that failed and were
+	// scheduled for a retry.
 	Writes, Dumps, Failures int64
 	// Resyncs counts full dump-and-reconcile passes of Run; Resubscribes
 	// the subscriptions reopened after they ended or overflowed.

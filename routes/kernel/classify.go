@@ -43,8 +43,12 @@ func Classify(err error) routes.Class {
 // ForeignRouteError reports that a route of another owner (another
 // protocol) holds the key one of ours needs; it is left alone.
 type ForeignRouteError struct {
-	Dst      string
-	Table    int
+	// Dst is the contested route's destination prefix.
+	Dst string
+	// Table is the routing table holding it.
+	Table int
+	// Protocol is the foreign route's protocol number (RTPROT_*), not
+	// ours.
 	Protocol int
 }
 

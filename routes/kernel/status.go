@@ -8,10 +8,11 @@ type Status struct {
 	// Converged: the kernel, as last observed, holds exactly the desired
 	// routes and rules, and no write is pending or failed.
 	Converged bool
-	// Routes and Rules are the owned ones the kernel was last seen to
-	// hold (applied), sorted.
+	// Routes are the owned routes the kernel was last seen to hold
+	// (applied), sorted.
 	Routes []routes.Route
-	Rules  []routes.Rule
+	// Rules are the owned rules the kernel was last seen to hold, sorted.
+	Rules []routes.Rule
 	// Pending are the writes that failed and wait for their retry, with
 	// the reason (GatewayUnreachable, FailedPermanently for a foreign
 	// route on our key, ...).
@@ -19,8 +20,9 @@ type Status struct {
 	// Refused are the subnets the last desired state asked for that are
 	// not routed, and why (a hijack, a conflict).
 	Refused []*routes.RefusedError
-	// Machine counts the machine's entries; Adapter its kernel calls.
+	// Machine counts the machine's entries.
 	Machine routes.Stats
+	// Adapter counts the adapter's kernel calls and resyncs.
 	Adapter Stats
 }
 

@@ -11,8 +11,10 @@ import (
 // (a replace overwrites the route with the same key, whoever owns it) and
 // rules by value.
 type Kernel struct {
+	// Routes are the kernel's routes, ours and others', by kernel key.
 	Routes map[routes.RouteKey]routes.Route
-	Rules  map[routes.Rule]bool
+	// Rules are the kernel's policy rules; a rule is present when true.
+	Rules map[routes.Rule]bool
 }
 
 // NewKernel returns an empty kernel.

@@ -47,8 +47,13 @@ const (
 // delivers them. The first Listed of them (0 or 1) are the initial list:
 // the source's synced marker comes only after every object's listed events.
 type History struct {
+	// Source is the informer that delivers the object: exports (with
+	// their Services) or imports.
 	Source Source
+	// Listed is how many of Events belong to the initial list (0 or 1);
+	// the rest arrive as watch events after the source's synced marker.
 	Listed int
+	// Events are the object's events in delivery order.
 	Events []mcs.Event
 }
 
@@ -57,7 +62,11 @@ type History struct {
 // imports this cluster created in a previous lifetime, imports of peer
 // clusters, broker aggregates).
 type World struct {
-	Config    mcs.Config
+	// Config configures the restarted machine (its cluster ID and retry
+	// schedule).
+	Config mcs.Config
+	// Histories are the objects' histories; a run interleaves them as
+	// rapid draws, keeping each one's order.
 	Histories []History
 }
 

@@ -37,14 +37,22 @@ func Normalized(imp mcs.Import) mcs.Import {
 
 // Condition is a condition without its transition time, for
 // comparisons.
-type Condition struct{ Type, Status, Reason, Message string }
+type Condition struct {
+	// Type, Status, Reason and Message are those of the
+	// metav1.Condition, such as "Conflict", "False", "NoConflict".
+	Type, Status, Reason, Message string
+}
 
 // Expectation is what the final state of a world implies: the imports
 // this cluster owns, by namespace/name, and each present export's
 // conditions.
 type Expectation struct {
-	Imports    []mcs.Import
-	Conditions map[string][]Condition // by namespace/name
+	// Imports are the imports this cluster should own, sorted by
+	// namespace/name, with their ports sorted.
+	Imports []mcs.Import
+	// Conditions are each present export's expected conditions, by
+	// namespace/name.
+	Conditions map[string][]Condition
 }
 
 // Expect computes, by brute force from the last event of every history, the

@@ -19,18 +19,25 @@ import (
 // interleaved as rapid draws them, apply the machine's effects and deliver
 // their writes back.
 type Run struct {
-	World   World
+	// World is the generated world being played.
+	World World
+	// Machine is the machine under test, fed the world's events and the
+	// outcomes of its own effects.
 	Machine *mcs.Machine
-	// Log and Effects are the events stepped and the effects of each.
-	Log     []mcs.Event
+	// Log is every event stepped, in order.
+	Log []mcs.Event
+	// Effects are the effects of each event of Log, at the same index.
 	Effects [][]mcs.Effect
-	// Owned are the imports this cluster owns in the API server, by
-	// namespace/name; Foreign the others as delivered, by Import.String.
-	Owned   map[string]mcs.Import
+	// Owned are the imports this cluster owns in the simulated API
+	// server, by namespace/name.
+	Owned map[string]mcs.Import
+	// Foreign are the imports of other clusters as delivered, by
+	// Import.String.
 	Foreign map[string]mcs.Import
-	// Exports are the exports as delivered, and Conditions their statuses,
-	// by namespace/name.
-	Exports    map[string]mcs.ExportObserved
+	// Exports are the exports as delivered, by namespace/name.
+	Exports map[string]mcs.ExportObserved
+	// Conditions are the exports' status conditions as the machine's
+	// effects wrote them, by namespace/name.
 	Conditions map[string][]metav1.Condition
 
 	checker     *Checker

@@ -25,12 +25,17 @@ type vipRetryKey struct {
 // retry after any number of later events, in the words of the adapter
 // contract: one timer per key and kind, a newer RetryAfter replacing it.
 type FaultRun struct {
+	// Machine is the machine under test.
 	Machine *vip.Machine
-	Model   *Model
+	// Model is the brute-force reference, fed the same informer events
+	// (not the outcomes, which do not change what is desired).
+	Model *Model
 	// Announced is what the simulated Announcer really announces.
 	Announced map[netip.Addr]bool
-	// Log and Effects are the events stepped and the effects of each.
-	Log     []vip.Event
+	// Log is every event stepped, outcomes and due retries included, in
+	// order.
+	Log []vip.Event
+	// Effects are the effects of each event of Log, at the same index.
 	Effects [][]vip.Effect
 
 	t       *rapid.T

@@ -52,6 +52,7 @@ var vipNamespaces = []string{"default", "prod"}
 // delivers them: creations, updates, deletions and recreations.
 type History struct {
 	Object string // "service default/svc-0" or "slice default/slice-1"
+	// Events are the object's events in delivery order.
 	Events []vip.Event
 }
 

@@ -14,11 +14,21 @@ import (
 // every object and computes the desired VIPs from scratch, straight from
 // the rules, with none of the machine's bookkeeping.
 type Model struct {
-	Node           string
-	Services       map[string]vip.Service // by namespace/name
-	Slices         map[string]vip.Slice   // by namespace/name
+	// Node is the node the model decides for, as vip.Config.NodeName:
+	// with the Local traffic policy, only endpoints on it count.
+	Node string
+	// Services are the latest version of each Service, by
+	// namespace/name.
+	Services map[string]vip.Service
+	// Slices are the latest version of each EndpointSlice, by
+	// namespace/name.
+	Slices map[string]vip.Slice
+	// ServicesSynced is whether the vip.ServicesSynced marker has been
+	// applied (see Synced).
 	ServicesSynced bool
-	SlicesSynced   bool
+	// SlicesSynced is whether the vip.SlicesSynced marker has been
+	// applied.
+	SlicesSynced bool
 }
 
 // NewModel returns an empty model for the node.

@@ -9,7 +9,9 @@ import (
 
 // Object is one of this package's kinds.
 type Object interface {
-	*GlobalIP | *GatewayEndpoint
+	*GlobalIP | *GatewayEndpoint // the kinds, as the pointers the converters fill
+	// runtime.Object, which both implement through their generated
+	// deep-copy methods.
 	runtime.Object
 }
 

@@ -11,7 +11,11 @@ import (
 // Submariner's Endpoint. Its creation timestamp and Spec.Sequence order the
 // endpoints of one cluster.
 type GatewayEndpoint struct {
-	metav1.TypeMeta   `json:",inline"`
+	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind
+	// GatewayEndpoint.
+	metav1.TypeMeta `json:",inline"`
+	// ObjectMeta's name, UID, resourceVersion and creationTimestamp become
+	// the endpoint.Endpoint's Name, UID, ResourceVersion and CreatedAt.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Spec is the endpoint the cluster's gateway publishes.
@@ -56,7 +60,11 @@ type GatewayEndpointSpec struct {
 
 // GatewayEndpointList is a list of GatewayEndpoints.
 type GatewayEndpointList struct {
+	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind
+	// GatewayEndpointList.
 	metav1.TypeMeta `json:",inline"`
+	// ListMeta carries the list's resourceVersion, from which a watch
+	// resumes.
 	metav1.ListMeta `json:"metadata,omitempty"`
 	// Items are the listed GatewayEndpoints.
 	Items []GatewayEndpoint `json:"items"`

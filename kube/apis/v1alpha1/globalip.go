@@ -17,7 +17,11 @@ import (
 // owned by the GlobalIP, and verifies it exists (the dependency of field
 // incident 003).
 type GlobalIP struct {
-	metav1.TypeMeta   `json:",inline"`
+	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind GlobalIP.
+	metav1.TypeMeta `json:",inline"`
+	// ObjectMeta's namespace, name and UID identify the owner of the
+	// addresses (ipam.Owner); its creationTimestamp decides which of two
+	// GlobalIPs whose statuses record the same address keeps it.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Spec is what the object asks the allocator for.
@@ -72,7 +76,11 @@ func InternalServiceName(name string) string {
 
 // GlobalIPList is a list of GlobalIPs.
 type GlobalIPList struct {
+	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind
+	// GlobalIPList.
 	metav1.TypeMeta `json:",inline"`
+	// ListMeta carries the list's resourceVersion, from which a watch
+	// resumes.
 	metav1.ListMeta `json:"metadata,omitempty"`
 	// Items are the listed GlobalIPs.
 	Items []GlobalIP `json:"items"`
