@@ -90,6 +90,31 @@
 // A machine is not safe for concurrent use: feed it from one goroutine, as
 // a controller's work loop does.
 //
+// # Vocabulary
+//
+// One word for one idea, in every package:
+//
+//   - Event: what a machine is told (Upsert, ServiceUpsert, Observed, ...);
+//     Step takes one. Every event has a trace JSON form (UnmarshalEvent
+//     reads it) and prints as a transcript line (GoString).
+//   - Effect: what a machine returns for the adapter to carry out, each
+//     package's Effect type (endpoint's are the notifications its handlers
+//     receive, routes' the kernel operations; their old names, Notification
+//     and Operation, remain as deprecated aliases).
+//   - HasSynced: whether the machine has heard every source's initial list,
+//     as client-go's informers say it (endpoint, ipam, vip, mcs).
+//   - Applied, RetryAfter, RetryDue: an adapter reports a write's
+//     lookup.Outcome in an Applied event; a machine asks for a retry with a
+//     RetryAfter effect carrying a key and a kind, never data; the adapter
+//     steps RetryDue when its timer fires.
+//   - Class (lookup.Class): what an error means for a lookup; Outcome
+//     (lookup.Outcome): whether a failed write may have been applied.
+//   - Schedule (retry.Schedule): every retry delay, in every Config.
+//   - Kit: the <pkg>test package of a machine; Scenario: one of its
+//     transcript files.
+//   - Adapter: the code that feeds a machine from the world and applies its
+//     effects (the kernel adapters, kube/<machine>kube).
+//
 // # Errors
 //
 // An error message starts with the name of the package that made it and a

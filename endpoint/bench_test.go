@@ -80,7 +80,7 @@ func BenchmarkStream(b *testing.B) {
 // an adapter that hands the notifications on before the next event does)
 // or through Step.
 func stepAll(b *testing.B, m *endpoint.Machine, events []endpoint.Event, reuse bool) {
-	var buf []endpoint.Notification
+	var buf []endpoint.Effect
 	var err error
 	for _, ev := range events {
 		if reuse {

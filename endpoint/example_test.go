@@ -62,7 +62,7 @@ func ExampleDeliver() {
 	}
 	ep := endpoint.Endpoint{Name: "east-gw-1", ClusterID: "east"}
 	for _, k := range []endpoint.Kind{endpoint.RemoteEndpointCreated, endpoint.StaleRemoteEndpointRemoved} {
-		if err := endpoint.Deliver(health, endpoint.Notification{Kind: k, Endpoint: ep}); err != nil {
+		if err := endpoint.Deliver(health, endpoint.Effect{Kind: k, Endpoint: ep}); err != nil {
 			fmt.Println(err)
 		}
 		fmt.Println(k, "probing:", len(probes))

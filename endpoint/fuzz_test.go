@@ -235,7 +235,7 @@ func FuzzStep(f *testing.F) {
 		clusters = slices.Compact(clusters)
 
 		type outcome struct {
-			Notifications []endpoint.Notification
+			Notifications []endpoint.Effect
 			Err           string
 		}
 		var outcomes []outcome

@@ -52,7 +52,7 @@ type StaleLocalHandler interface {
 // optional interface h does not implement is skipped and reported as
 // delivered. The endpoint passed to h is a copy of n's, but shares its
 // subnets and backend configuration.
-func Deliver(h Handler, n Notification) error {
+func Deliver(h Handler, n Effect) error {
 	ep := n.Endpoint
 	switch n.Kind {
 	case RemoteEndpointCreated:

@@ -67,12 +67,12 @@ func New(cfg Config) (*Machine, error) {
 // Step applies one event and returns the notifications it causes, in the
 // order handlers must see them. A rejected event returns an error wrapping
 // one of the package's sentinels and leaves the state unchanged.
-func (m *Machine) Step(ev Event) ([]Notification, error) { return m.AppendStep(nil, ev) }
+func (m *Machine) Step(ev Event) ([]Effect, error) { return m.AppendStep(nil, ev) }
 
 // AppendStep is Step appending the notifications to dst, so that a caller
 // that reuses its buffer steps without allocating. On error dst is
 // returned unchanged.
-func (m *Machine) AppendStep(dst []Notification, ev Event) ([]Notification, error) {
+func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
 	switch ev := ev.(type) {
 	case Upsert:
 		return m.upsert(dst, &ev.Endpoint)
@@ -101,18 +101,18 @@ func (m *Machine) AppendStep(dst []Notification, ev Event) ([]Notification, erro
 // name is a new object: the old one is deleted first, as if the informer
 // had delivered both events, except that an endpoint that would be active
 // only between the two is not announced.
-func (m *Machine) Upsert(ep Endpoint) ([]Notification, error) { return m.upsert(nil, &ep) }
+func (m *Machine) Upsert(ep Endpoint) ([]Effect, error) { return m.upsert(nil, &ep) }
 
 // Delete removes the named endpoint; it is Step(Delete{name, uid}). A
 // non-empty uid must match the stored object's.
-func (m *Machine) Delete(name, uid string) ([]Notification, error) { return m.delete(nil, name, uid) }
+func (m *Machine) Delete(name, uid string) ([]Effect, error) { return m.delete(nil, name, uid) }
 
 // MarkSynced records that the initial list is complete; it is Step(Synced{}).
 // The first call announces the active endpoint of every cluster, the local
 // one first and then by cluster ID; later calls do nothing.
-func (m *Machine) MarkSynced() []Notification { return m.markSynced(nil) }
+func (m *Machine) MarkSynced() []Effect { return m.markSynced(nil) }
 
-func (m *Machine) upsert(dst []Notification, ep *Endpoint) ([]Notification, error) {
+func (m *Machine) upsert(dst []Effect, ep *Endpoint) ([]Effect, error) {
 	r, ok := m.byName[ep.Name]
 	if !ok {
 		if err := ep.Validate(); err != nil {
@@ -147,7 +147,7 @@ func (m *Machine) upsert(dst []Notification, ep *Endpoint) ([]Notification, erro
 	}
 	m.store(r, ep)
 	if r.active && r.announced {
-		dst = append(dst, Notification{Kind: m.kind(r, LocalEndpointUpdated, RemoteEndpointUpdated), Endpoint: r.ep})
+		dst = append(dst, Effect{Kind: m.kind(r, LocalEndpointUpdated, RemoteEndpointUpdated), Endpoint: r.ep})
 	}
 	return dst, nil
 }
@@ -176,7 +176,7 @@ func (m *Machine) moved(old, ep *Endpoint) bool {
 	return moved
 }
 
-func (m *Machine) delete(dst []Notification, name, uid string) ([]Notification, error) {
+func (m *Machine) delete(dst []Effect, name, uid string) ([]Effect, error) {
 	r, ok := m.byName[name]
 	if !ok {
 		return dst, &RejectedError{Name: name, Err: ErrUnknownEndpoint}
@@ -188,7 +188,7 @@ func (m *Machine) delete(dst []Notification, name, uid string) ([]Notification, 
 	return m.remove(dst, r), nil
 }
 
-func (m *Machine) markSynced(dst []Notification) []Notification {
+func (m *Machine) markSynced(dst []Effect) []Effect {
 	if m.synced {
 		return dst
 	}
@@ -204,7 +204,7 @@ func (m *Machine) markSynced(dst []Notification) []Notification {
 	return dst
 }
 
-func (m *Machine) add(dst []Notification, ep *Endpoint) []Notification {
+func (m *Machine) add(dst []Effect, ep *Endpoint) []Effect {
 	c := m.clusters[ep.ClusterID]
 	if c == nil {
 		c = &cluster{id: ep.ClusterID}
@@ -227,7 +227,7 @@ func (m *Machine) add(dst []Notification, ep *Endpoint) []Notification {
 	return dst
 }
 
-func (m *Machine) remove(dst []Notification, r *record) []Notification {
+func (m *Machine) remove(dst []Effect, r *record) []Effect {
 	dst, next := m.unlink(dst, r)
 	return m.promote(dst, next)
 }
@@ -235,7 +235,7 @@ func (m *Machine) remove(dst []Notification, r *record) []Notification {
 // replace removes r and adds ep, a new object of the same name. An endpoint
 // that would be active only between the two is not announced: a route
 // handler would switch to it and straight back.
-func (m *Machine) replace(dst []Notification, r *record, ep *Endpoint) []Notification {
+func (m *Machine) replace(dst []Effect, r *record, ep *Endpoint) []Effect {
 	dst, next := m.unlink(dst, r)
 	dst = m.add(dst, ep)
 	if next != nil && next.cluster.top == next {
@@ -246,7 +246,7 @@ func (m *Machine) replace(dst []Notification, r *record, ep *Endpoint) []Notific
 
 // unlink forgets r and retires it if it was announced. If r was its
 // cluster's active endpoint, it returns the successor, not yet promoted.
-func (m *Machine) unlink(dst []Notification, r *record) ([]Notification, *record) {
+func (m *Machine) unlink(dst []Effect, r *record) ([]Effect, *record) {
 	delete(m.byName, r.ep.Name)
 	c := r.cluster
 	i := slices.Index(c.members, r)
@@ -271,7 +271,7 @@ func (m *Machine) unlink(dst []Notification, r *record) ([]Notification, *record
 		if r.active {
 			kind = m.kind(r, LocalEndpointRemoved, RemoteEndpointRemoved)
 		}
-		dst = append(dst, Notification{Kind: kind, Endpoint: r.ep})
+		dst = append(dst, Effect{Kind: kind, Endpoint: r.ep})
 	}
 	return dst, next
 }
@@ -282,7 +282,7 @@ func (m *Machine) unlink(dst []Notification, r *record) ([]Notification, *record
 // is never left with the ghost, nor without the live one. An endpoint
 // announced before and superseded is announced again, since handlers that
 // keep one endpoint per cluster replaced it.
-func (m *Machine) promote(dst []Notification, next *record) []Notification {
+func (m *Machine) promote(dst []Effect, next *record) []Effect {
 	if next == nil {
 		return dst
 	}
@@ -303,9 +303,9 @@ func (m *Machine) greatest(rs []*record) *record {
 	return top
 }
 
-func (m *Machine) announce(dst []Notification, r *record) []Notification {
+func (m *Machine) announce(dst []Effect, r *record) []Effect {
 	r.announced = true
-	return append(dst, Notification{Kind: m.kind(r, LocalEndpointCreated, RemoteEndpointCreated), Endpoint: r.ep})
+	return append(dst, Effect{Kind: m.kind(r, LocalEndpointCreated, RemoteEndpointCreated), Endpoint: r.ep})
 }
 
 func (m *Machine) kind(r *record, local, remote Kind) Kind {

@@ -30,7 +30,7 @@ func mustNew(t *testing.T, cfg endpoint.Config) *endpoint.Machine {
 	return m
 }
 
-func kinds(ns []endpoint.Notification) []string {
+func kinds(ns []endpoint.Effect) []string {
 	out := []string{}
 	for _, n := range ns {
 		out = append(out, n.String())
@@ -139,12 +139,12 @@ func TestQueries(t *testing.T) {
 }
 
 func TestKindJSON(t *testing.T) {
-	n := endpoint.Notification{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: ep("east-a", "east", 1)}
+	n := endpoint.Effect{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: ep("east-a", "east", 1)}
 	data, err := json.Marshal(n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back endpoint.Notification
+	var back endpoint.Effect
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestDeliver(t *testing.T) {
 	e := ep("x", "c", 0)
 	for k := endpoint.LocalEndpointCreated; k <= endpoint.StaleRemoteEndpointRemoved; k++ {
 		for _, h := range []endpoint.Handler{all, remoteOnly{all}} {
-			if err := endpoint.Deliver(h, endpoint.Notification{Kind: k, Endpoint: e}); err != nil {
+			if err := endpoint.Deliver(h, endpoint.Effect{Kind: k, Endpoint: e}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -186,10 +186,10 @@ func TestDeliver(t *testing.T) {
 		t.Errorf("delivered (-want +got)\n%s", diff)
 	}
 	var unknown *endpoint.UnknownKindError
-	if err := endpoint.Deliver(all, endpoint.Notification{}); !errors.As(err, &unknown) {
+	if err := endpoint.Deliver(all, endpoint.Effect{}); !errors.As(err, &unknown) {
 		t.Errorf("Deliver(zero kind) = %v", err)
 	}
-	if err := endpoint.Deliver(endpoint.HandlerFuncs{}, endpoint.Notification{Kind: endpoint.RemoteEndpointCreated}); err != nil {
+	if err := endpoint.Deliver(endpoint.HandlerFuncs{}, endpoint.Effect{Kind: endpoint.RemoteEndpointCreated}); err != nil {
 		t.Errorf("nil funcs must be no-ops: %v", err)
 	}
 }

@@ -34,14 +34,14 @@ func TestPropertyInvariants(t *testing.T) {
 var equateNetip = cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})
 
 type outcome struct {
-	Notifications []endpoint.Notification
+	Notifications []endpoint.Effect
 	Err           string
 }
 
 func replay(t *rapid.T, steps []endpointtest.Step) []outcome {
 	var out []outcome
 	err := endpointtest.Run(endpoint.Config{LocalClusterID: "local"}, steps,
-		func(_ *endpoint.Machine, _ endpoint.Event, ns []endpoint.Notification, err error) error {
+		func(_ *endpoint.Machine, _ endpoint.Event, ns []endpoint.Effect, err error) error {
 			o := outcome{Notifications: ns}
 			if err != nil {
 				o.Err = err.Error()

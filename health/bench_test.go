@@ -19,7 +19,7 @@ func tracked(b *testing.B, n int) (*health.Machine, []uint64) {
 	for i := range n {
 		ep := endpoint.Endpoint{Name: fmt.Sprintf("ep-%05d", i), ClusterID: "c",
 			HealthCheckIP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})}
-		if _, err := m.Step(health.Notified{Notification: endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: ep}}); err != nil {
+		if _, err := m.Step(health.Notified{Notification: endpoint.Effect{Kind: endpoint.RemoteEndpointCreated, Endpoint: ep}}); err != nil {
 			b.Fatal(err)
 		}
 		_, gens[i], _ = m.Prober(ep.Name)

@@ -16,7 +16,7 @@ type Event interface{ isEvent() }
 type Notified struct {
 	// Notification is the endpoint machine's notification, as the
 	// dispatcher delivers it.
-	Notification endpoint.Notification `json:"notification"`
+	Notification endpoint.Effect `json:"notification"`
 	// At is when it was delivered. The machine does not read it; it
 	// dates the event in traces and scenario files.
 	At time.Time `json:"at,omitzero"`

@@ -17,7 +17,7 @@ import (
 func TestEventJSONRoundTrip(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, ev := range []health.Event{
-		health.Notified{Notification: endpoint.Notification{Kind: endpoint.RemoteEndpointUpdated,
+		health.Notified{Notification: endpoint.Effect{Kind: endpoint.RemoteEndpointUpdated,
 			Endpoint: endpoint.Endpoint{Name: "a", ClusterID: "c", HealthCheckIP: netip.MustParseAddr("10.0.0.1")}}, At: at},
 		health.ProbeResult{Endpoint: "a", Generation: 3, Seq: 9, Sent: at, Received: at.Add(time.Millisecond)},
 		health.ProbeResult{Endpoint: "a", Generation: 3, Seq: 10, Sent: at, Lost: true},
@@ -45,8 +45,8 @@ func TestRejected(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, ev := range []health.Event{
 		nil,
-		health.Notified{Notification: endpoint.Notification{Kind: 0, Endpoint: endpoint.Endpoint{Name: "a"}}},
-		health.Notified{Notification: endpoint.Notification{Kind: endpoint.RemoteEndpointCreated}},
+		health.Notified{Notification: endpoint.Effect{Kind: 0, Endpoint: endpoint.Endpoint{Name: "a"}}},
+		health.Notified{Notification: endpoint.Effect{Kind: endpoint.RemoteEndpointCreated}},
 		health.ProbeResult{Endpoint: "a", Seq: 1, Sent: at, Received: at.Add(-1)},
 		health.ProbeResult{Endpoint: "a", Seq: 1, Sent: at, Received: at, Lost: true},
 		health.ProbeResult{Endpoint: "a", Seq: 1, Sent: at, Received: at.Add(2 * health.MaxRTT)},
@@ -56,7 +56,7 @@ func TestRejected(t *testing.T) {
 			t.Errorf("%#v: %v, %v", ev, effects, err)
 		}
 	}
-	if _, err := m.AppendNotifications(nil, []endpoint.Notification{
+	if _, err := m.AppendNotifications(nil, []endpoint.Effect{
 		{Kind: endpoint.RemoteEndpointCreated, Endpoint: endpoint.Endpoint{Name: "a", HealthCheckIP: netip.MustParseAddr("10.0.0.1")}},
 		{Kind: endpoint.RemoteEndpointCreated},
 	}); err == nil || m.Len() != 0 {

@@ -26,10 +26,10 @@ func ExampleMachine() {
 			fmt.Println(e)
 		}
 	}
-	show(health.Notified{Notification: endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: old}})
+	show(health.Notified{Notification: endpoint.Effect{Kind: endpoint.RemoteEndpointCreated, Endpoint: old}})
 	show(health.ProbeResult{Endpoint: "c2-gw-1", Generation: 1, Seq: 1, Sent: at, Received: at.Add(3 * time.Millisecond)})
-	show(health.Notified{Notification: endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: next}})
-	show(health.Notified{Notification: endpoint.Notification{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: old}})
+	show(health.Notified{Notification: endpoint.Effect{Kind: endpoint.RemoteEndpointCreated, Endpoint: next}})
+	show(health.Notified{Notification: endpoint.Effect{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: old}})
 	show(health.ProbeResult{Endpoint: "c2-gw-1", Generation: 1, Seq: 2, Lost: true}) // late: ignored
 	show(health.ProbeResult{Endpoint: "c2-gw-2", Generation: 2, Seq: 1, Lost: true})
 	show(health.ProbeResult{Endpoint: "c2-gw-2", Generation: 2, Seq: 2, Lost: true})

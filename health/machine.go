@@ -76,7 +76,7 @@ func (m *Machine) AppendProbeResult(dst []Effect, r *ProbeResult) ([]Effect, err
 // AppendNotifications steps every notification in ns, in order, as a
 // handler of the endpoint machine receives them. It validates them all
 // first, so a rejected batch changes nothing.
-func (m *Machine) AppendNotifications(dst []Effect, ns []endpoint.Notification) ([]Effect, error) {
+func (m *Machine) AppendNotifications(dst []Effect, ns []endpoint.Effect) ([]Effect, error) {
 	for i := range ns {
 		if err := validNotification(&ns[i]); err != nil {
 			return dst, err
@@ -88,7 +88,7 @@ func (m *Machine) AppendNotifications(dst []Effect, ns []endpoint.Notification) 
 	return dst, nil
 }
 
-func validNotification(n *endpoint.Notification) error {
+func validNotification(n *endpoint.Effect) error {
 	switch {
 	case n.Kind < endpoint.LocalEndpointCreated || n.Kind > endpoint.StaleRemoteEndpointRemoved:
 		return &RejectedError{Endpoint: n.Endpoint.Name, Field: "kind", Reason: n.Kind.String(), Err: ErrInvalidEvent}
@@ -99,7 +99,7 @@ func validNotification(n *endpoint.Notification) error {
 }
 
 // notified applies a valid notification.
-func (m *Machine) notified(out []Effect, n *endpoint.Notification) []Effect {
+func (m *Machine) notified(out []Effect, n *endpoint.Effect) []Effect {
 	if n.Kind.Local() {
 		return out // a gateway does not probe itself
 	}

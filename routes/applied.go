@@ -9,7 +9,7 @@ import (
 // applied acts on the outcome of a write. Only success changes what the
 // machine believes the kernel holds; a failure keeps the target pending
 // and schedules its retry, never dropping it.
-func (m *Machine) applied(dst []Operation, ev Applied) ([]Operation, error) {
+func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 	if ev.Class < OK || ev.Class > Permanent {
 		return dst, &RejectedError{Field: "class", Reason: ev.Class.String(), Err: ErrInvalidEvent}
 	}
@@ -46,14 +46,14 @@ func (m *Machine) applied(dst []Operation, ev Applied) ([]Operation, error) {
 	return dst, notInFlight(op)
 }
 
-func notInFlight(op Operation) error {
+func notInFlight(op Effect) error {
 	return &RejectedError{Field: "op", Reason: op.String() + " is not in flight", Err: ErrInvalidEvent}
 }
 
 // outcome clears the in-flight mark and, for a failure, counts it and
 // appends its RetryAfter. It reports whether the write took effect.
-func (m *Machine) outcome(dst []Operation, op Operation, ev Applied,
-	inFlight *Kind, backingOff *bool, attempts *int, reason, msg *string) ([]Operation, bool) {
+func (m *Machine) outcome(dst []Effect, op Effect, ev Applied,
+	inFlight *Kind, backingOff *bool, attempts *int, reason, msg *string) ([]Effect, bool) {
 	*inFlight = 0
 	add := op.Kind == ReplaceRoute || op.Kind == AddRule
 	if ev.Class == OK || add && ev.Class == Exists || !add && ev.Class == Gone {
@@ -71,7 +71,7 @@ func (m *Machine) outcome(dst []Operation, op Operation, ev Applied,
 	*attempts++
 	*reason, *msg = why, ev.Message
 	target := op.String()
-	r := Operation{Kind: RetryAfter, Retry: op.Kind, Route: op.Route, Rule: op.Rule,
+	r := Effect{Kind: RetryAfter, Retry: op.Kind, Route: op.Route, Rule: op.Rule,
 		Delay: sched.Delay(target, *attempts-1), Reason: why,
 		Message: fmt.Sprintf("%s failed (%s, attempt %d): %s", target, ev.Class, *attempts, ev.Message)}
 	return append(dst, r), false
@@ -79,7 +79,7 @@ func (m *Machine) outcome(dst []Operation, op Operation, ev Applied,
 
 // retryDue re-decides a target whose backoff has passed: what it needs now
 // may differ from what failed.
-func (m *Machine) retryDue(dst []Operation, ev RetryDue) ([]Operation, error) {
+func (m *Machine) retryDue(dst []Effect, ev RetryDue) ([]Effect, error) {
 	op := ev.Op
 	if op.Kind == RetryAfter {
 		op.Kind = op.Retry
@@ -105,7 +105,7 @@ func (m *Machine) retryDue(dst []Operation, ev RetryDue) ([]Operation, error) {
 // compareOps orders a step's writes: routes before the rules that steer
 // traffic to them are added, rules before the routes are deleted; then by
 // target.
-func compareOps(a, b Operation) int {
+func compareOps(a, b Effect) int {
 	rank := func(k Kind) int {
 		switch k {
 		case ReplaceRoute:

@@ -78,7 +78,7 @@ type LinkUpdate struct {
 // by the adapter (Class OK for success).
 type Applied struct {
 	// Op is the write operation the machine returned, unchanged.
-	Op Operation `json:"op"`
+	Op Effect `json:"op"`
 	// Class is the outcome: OK, or the kind of failure, which decides
 	// whether and how soon the write is retried.
 	Class Class `json:"class"`
@@ -94,7 +94,7 @@ type Applied struct {
 // the machine re-decides what its target needs now.
 type RetryDue struct {
 	// Op is the RetryAfter operation whose Delay has passed, unchanged.
-	Op Operation `json:"op"`
+	Op Effect `json:"op"`
 }
 
 func (Desired) isEvent()       {}

@@ -9,7 +9,7 @@ import (
 // index than before, moves that remote's routes: the last Desired is
 // built again, and its routes (same keys, new device) are replaced. Any
 // other device costs a map write.
-func (m *Machine) linkUpdate(dst []Operation, ev LinkUpdate) ([]Operation, error) {
+func (m *Machine) linkUpdate(dst []Effect, ev LinkUpdate) ([]Effect, error) {
 	if ev.Index <= 0 || ev.Name == "" {
 		return dst, &RejectedError{Field: "link", Reason: "an index and a name are needed", Err: ErrInvalidEvent}
 	}

@@ -14,9 +14,9 @@ var tunnel = routes.Remote{Cluster: "south", LinkIndex: 5, Device: "tunl0",
 
 // applyAll reports every write of ops as succeeded and returns the
 // operations that causes.
-func applyAll(t *testing.T, m *routes.Machine, ops []routes.Operation) []routes.Operation {
+func applyAll(t *testing.T, m *routes.Machine, ops []routes.Effect) []routes.Effect {
 	t.Helper()
-	var out []routes.Operation
+	var out []routes.Effect
 	for _, op := range ops {
 		if op.Kind.IsWrite() {
 			out = append(out, mustStep(t, m, routes.Applied{Op: op, Class: routes.OK})...)
@@ -25,7 +25,7 @@ func applyAll(t *testing.T, m *routes.Machine, ops []routes.Operation) []routes.
 	return out
 }
 
-func routeOps(ops []routes.Operation) []routes.Route {
+func routeOps(ops []routes.Effect) []routes.Route {
 	var out []routes.Route
 	for _, op := range ops {
 		if op.Kind == routes.ReplaceRoute {

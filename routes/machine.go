@@ -54,11 +54,11 @@ func (m *Machine) Config() Config { return m.cfg }
 // Step applies one event and returns the operations it causes, in order.
 // A rejected event returns an error wrapping one of the package's
 // sentinels and leaves the machine unchanged.
-func (m *Machine) Step(ev Event) ([]Operation, error) { return m.AppendStep(nil, ev) }
+func (m *Machine) Step(ev Event) ([]Effect, error) { return m.AppendStep(nil, ev) }
 
 // AppendStep is Step appending the operations to dst; on error dst is
 // returned unchanged.
-func (m *Machine) AppendStep(dst []Operation, ev Event) ([]Operation, error) {
+func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
 	switch ev := ev.(type) {
 	case Desired:
 		return m.desired(dst, ev)
@@ -79,7 +79,7 @@ func (m *Machine) AppendStep(dst []Operation, ev Event) ([]Operation, error) {
 	return dst, &RejectedError{Reason: fmt.Sprintf("%T", ev), Err: ErrInvalidEvent}
 }
 
-func (m *Machine) desired(dst []Operation, ev Desired) ([]Operation, error) {
+func (m *Machine) desired(dst []Effect, ev Desired) ([]Effect, error) {
 	routes, rules, refused, err := build(m.cfg, ev, m.deviceIndex)
 	if err != nil {
 		return dst, err
@@ -98,7 +98,7 @@ func (m *Machine) desired(dst []Operation, ev Desired) ([]Operation, error) {
 			if r.Err == ErrConflict {
 				reason = ReasonConflict
 			}
-			out = append(out, Operation{Kind: Refuse, Route: Route{Dst: r.Subnet, Table: m.cfg.Table,
+			out = append(out, Effect{Kind: Refuse, Route: Route{Dst: r.Subnet, Table: m.cfg.Table,
 				Protocol: m.cfg.Protocol}, Reason: reason, Message: r.Error()})
 		}
 	}
@@ -106,11 +106,11 @@ func (m *Machine) desired(dst []Operation, ev Desired) ([]Operation, error) {
 	return m.reconcileAll(out), nil
 }
 
-func (m *Machine) dump(dst []Operation, ev Dump) []Operation {
+func (m *Machine) dump(dst []Effect, ev Dump) []Effect {
 	if !ev.Complete {
 		// An interrupted dump may miss entries that exist: nothing in it
 		// is evidence of absence, so it changes nothing.
-		return append(dst, Operation{Kind: Redump, Reason: "dump interrupted"})
+		return append(dst, Effect{Kind: Redump, Reason: "dump interrupted"})
 	}
 	m.gen++
 	m.routes.setObserved(ev.Routes, m.cfg.OwnsRoute, m.gen)
@@ -119,7 +119,7 @@ func (m *Machine) dump(dst []Operation, ev Dump) []Operation {
 	return m.reconcile(dst, m.gen)
 }
 
-func (m *Machine) routeUpdate(dst []Operation, ev RouteUpdate) ([]Operation, error) {
+func (m *Machine) routeUpdate(dst []Effect, ev RouteUpdate) ([]Effect, error) {
 	if !ev.Route.Dst.IsValid() {
 		return dst, &RejectedError{Field: "route", Reason: "invalid destination", Err: ErrInvalidEvent}
 	}
@@ -137,11 +137,11 @@ func (m *Machine) routeUpdate(dst []Operation, ev RouteUpdate) ([]Operation, err
 
 // reconcileAll decides every entry. Maps are walked in random order, so
 // the operations are sorted before they are returned.
-func (m *Machine) reconcileAll(dst []Operation) []Operation { return m.reconcile(dst, 0) }
+func (m *Machine) reconcileAll(dst []Effect) []Effect { return m.reconcile(dst, 0) }
 
 // reconcile is reconcileAll after the complete dump of generation
 // dumpGen (0 for none), whose unseen entries it forgets on the way.
-func (m *Machine) reconcile(dst []Operation, dumpGen uint64) []Operation {
+func (m *Machine) reconcile(dst []Effect, dumpGen uint64) []Effect {
 	if !m.dumped {
 		return dst
 	}
@@ -154,7 +154,7 @@ func (m *Machine) reconcile(dst []Operation, dumpGen uint64) []Operation {
 			e.forgetUnseen(dumpGen)
 		}
 		if kind, v, ok := m.routes.decide(e, prune); ok {
-			dst = append(dst, Operation{Kind: kind, Route: v})
+			dst = append(dst, Effect{Kind: kind, Route: v})
 		}
 		idle = idle || e.idle()
 	}
@@ -168,7 +168,7 @@ func (m *Machine) reconcile(dst []Operation, dumpGen uint64) []Operation {
 			e.forgetUnseen(dumpGen)
 		}
 		if kind, v, ok := m.rules.decide(e, prune); ok {
-			dst = append(dst, Operation{Kind: kind, Rule: v})
+			dst = append(dst, Effect{Kind: kind, Rule: v})
 		}
 		idle = idle || e.idle()
 	}
@@ -179,20 +179,20 @@ func (m *Machine) reconcile(dst []Operation, dumpGen uint64) []Operation {
 	return dst
 }
 
-func (m *Machine) finishRoute(dst []Operation, e *entry[routeID, Route]) []Operation {
+func (m *Machine) finishRoute(dst []Effect, e *entry[routeID, Route]) []Effect {
 	if m.dumped {
 		if kind, v, ok := m.routes.decide(e, m.synced); ok {
-			dst = append(dst, Operation{Kind: kind, Route: v})
+			dst = append(dst, Effect{Kind: kind, Route: v})
 		}
 	}
 	m.routes.removeIfIdle(e)
 	return dst
 }
 
-func (m *Machine) finishRule(dst []Operation, e *entry[Rule, Rule]) []Operation {
+func (m *Machine) finishRule(dst []Effect, e *entry[Rule, Rule]) []Effect {
 	if m.dumped {
 		if kind, v, ok := m.rules.decide(e, m.synced); ok {
-			dst = append(dst, Operation{Kind: kind, Rule: v})
+			dst = append(dst, Effect{Kind: kind, Rule: v})
 		}
 	}
 	m.rules.removeIfIdle(e)

@@ -41,7 +41,7 @@ func BenchmarkDiff100k(b *testing.B) {
 		}
 		dump.Routes = append(dump.Routes, r)
 	}
-	ops := make([]routes.Operation, 0, 2*n/100)
+	ops := make([]routes.Effect, 0, 2*n/100)
 	held := heldMiB(b, remote, dump)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -15,7 +15,7 @@ import (
 func Example() {
 	m, _ := routes.New(routes.Config{Table: 150, Protocol: 250,
 		PodCIDRs: []netip.Prefix{netip.MustParsePrefix("10.7.0.0/16")}})
-	show := func(ops []routes.Operation, err error) {
+	show := func(ops []routes.Effect, err error) {
 		for _, op := range ops {
 			fmt.Println(" ", op)
 		}

@@ -27,7 +27,7 @@ func newMachine(t *testing.T) *routes.Machine {
 	return m
 }
 
-func mustStep(t *testing.T, m *routes.Machine, ev routes.Event) []routes.Operation {
+func mustStep(t *testing.T, m *routes.Machine, ev routes.Event) []routes.Effect {
 	t.Helper()
 	ops, err := m.Step(ev)
 	if err != nil {
@@ -84,7 +84,7 @@ func TestRejectedChangesNothing(t *testing.T) {
 		nil,
 		routes.Desired{Remotes: []routes.Remote{{Cluster: "x", Subnets: []netip.Prefix{netip.MustParsePrefix("10.2.0.0/16")}}}},
 		routes.Desired{Remotes: []routes.Remote{{Cluster: "x", Gateway: gw, Subnets: []netip.Prefix{netip.MustParsePrefix("fd00::/64")}}}},
-		routes.Applied{Op: routes.Operation{Kind: routes.ReplaceRoute, Route: before[0]}, Class: routes.OK},
+		routes.Applied{Op: routes.Effect{Kind: routes.ReplaceRoute, Route: before[0]}, Class: routes.OK},
 		routes.Applied{Class: 0},
 		routes.RouteUpdate{},
 	} {
@@ -154,8 +154,8 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		routes.Dump{Routes: []routes.Route{r}, Rules: []routes.Rule{{Priority: 100, Table: 150, Protocol: 250}}, Complete: true},
 		routes.RouteUpdate{Route: r, Deleted: true},
 		routes.LinkUpdate{Index: 7, Name: "tunl0", Deleted: true},
-		routes.Applied{Op: routes.Operation{Kind: routes.ReplaceRoute, Route: r}, Class: routes.Unreachable, Message: "x"},
-		routes.RetryDue{Op: routes.Operation{Kind: routes.RetryAfter, Retry: routes.AddRule, Delay: 5}},
+		routes.Applied{Op: routes.Effect{Kind: routes.ReplaceRoute, Route: r}, Class: routes.Unreachable, Message: "x"},
+		routes.RetryDue{Op: routes.Effect{Kind: routes.RetryAfter, Retry: routes.AddRule, Delay: 5}},
 	} {
 		data, err := json.Marshal(ev)
 		if err != nil {

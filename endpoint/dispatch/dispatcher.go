@@ -80,7 +80,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 // Once Run's context is done, Enqueue queues nothing and returns ErrStopped,
 // so that a caller outliving the dispatcher learns its notifications are
 // lost.
-func (d *Dispatcher) Enqueue(ns ...endpoint.Notification) error {
+func (d *Dispatcher) Enqueue(ns ...endpoint.Effect) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	select {

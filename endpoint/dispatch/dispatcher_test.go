@@ -121,7 +121,7 @@ func TestRunTwice(t *testing.T) {
 }
 
 func TestEnqueueBeforeRunIsBuffered(t *testing.T) {
-	ns := []endpoint.Notification{
+	ns := []endpoint.Effect{
 		note(endpoint.RemoteEndpointCreated, "east-a"),
 		note(endpoint.RemoteEndpointUpdated, "east-a"),
 		note(endpoint.RemoteEndpointRemoved, "east-a"),
@@ -166,7 +166,7 @@ func TestOrderUnderConcurrentEnqueue(t *testing.T) {
 			defer wg.Done()
 			// Batches of 1 to 3 exercise the variadic form.
 			for i := 0; i < each; {
-				var batch []endpoint.Notification
+				var batch []endpoint.Effect
 				for k := 0; k <= p%3 && i < each; k, i = k+1, i+1 {
 					batch = append(batch, note(endpoint.RemoteEndpointCreated, fmt.Sprintf("p%d-%03d", p, i)))
 				}
@@ -212,7 +212,7 @@ func TestOrderUnderConcurrentEnqueue(t *testing.T) {
 }
 
 func TestOptionalInterfaces(t *testing.T) {
-	ns := []endpoint.Notification{
+	ns := []endpoint.Effect{
 		note(endpoint.LocalEndpointCreated, "home-b"),
 		note(endpoint.RemoteEndpointCreated, "east-b"),
 		note(endpoint.StaleRemoteEndpointRemoved, "east-a"),
@@ -259,7 +259,7 @@ func TestOptionalInterfaces(t *testing.T) {
 }
 
 func TestFailingHandlerWaitsAlone(t *testing.T) {
-	ns := []endpoint.Notification{
+	ns := []endpoint.Effect{
 		note(endpoint.RemoteEndpointCreated, "east-a"),
 		note(endpoint.RemoteEndpointCreated, "east-b"),
 		note(endpoint.StaleRemoteEndpointRemoved, "east-a"),
@@ -326,7 +326,7 @@ func TestCancelDuringRetryWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop := start(t, d)
-	ns := []endpoint.Notification{note(endpoint.RemoteEndpointCreated, "east-a"), note(endpoint.RemoteEndpointCreated, "east-b")}
+	ns := []endpoint.Effect{note(endpoint.RemoteEndpointCreated, "east-a"), note(endpoint.RemoteEndpointCreated, "east-b")}
 	if err := d.Enqueue(ns...); err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func Example() {
 		panic(err)
 	}
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var ns []endpoint.Notification
+	var ns []endpoint.Effect
 	for _, ev := range []endpoint.Event{
 		endpoint.Upsert{Endpoint: endpoint.Endpoint{Name: "east-a", ClusterID: "east", CreatedAt: t0}},
 		endpoint.Synced{},
@@ -87,7 +87,7 @@ func Example() {
 		// Retry after 1ms, to keep the example fast; keep the default,
 		// retry.DefaultSchedule, in production.
 		dispatch.WithRetry(retry.Schedule{Initial: time.Millisecond, Max: time.Millisecond, Multiplier: 1}),
-		dispatch.WithErrorFunc(func(h int, n endpoint.Notification, err error, retryIn time.Duration) {
+		dispatch.WithErrorFunc(func(h int, n endpoint.Effect, err error, retryIn time.Duration) {
 			failures <- fmt.Sprintf("handler %d failed %v: %v; retry in %v", h, n, err, retryIn)
 		}),
 	)
@@ -141,14 +141,14 @@ func ExampleWithRetry() {
 	d, err := dispatch.New([]endpoint.Handler{routes},
 		dispatch.WithRetry(retry.Schedule{Initial: 10 * time.Millisecond, Max: 40 * time.Millisecond, Multiplier: 2}),
 		// The ErrorFunc runs on the handler's goroutine, before each wait.
-		dispatch.WithErrorFunc(func(_ int, n endpoint.Notification, err error, retryIn time.Duration) {
+		dispatch.WithErrorFunc(func(_ int, n endpoint.Effect, err error, retryIn time.Duration) {
 			fmt.Printf("%v: %v; retry in %v\n", n, err, retryIn)
 		}),
 	)
 	if err != nil {
 		panic(err)
 	}
-	if err := d.Enqueue(endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: ep}); err != nil {
+	if err := d.Enqueue(endpoint.Effect{Kind: endpoint.RemoteEndpointCreated, Endpoint: ep}); err != nil {
 		panic(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

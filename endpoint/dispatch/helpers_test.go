@@ -17,11 +17,11 @@ const guard = time.Minute
 
 var errBusy = errors.New("netlink: device or resource busy")
 
-func note(k endpoint.Kind, name string) endpoint.Notification {
-	return endpoint.Notification{Kind: k, Endpoint: endpoint.Endpoint{Name: name, ClusterID: "east"}}
+func note(k endpoint.Kind, name string) endpoint.Effect {
+	return endpoint.Effect{Kind: k, Endpoint: endpoint.Endpoint{Name: name, ClusterID: "east"}}
 }
 
-func strs(ns []endpoint.Notification) []string {
+func strs(ns []endpoint.Effect) []string {
 	out := make([]string, len(ns))
 	for i, n := range ns {
 		out[i] = n.String()
@@ -45,7 +45,7 @@ type recorder struct {
 func newRecorder(want int) *recorder { return &recorder{want: want, done: make(chan struct{})} }
 
 func (r *recorder) accept(k endpoint.Kind, ep *endpoint.Endpoint) error {
-	n := endpoint.Notification{Kind: k, Endpoint: *ep}.String()
+	n := endpoint.Effect{Kind: k, Endpoint: *ep}.String()
 	if r.fail != nil {
 		if err := r.fail(n); err != nil {
 			return err
@@ -124,7 +124,7 @@ type reports struct {
 
 func newReports(n int) *reports { return &reports{n: n, reached: make(chan struct{})} }
 
-func (r *reports) record(h int, n endpoint.Notification, err error, retryIn time.Duration) {
+func (r *reports) record(h int, n endpoint.Effect, err error, retryIn time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got = append(r.got, report{h, n.String(), err, retryIn})

@@ -30,7 +30,7 @@ const NoRetry time.Duration = -1
 //
 // It runs on the failing handler's goroutine, so a slow ErrorFunc delays only
 // that handler, and calls for different handlers may run concurrently.
-type ErrorFunc func(handler int, n endpoint.Notification, err error, retryIn time.Duration)
+type ErrorFunc func(handler int, n endpoint.Effect, err error, retryIn time.Duration)
 
 // WithRetry sets the schedule of a handler's retries of a failed
 // notification: after its k-th consecutive failure (k from 0) the

@@ -12,7 +12,7 @@ import (
 // A single consumer (the handler's worker) reads it.
 type queue struct {
 	mu    sync.Mutex
-	items []endpoint.Notification
+	items []endpoint.Effect
 	// wake holds at most one signal: a push while the worker is busy leaves
 	// one behind for its next wait, and a push never blocks.
 	wake chan struct{}
@@ -20,7 +20,7 @@ type queue struct {
 
 func newQueue() *queue { return &queue{wake: make(chan struct{}, 1)} }
 
-func (q *queue) push(ns []endpoint.Notification) {
+func (q *queue) push(ns []endpoint.Effect) {
 	q.mu.Lock()
 	q.items = append(q.items, ns...)
 	q.mu.Unlock()
@@ -32,11 +32,11 @@ func (q *queue) push(ns []endpoint.Notification) {
 
 // peek returns the oldest notification without removing it, so that Pending
 // counts a notification until its handler has accepted it.
-func (q *queue) peek() (endpoint.Notification, bool) {
+func (q *queue) peek() (endpoint.Effect, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
-		return endpoint.Notification{}, false
+		return endpoint.Effect{}, false
 	}
 	return q.items[0], true
 }
@@ -46,7 +46,7 @@ func (q *queue) pop() {
 	defer q.mu.Unlock()
 	// Clear the slot: the backing array outlives the reslice, and its
 	// endpoint would otherwise stay reachable.
-	q.items[0] = endpoint.Notification{}
+	q.items[0] = endpoint.Effect{}
 	q.items = q.items[1:]
 }
 

@@ -37,7 +37,7 @@ func (w *worker) run(ctx context.Context) {
 
 // deliver calls the handler until it accepts n or n is given up, and reports
 // whether either happened; false means ctx was done first and n stays queued.
-func (w *worker) deliver(ctx context.Context, n endpoint.Notification) bool {
+func (w *worker) deliver(ctx context.Context, n endpoint.Effect) bool {
 	err := endpoint.Deliver(w.handler, n)
 	if err == nil {
 		return true
@@ -67,7 +67,7 @@ func (w *worker) deliver(ctx context.Context, n endpoint.Notification) bool {
 
 // retryKey is the key of the retry schedule's jitter for handler's
 // retries of n: the handler's index, n's kind and its endpoint's name.
-func retryKey(handler int, n endpoint.Notification) string {
+func retryKey(handler int, n endpoint.Effect) string {
 	return strconv.Itoa(handler) + "/" + n.String()
 }
 

@@ -14,15 +14,15 @@ import (
 type Violation struct {
 	// Event is the event whose step broke the invariant.
 	Event endpoint.Event
-	// Notifications are what the machine returned for Event.
-	Notifications []endpoint.Notification
+	// Effects are what the machine returned for Event.
+	Effects []endpoint.Effect
 	// Problem says which invariant broke and how, for a person.
 	Problem string
 }
 
 // Error implements error.
 func (v *Violation) Error() string {
-	return fmt.Sprintf("invariant violated by %s -> %v: %s", eventLine(v.Event), v.Notifications, v.Problem)
+	return fmt.Sprintf("invariant violated by %s -> %v: %s", eventLine(v.Event), v.Effects, v.Problem)
 }
 
 // Checker watches a machine's inputs and outputs and reports the first
@@ -67,9 +67,9 @@ func (c *Checker) Announced() map[string]endpoint.Endpoint { return maps.Clone(c
 
 // Observe checks one step: the event given to the machine, the notifications
 // it returned and its error. It returns a *Violation or nil.
-func (c *Checker) Observe(ev endpoint.Event, ns []endpoint.Notification, err error) error {
+func (c *Checker) Observe(ev endpoint.Event, ns []endpoint.Effect, err error) error {
 	fail := func(format string, args ...any) error {
-		return &Violation{Event: ev, Notifications: ns, Problem: fmt.Sprintf(format, args...)}
+		return &Violation{Event: ev, Effects: ns, Problem: fmt.Sprintf(format, args...)}
 	}
 	if c.model.Rejects(ev) {
 		var rej *endpoint.RejectedError
@@ -130,7 +130,7 @@ func (c *Checker) deletedBy(ev endpoint.Event) string {
 }
 
 // apply checks one notification against the handlers' view and updates it.
-func (c *Checker) apply(n endpoint.Notification, deleted string) string {
+func (c *Checker) apply(n endpoint.Effect, deleted string) string {
 	ep := n.Endpoint
 	if n.Kind.Local() != (c.local != "" && ep.ClusterID == c.local) {
 		return "local/remote kind does not match the cluster"

@@ -80,12 +80,12 @@ func TestCheckerRefusesBrokenStreams(t *testing.T) {
 	a := endpoint.Endpoint{Name: "east-a", ClusterID: "east", CreatedAt: endpointtest.Epoch}
 	b := a
 	b.Name, b.CreatedAt = "east-b", a.CreatedAt.Add(time.Second)
-	n := func(k endpoint.Kind, ep endpoint.Endpoint) []endpoint.Notification {
-		return []endpoint.Notification{{Kind: k, Endpoint: ep}}
+	n := func(k endpoint.Kind, ep endpoint.Endpoint) []endpoint.Effect {
+		return []endpoint.Effect{{Kind: k, Endpoint: ep}}
 	}
 	type obs struct {
 		ev endpoint.Event
-		ns []endpoint.Notification
+		ns []endpoint.Effect
 	}
 	for name, stream := range map[string][]obs{
 		"announce before sync":       {{endpoint.Upsert{Endpoint: a}, n(endpoint.RemoteEndpointCreated, a)}},

@@ -11,7 +11,7 @@ import (
 
 // Observer is called after each event of a stream with the machine that
 // took it and what it returned. A non-nil error stops the run.
-type Observer func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Notification, err error) error
+type Observer func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Effect, err error) error
 
 // Run feeds steps to machines built from cfg, a fresh one at each restart,
 // and calls observe after every event.
@@ -43,7 +43,7 @@ func Run(cfg endpoint.Config, steps []Step, observe Observer) error {
 func Check(localClusterID string, steps []Step) error {
 	c := NewChecker(localClusterID)
 	return Run(endpoint.Config{LocalClusterID: localClusterID}, steps,
-		func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Notification, err error) error {
+		func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Effect, err error) error {
 			if ev == nil {
 				c.Restart()
 				return nil
@@ -75,7 +75,7 @@ func CheckHandler(localClusterID string, steps []Step, newHandler func() endpoin
 	c := NewChecker(localClusterID)
 	h := newHandler()
 	return Run(endpoint.Config{LocalClusterID: localClusterID}, steps,
-		func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Notification, err error) error {
+		func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Effect, err error) error {
 			if ev == nil {
 				c.Restart()
 				h = newHandler()

@@ -50,7 +50,7 @@ func (s Scenario) Config() (endpoint.Config, error) {
 }
 
 // Line is one replayed step; its Effects are the notifications.
-type Line = transcript.Line[endpoint.Event, endpoint.Notification]
+type Line = transcript.Line[endpoint.Event, endpoint.Effect]
 
 // Replay runs the scenario through a fresh machine, delivers every
 // notification to the handlers, checks each step's expectations and the
@@ -58,7 +58,7 @@ type Line = transcript.Line[endpoint.Event, endpoint.Notification]
 // if any step has a Problem or a handler failed.
 func (s Scenario) Replay(handlers ...endpoint.Handler) ([]Line, error) {
 	var refused error
-	lines, err := transcript.Replay(s.File, kit(func(n endpoint.Notification) {
+	lines, err := transcript.Replay(s.File, kit(func(n endpoint.Effect) {
 		for _, h := range handlers {
 			if herr := endpoint.Deliver(h, n); herr != nil && refused == nil {
 				refused = fmt.Errorf("handler refused %v: %w", n, herr)
@@ -83,14 +83,14 @@ var sentinels = map[string]error{
 // kit drives the endpoint machine for a transcript, handing each
 // notification to deliver and checking the package's invariants with a
 // Checker; a restart starts a fresh machine and checker.
-func kit(deliver ...func(endpoint.Notification)) transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Notification] {
-	return transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Notification]{
+func kit(deliver ...func(endpoint.Effect)) transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Effect] {
+	return transcript.Kit[endpoint.Config, endpoint.Event, endpoint.Effect]{
 		Decode:    endpoint.UnmarshalEvent,
 		Sentinels: sentinels,
-		Start: func(cfg endpoint.Config) (transcript.Machine[endpoint.Event, endpoint.Notification], error) {
+		Start: func(cfg endpoint.Config) (transcript.Machine[endpoint.Event, endpoint.Effect], error) {
 			m, err := endpoint.New(cfg)
-			return transcript.Machine[endpoint.Event, endpoint.Notification]{
-				Step: func(ev endpoint.Event) ([]endpoint.Notification, error) {
+			return transcript.Machine[endpoint.Event, endpoint.Effect]{
+				Step: func(ev endpoint.Event) ([]endpoint.Effect, error) {
 					ns, err := m.Step(ev)
 					for _, n := range ns {
 						for _, d := range deliver {

@@ -32,7 +32,7 @@ func CheckServed(localClusterID string, steps []Step) error {
 	)
 	reset := func() { model, view = NewModel(), map[string]string{} }
 	reset()
-	return Run(cfg, steps, func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Notification, err error) error {
+	return Run(cfg, steps, func(m *endpoint.Machine, ev endpoint.Event, ns []endpoint.Effect, err error) error {
 		if ev == nil {
 			reset()
 			return nil
@@ -43,7 +43,7 @@ func CheckServed(localClusterID string, steps []Step) error {
 		model.Apply(ev)
 		for _, n := range ns {
 			if p := serve(view, n); p != "" {
-				return &Violation{Event: ev, Notifications: ns, Problem: fmt.Sprintf("%v: %s", n, p)}
+				return &Violation{Event: ev, Effects: ns, Problem: fmt.Sprintf("%v: %s", n, p)}
 			}
 		}
 		if !model.Synced() {
@@ -56,11 +56,11 @@ func CheckServed(localClusterID string, steps []Step) error {
 		for _, cluster := range slices.Sorted(maps.Keys(joinKeys(view, want))) {
 			got, w := view[cluster], want[cluster]
 			if got != w {
-				return &Violation{Event: ev, Notifications: ns, Problem: fmt.Sprintf(
+				return &Violation{Event: ev, Effects: ns, Problem: fmt.Sprintf(
 					"cluster %s: handlers hold %q, a machine restarted with the same endpoints announces %q", cluster, got, w)}
 			}
 			if a, ok := m.Active(cluster); !ok || a.Name != w {
-				return &Violation{Event: ev, Notifications: ns, Problem: fmt.Sprintf(
+				return &Violation{Event: ev, Effects: ns, Problem: fmt.Sprintf(
 					"cluster %s: Active() = %q %v, handlers hold %q", cluster, a.Name, ok, w)}
 			}
 		}
@@ -70,7 +70,7 @@ func CheckServed(localClusterID string, steps []Step) error {
 
 // serve applies n to a one-endpoint-per-cluster view and reports what is
 // wrong with it, if anything.
-func serve(view map[string]string, n endpoint.Notification) string {
+func serve(view map[string]string, n endpoint.Effect) string {
 	cluster, name := n.Endpoint.ClusterID, n.Endpoint.Name
 	switch {
 	case n.Kind.Announces():

@@ -29,7 +29,7 @@ func newHealthChecker() (*healthChecker, error) {
 // notify steps one notification of kind k and applies its prober effects.
 func (h *healthChecker) notify(k endpoint.Kind) func(*endpoint.Endpoint) error {
 	return func(ep *endpoint.Endpoint) error {
-		effects, err := h.machine.Step(health.Notified{Notification: endpoint.Notification{Kind: k, Endpoint: *ep}})
+		effects, err := h.machine.Step(health.Notified{Notification: endpoint.Effect{Kind: k, Endpoint: *ep}})
 		for _, e := range effects {
 			switch e.Kind {
 			case health.StartProber:

@@ -44,7 +44,7 @@ func NewModel(cfg health.Config) *Model {
 
 // Notify applies n; gen returns the generation the machine gave the new
 // prober, if one is due (the model does not choose generations).
-func (m *Model) Notify(n endpoint.Notification, gen func() uint64) {
+func (m *Model) Notify(n endpoint.Effect, gen func() uint64) {
 	if n.Kind.Local() {
 		return
 	}

@@ -170,7 +170,7 @@ func malformed(r health.ProbeResult) bool {
 func drawEvent(t *rapid.T, m *health.Machine, now time.Time) health.Event {
 	switch rapid.IntRange(0, 9).Draw(t, "event") {
 	case 0, 1:
-		n := endpoint.Notification{
+		n := endpoint.Effect{
 			Kind: endpoint.Kind(rapid.IntRange(int(endpoint.LocalEndpointCreated), int(endpoint.StaleRemoteEndpointRemoved)).Draw(t, "kind")),
 			Endpoint: endpoint.Endpoint{Name: rapid.SampledFrom(names).Draw(t, "name"), ClusterID: "c",
 				UID: rapid.SampledFrom(uids).Draw(t, "uid"), HealthCheckIP: draw(t, rapid.SampledFrom(ips), "ip")},

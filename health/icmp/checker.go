@@ -69,7 +69,7 @@ func NewChecker(cfg CheckerConfig) (*Checker, error) {
 // and stops probers as the health machine decides. A rejected batch changes
 // nothing. An error from the Pool (ErrStopped once Run has returned) is
 // returned after the whole batch has been applied.
-func (c *Checker) Notify(ns ...endpoint.Notification) error {
+func (c *Checker) Notify(ns ...endpoint.Effect) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	effects, err := c.machine.AppendNotifications(c.buf[:0], ns)
@@ -81,23 +81,23 @@ func (c *Checker) Notify(ns ...endpoint.Notification) error {
 
 // RemoteEndpointCreated starts probing ep's health-check IP.
 func (c *Checker) RemoteEndpointCreated(ep *endpoint.Endpoint) error {
-	return c.Notify(endpoint.Notification{Kind: endpoint.RemoteEndpointCreated, Endpoint: *ep})
+	return c.Notify(endpoint.Effect{Kind: endpoint.RemoteEndpointCreated, Endpoint: *ep})
 }
 
 // RemoteEndpointUpdated restarts the prober if ep's health-check IP or UID
 // changed.
 func (c *Checker) RemoteEndpointUpdated(ep *endpoint.Endpoint) error {
-	return c.Notify(endpoint.Notification{Kind: endpoint.RemoteEndpointUpdated, Endpoint: *ep})
+	return c.Notify(endpoint.Effect{Kind: endpoint.RemoteEndpointUpdated, Endpoint: *ep})
 }
 
 // RemoteEndpointRemoved stops probing ep.
 func (c *Checker) RemoteEndpointRemoved(ep *endpoint.Endpoint) error {
-	return c.Notify(endpoint.Notification{Kind: endpoint.RemoteEndpointRemoved, Endpoint: *ep})
+	return c.Notify(endpoint.Effect{Kind: endpoint.RemoteEndpointRemoved, Endpoint: *ep})
 }
 
 // StaleRemoteEndpointRemoved stops probing a superseded endpoint.
 func (c *Checker) StaleRemoteEndpointRemoved(ep *endpoint.Endpoint) error {
-	return c.Notify(endpoint.Notification{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: *ep})
+	return c.Notify(endpoint.Effect{Kind: endpoint.StaleRemoteEndpointRemoved, Endpoint: *ep})
 }
 
 // Status returns a tracked endpoint's status.

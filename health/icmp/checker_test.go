@@ -229,9 +229,9 @@ func TestCheckerRejectsMalformedNotification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := endpoint.Notification{Kind: endpoint.RemoteEndpointCreated,
+	good := endpoint.Effect{Kind: endpoint.RemoteEndpointCreated,
 		Endpoint: endpoint.Endpoint{Name: "c2-gw", HealthCheckIP: addrB.Addr()}}
-	bad := endpoint.Notification{Kind: endpoint.RemoteEndpointCreated}
+	bad := endpoint.Effect{Kind: endpoint.RemoteEndpointCreated}
 	if err := c.Notify(good, bad); !errors.Is(err, health.ErrInvalidEvent) {
 		t.Fatalf("Notify = %v, want ErrInvalidEvent", err)
 	}

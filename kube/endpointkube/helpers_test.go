@@ -17,10 +17,10 @@ import (
 )
 
 // recorder is a stale-aware handler that passes every notification on.
-type recorder chan endpoint.Notification
+type recorder chan endpoint.Effect
 
 func (r recorder) add(k endpoint.Kind) func(*endpoint.Endpoint) error {
-	return func(ep *endpoint.Endpoint) error { r <- endpoint.Notification{Kind: k, Endpoint: *ep}; return nil }
+	return func(ep *endpoint.Endpoint) error { r <- endpoint.Effect{Kind: k, Endpoint: *ep}; return nil }
 }
 
 func (r recorder) handler() endpoint.Handler {

@@ -57,7 +57,7 @@ type Source struct {
 	runner   *loop.Runner
 	report   *loop.Reporter
 	mu       sync.Mutex // guards machine for the queries
-	out      []endpoint.Notification
+	out      []endpoint.Effect
 }
 
 // WatchError is a failure of the informer's list or watch, classified. The

@@ -62,7 +62,7 @@ func TestIncident000ForReal(t *testing.T) {
 	run.stop(t)
 
 	// The trace replays to what the handlers saw.
-	var replayed []endpoint.Notification
+	var replayed []endpoint.Effect
 	m, _ := endpoint.New(endpoint.Config{LocalClusterID: "west"})
 	sc := bufio.NewScanner(run.trace)
 	for sc.Scan() {

@@ -161,7 +161,7 @@ func (a *Adapter) step(ev routes.Event, now time.Time) error {
 
 // carry carries out ops, and those their outcomes cause, until none is
 // left. The caller holds mu.
-func (a *Adapter) carry(ops []routes.Operation, now time.Time) error {
+func (a *Adapter) carry(ops []routes.Effect, now time.Time) error {
 	redumps := 0
 	for len(ops) > 0 {
 		if ops[0].Kind.IsRoute() {

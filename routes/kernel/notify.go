@@ -70,7 +70,7 @@ func (r *run) routeChange(c change) (resync, retry bool) {
 			if _, ok := a.foreign[k]; ok {
 				delete(a.foreign, k)
 				// The foreign route that held our key is gone: ours now.
-				r.queue(routes.RetryDue{Op: routes.Operation{Kind: routes.ReplaceRoute,
+				r.queue(routes.RetryDue{Op: routes.Effect{Kind: routes.ReplaceRoute,
 					Route: routes.Route{Table: k.Table, Dst: k.Dst, Metric: k.Metric}}})
 			}
 			return false, false

@@ -16,7 +16,7 @@ type retryQueue []pendingRetry
 
 type pendingRetry struct {
 	due time.Time
-	op  routes.Operation
+	op  routes.Effect
 }
 
 func (q retryQueue) Len() int           { return len(q) }
@@ -31,14 +31,14 @@ func (q *retryQueue) Pop() any {
 	return x
 }
 
-func (q *retryQueue) push(due time.Time, op routes.Operation) {
+func (q *retryQueue) push(due time.Time, op routes.Effect) {
 	heap.Push(q, pendingRetry{due: due, op: op})
 }
 
 // popDue removes and returns the retries due at now, or all of them if
 // all is set (an event that can make them succeed has happened).
-func (q *retryQueue) popDue(now time.Time, all bool) []routes.Operation {
-	var out []routes.Operation
+func (q *retryQueue) popDue(now time.Time, all bool) []routes.Effect {
+	var out []routes.Effect
 	for q.Len() > 0 && (all || !(*q)[0].due.After(now)) {
 		out = append(out, heap.Pop(q).(pendingRetry).op)
 	}

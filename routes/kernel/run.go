@@ -76,7 +76,7 @@ type run struct {
 	soonArmed                       bool
 	// pending are the operations of the batch of notifications being
 	// handled, carried out together at its end.
-	pending                    []routes.Operation
+	pending                    []routes.Effect
 	needResync, needRetry      bool
 	reopenBackoff, dumpBackoff *backoff.ExponentialBackOff
 }

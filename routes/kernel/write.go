@@ -10,7 +10,7 @@ import (
 	"github.com/meshstate/meshstate/routes"
 )
 
-func (a *Adapter) write(op routes.Operation) error {
+func (a *Adapter) write(op routes.Effect) error {
 	a.writes.Add(1)
 	switch op.Kind {
 	case routes.ReplaceRoute:
@@ -32,7 +32,7 @@ func (a *Adapter) write(op routes.Operation) error {
 // kept: a key known foreign costs no syscall, a route known ours is
 // replaced, anything else is created exclusively, and only an exclusive
 // create that met an unknown route takes the slow path, afterwards.
-func (a *Adapter) writeRoutes(ops []routes.Operation, errs []error) {
+func (a *Adapter) writeRoutes(ops []routes.Effect, errs []error) {
 	a.writes.Add(int64(len(ops)))
 	if a.pipe == nil && !a.noPipe {
 		p, err := openPipe(a.ns)
@@ -86,7 +86,7 @@ func (a *Adapter) writeRoutes(ops []routes.Operation, errs []error) {
 }
 
 // writeOne is a write through the handle.
-func (a *Adapter) writeOne(op routes.Operation) error {
+func (a *Adapter) writeOne(op routes.Effect) error {
 	switch op.Kind {
 	case routes.ReplaceRoute:
 		return a.replaceRoute(op.Route)

@@ -92,7 +92,7 @@ func ForeignRule(t *rapid.T, cfg routes.Config) routes.Rule {
 		Protocol: cfg.Protocol}
 }
 
-func opKey(op routes.Operation) string {
+func opKey(op routes.Effect) string {
 	if op.Kind.IsRoute() || op.Retry.IsRoute() {
 		return fmt.Sprint("route ", op.Route.Key())
 	}

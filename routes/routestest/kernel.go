@@ -24,7 +24,7 @@ func NewKernel() *Kernel {
 
 // Apply performs a write as the kernel would and returns the class of its
 // outcome: deleting what is absent is Gone, adding a present rule Exists.
-func (k *Kernel) Apply(op routes.Operation) routes.Class {
+func (k *Kernel) Apply(op routes.Effect) routes.Class {
 	switch op.Kind {
 	case routes.ReplaceRoute:
 		k.Routes[op.Route.Key()] = op.Route

@@ -16,9 +16,9 @@ type session struct {
 	m        *routes.Machine
 	k        *Kernel
 	events   []routes.Event
-	ops      [][]routes.Operation
-	inFlight map[string]routes.Operation // emitted writes awaiting Applied
-	retries  map[string]routes.Operation // RetryAfter awaiting RetryDue
+	ops      [][]routes.Effect
+	inFlight map[string]routes.Effect // emitted writes awaiting Applied
+	retries  map[string]routes.Effect // RetryAfter awaiting RetryDue
 	synced   bool
 	dumped   bool // a complete dump was stepped
 	desired  routes.Desired
@@ -45,8 +45,8 @@ func Property(cfg routes.Config) func(*rapid.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &session{cfg: m.Config(), m: m, k: NewKernel(), inFlight: map[string]routes.Operation{},
-			retries: map[string]routes.Operation{}, foreign: map[string]bool{}}
+		s := &session{cfg: m.Config(), m: m, k: NewKernel(), inFlight: map[string]routes.Effect{},
+			retries: map[string]routes.Effect{}, foreign: map[string]bool{}}
 		// The kernel may start with stale owned routes from a previous run.
 		for _, r := range draw(t, rapid.SliceOfN(rapid.SampledFrom(subnets[:6]), 0, 3), "stale") {
 			rt := routes.Route{Dst: r, LinkIndex: 2, Table: s.cfg.Table, Protocol: s.cfg.Protocol}
@@ -66,7 +66,7 @@ func Property(cfg routes.Config) func(*rapid.T) {
 	}
 }
 
-func (s *session) step(t *rapid.T, ev routes.Event) []routes.Operation {
+func (s *session) step(t *rapid.T, ev routes.Event) []routes.Effect {
 	ops, err := s.m.Step(ev)
 	if err != nil {
 		t.Fatalf("%T: %v", ev, err)
@@ -153,7 +153,7 @@ func (s *session) apply(t *rapid.T) {
 	}
 	ops := s.step(t, routes.Applied{Op: op, Class: class, Message: "fake"})
 	failed := class == routes.Transient || class == routes.Unreachable || class == routes.Permanent
-	if failed && !slices.ContainsFunc(ops, func(o routes.Operation) bool {
+	if failed && !slices.ContainsFunc(ops, func(o routes.Effect) bool {
 		return o.Kind == routes.RetryAfter && opKey(o) == k && o.Reason != ""
 	}) {
 		t.Fatalf("failed %v (%v) was not retried: %v", op, class, ops)

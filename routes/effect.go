@@ -7,7 +7,7 @@ import (
 	"github.com/meshstate/meshstate/internal/enum"
 )
 
-// Kind says what an Operation asks the adapter to do.
+// Kind says what an Effect asks the adapter to do.
 type Kind uint8
 
 // The operation kinds. The four writes are reported back with Applied.
@@ -99,10 +99,11 @@ const (
 	ReasonConflict           = "Conflict"
 )
 
-// Operation is an output of the machine. It is one struct rather than a
-// type per kind so that a step returns its operations in one allocation;
-// fields a kind does not use are zero.
-type Operation struct {
+// Effect is an output of the machine: an operation for the adapter to
+// apply to the kernel, a retry to schedule, or a refusal to report. It is
+// one struct rather than a type per kind so that a step returns its
+// effects in one allocation; fields a kind does not use are zero.
+type Effect struct {
 	// Kind says what the adapter is to do, and which fields are used.
 	Kind Kind `json:"type"`
 	// Route is the route to replace or delete, or the route of a
@@ -124,8 +125,13 @@ type Operation struct {
 	Message string `json:"message,omitempty"`
 }
 
+// Operation is the former name of Effect.
+//
+// Deprecated: use Effect, the name every machine gives its outputs.
+type Operation = Effect
+
 // String summarises the operation, as tests and logs write it.
-func (o Operation) String() string {
+func (o Effect) String() string {
 	switch {
 	case o.Kind.IsRoute():
 		return o.Kind.String() + " " + o.Route.String()

@@ -2,7 +2,7 @@ package endpoint
 
 import "github.com/meshstate/meshstate/internal/enum"
 
-// Kind says what a Notification announces.
+// Kind says what a Effect announces.
 type Kind uint8
 
 // The notification kinds. Every endpoint that is announced (a Created kind) is
@@ -64,9 +64,10 @@ func (k *Kind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Notification is an effect of the machine: what handlers are told. Its
-// Endpoint shares slices and maps with the machine and must not be modified.
-type Notification struct {
+// Effect is an output of the machine: what handlers are told, a
+// notification in Submariner's words. Its Endpoint shares slices and maps
+// with the machine and must not be modified.
+type Effect struct {
 	// Kind says what happened, and so which handler method receives it.
 	Kind Kind `json:"type"`
 	// Endpoint is the endpoint concerned: for the Removed kinds, its last
@@ -75,4 +76,9 @@ type Notification struct {
 }
 
 // String gives the kind and endpoint name, as scenario files write them.
-func (n Notification) String() string { return n.Kind.String() + " " + n.Endpoint.Name }
+func (n Effect) String() string { return n.Kind.String() + " " + n.Endpoint.Name }
+
+// Notification is the former name of Effect.
+//
+// Deprecated: use Effect, the name every machine gives its outputs.
+type Notification = Effect
