@@ -21,7 +21,7 @@ import (
 	"github.com/meshstate/meshstate/kube/ipamkube"
 )
 
-// Owners allocated per second by ipam/kube, side by side in one run with
+// Owners allocated per second by ipamkube, side by side in one run with
 // a bare client-go program doing the same API work against the same API
 // server, whose CPU bounds both. Each op is one batch of 500 GlobalIPs
 // for each side, created by the administrator 32 requests at once, in
@@ -36,7 +36,7 @@ import (
 //     object's status with UpdateStatus, as the adapter's RBAC-bound
 //     user: an address from a counter and an Allocated condition, what
 //     the adapter's first write carries. No informer, no machine.
-//   - adapter: an ipam/kube adapter as the tests configure it (default
+//   - adapter: an ipamkube adapter as the tests configure it (default
 //     workers), as the same user; an owner counts once the API server
 //     has answered a status write of it that carries addresses.
 //

@@ -70,7 +70,7 @@ func imports(t testing.TB, mcsClient mcsclient.Interface, ns string) map[string]
 }
 
 // replayExport replays a recorded trace through a fresh machine, checked
-// by the test kit's ExportChecker, twice (the effects must not differ),
+// by the test kit's mcstest.Checker, twice (the effects must not differ),
 // and returns the effects.
 func replayExport(t *testing.T, trace []byte) []mcs.Effect {
 	t.Helper()

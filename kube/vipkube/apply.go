@@ -77,7 +77,7 @@ func (a *Adapter) commit(ctx context.Context) {
 	a.outcome(vip.Commit, netip.Addr{}, c.Commit(ctx))
 }
 
-// outcome queues the machine's VIPApplied for a call, and keeps a failure
+// outcome queues the machine's vip.Applied for a call, and keeps a failure
 // to log with its retry.
 func (a *Adapter) outcome(kind vip.Kind, addr netip.Addr, err error) {
 	o, class := lookup.WriteOutcome(err)

@@ -156,7 +156,7 @@ func createSlice(t testing.TB, cs kubernetes.Interface, s *discoveryv1.EndpointS
 }
 
 // replayVIP replays a recorded trace through a fresh machine, checked by
-// the test kit's VIPChecker, and requires the effects to be the calls the
+// the test kit's viptest.Checker, and requires the effects to be the calls the
 // announcer received, in order.
 func replayVIP(t *testing.T, cfg vip.Config, trace []byte, calls []call) {
 	t.Helper()

@@ -1,5 +1,5 @@
 // Command globalnet is a global-IP allocator for a Kubernetes cluster,
-// built from meshstate's ipam adapter (package ipam/kube): it gives every
+// built from meshstate's ipam adapter (package kube/ipamkube): it gives every
 // GlobalIP (meshstate.io/v1alpha1) its addresses from the pools given,
 // records them in the GlobalIP's status and, for those asking for one,
 // keeps an internal Service carrying them. Run two or more replicas: they

@@ -71,7 +71,7 @@
 // and a tombstone never moves past a later re-creation of its key. The
 // informer property test (TestRelistBatchesProperty) checks this against a
 // model of client-go's delivery with random cuts, relists and lag;
-// endpoint/kube checks it against a real API server.
+// kube/endpointkube checks it against a real API server.
 //
 // Two limits. An object of the relist that a later watch event deleted
 // before the first tombstone reached the handler is no longer in the
