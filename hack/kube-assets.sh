@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the control plane the Kubernetes adapter tests run against
-# (kube-apiserver and etcd) from the Go module proxy, into a cache directory
-# outside the repository, and prints that directory on its last line.
-# Nothing is downloaded but Go modules; binaries already built are kept.
+# (kube-apiserver and etcd), and the kubectl the "Run it" test of the README
+# types, from the Go module proxy, into a cache directory outside the
+# repository, and prints that directory on its last line. Nothing is
+# downloaded but Go modules; binaries already built are kept, so a cache
+# from before kubectl was added gets only kubectl built.
 #
 #   hack/kube-assets.sh            build what is missing, print the directory
 #   hack/kube-assets.sh --dir      print the directory only
@@ -41,29 +43,44 @@ if [[ ! -x $dir/etcd ]]; then
 	mv "$dir/etcd.tmp" "$dir/etcd"
 fi
 
-if [[ ! -x $dir/kube-apiserver ]]; then
-	echo "building kube-apiserver $K8S_VERSION into $dir (about 6 minutes on 2 cores)" >&2
-	throwaway apiserver
-	# k8s.io/kubernetes points every staging module at ./staging; replace
-	# directives of a dependency do not apply to us, so repeat them with the
-	# published versions.
+# A throwaway module requiring k8s.io/kubernetes. It points every staging
+# module at ./staging; replace directives of a dependency do not apply to
+# us, so repeat them with the published versions.
+kubernetes_module() {
+	throwaway "$1"
 	kmod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
 	{
 		printf 'require k8s.io/kubernetes %s\n\nreplace (\n' "$K8S_VERSION"
 		awk -v v="$STAGING_VERSION" '$2 == "=>" && $3 ~ /^\.\/staging\// { printf "\t%s => %s %s\n", $1, $1, v }' "$kmod"
 		printf ')\n'
 	} >>go.mod
+}
+
+# The version the binaries report (kubectl version, /version).
+minor=${K8S_VERSION#v1.}
+minor=${minor%%.*}
+ld='-s -w'
+for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+	ld+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+done
+
+if [[ ! -x $dir/kube-apiserver ]]; then
+	echo "building kube-apiserver $K8S_VERSION into $dir (about 6 minutes on 2 cores)" >&2
+	kubernetes_module apiserver
 	go get "k8s.io/kubernetes/cmd/kube-apiserver@$K8S_VERSION" >&2
-	minor=${K8S_VERSION#v1.}
-	minor=${minor%%.*}
-	ld='-s -w'
-	for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-		ld+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
-	done
 	go build -trimpath -ldflags "$ld" -o "$dir/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
 	mv "$dir/kube-apiserver.tmp" "$dir/kube-apiserver"
 fi
 
+if [[ ! -x $dir/kubectl ]]; then
+	echo "building kubectl $K8S_VERSION into $dir (a few minutes on 2 cores)" >&2
+	kubernetes_module kubectl
+	go get "k8s.io/kubernetes/cmd/kubectl@$K8S_VERSION" >&2
+	go build -trimpath -ldflags "$ld" -o "$dir/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
+	mv "$dir/kubectl.tmp" "$dir/kubectl"
+fi
+
 "$dir/etcd" --version >&2
 "$dir/kube-apiserver" --version >&2
+"$dir/kubectl" version --client >&2
 echo "$dir"

@@ -10,7 +10,7 @@ import (
 // The manifests ship inside the module: an installer or a test reads them
 // from there instead of from a checkout.
 func Example() {
-	for _, dir := range []fs.FS{config.CRDs(), config.RBAC()} {
+	for _, dir := range []fs.FS{config.CRDs(), config.MCSCRDs(), config.RBAC()} {
 		names, err := fs.Glob(dir, "*.yaml")
 		if err != nil {
 			fmt.Println(err)
@@ -20,5 +20,6 @@ func Example() {
 	}
 	// Output:
 	// [meshstate.io_gatewayendpoints.yaml meshstate.io_globalips.yaml]
+	// [multicluster.x-k8s.io_serviceexports.yaml multicluster.x-k8s.io_serviceimports.yaml]
 	// [discovery.yaml endpoint.yaml ipam.yaml]
 }
