@@ -73,7 +73,7 @@ if [[ ! -x $dir/kube-apiserver ]]; then
 fi
 
 if [[ ! -x $dir/kubectl ]]; then
-	echo "building kubectl $K8S_VERSION into $dir (a few minutes on 2 cores)" >&2
+	echo "building kubectl $K8S_VERSION into $dir (about 3 minutes on 2 cores, less after kube-apiserver)" >&2
 	kubernetes_module kubectl
 	go get "k8s.io/kubernetes/cmd/kubectl@$K8S_VERSION" >&2
 	go build -trimpath -ldflags "$ld" -o "$dir/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
