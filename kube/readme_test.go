@@ -191,7 +191,8 @@ func TestReadmeRunIt(t *testing.T) {
 			c.stop(t)
 		}
 	}()
-	for i, b := range blocks {
+	var deployed, tokens bool
+	for _, b := range blocks {
 		t.Logf("README.md:%d:\n%s", b.line, b.text)
 		if m := goRun.FindStringSubmatch(b.text); m != nil {
 			controllers = append(controllers, startController(ctx, t, b, work, shellEnv,
@@ -213,12 +214,17 @@ func TestReadmeRunIt(t *testing.T) {
 		if strings.Contains(stderr.String(), "Warning:") {
 			t.Fatalf("README.md:%d: kubectl warned", b.line)
 		}
-		switch i {
-		case 0: // kubectl apply -k config
+		if strings.Contains(b.text, "kubectl apply -k config\n") {
 			checkDeployed(ctx, t, cfg)
-		case 1: // the ServiceAccounts' kubeconfigs
-			checkServiceAccountKubeconfigs(ctx, t, work)
+			deployed = true
 		}
+		if strings.Contains(b.text, "create token $sa") {
+			checkServiceAccountKubeconfigs(ctx, t, work)
+			tokens = true
+		}
+	}
+	if !deployed || !tokens {
+		t.Fatalf("the checks after kubectl apply -k config (%v) and after the token kubeconfigs (%v) did not all run", deployed, tokens)
 	}
 	if len(controllers) != 2 {
 		t.Fatalf("README.md's Run it section starts %d controllers, want 2", len(controllers))
