@@ -9,7 +9,7 @@
 #   make bench-compare  ipam.Pool beside the Kubernetes bitmap allocator
 #   make fuzz        each fuzz target for FUZZTIME (default 30s)
 #   make incidents   replay the five field incidents (examples/incidents)
-#   make kube-assets build kube-apiserver and etcd for the adapter tests
+#   make kube-assets build kube-apiserver, kubectl and etcd for the adapter tests
 
 # bash with pipefail, so that `go test | testreport` fails when go test
 # fails, even if the reader of the pipe exits 0.
