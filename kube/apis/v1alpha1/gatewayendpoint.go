@@ -7,8 +7,19 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:path=gatewayendpoints,scope=Namespaced,shortName=gwep,categories=meshstate
+// +kubebuilder:printcolumn:name="Cluster",type=string,JSONPath=`.spec.clusterID`,description="The cluster the endpoint belongs to"
+// +kubebuilder:printcolumn:name="Backend",type=string,JSONPath=`.spec.backend`,description="The tunnel implementation"
+// +kubebuilder:printcolumn:name="PublicIP",type=string,JSONPath=`.spec.publicIP`,description="The gateway's address as other clusters reach it"
+// +kubebuilder:printcolumn:name="HealthCheckIP",type=string,JSONPath=`.spec.healthCheckIP`,description="The address a health checker probes through the tunnel"
+// +kubebuilder:printcolumn:name="PrivateIP",type=string,JSONPath=`.spec.privateIP`,priority=1,description="The gateway's address inside its cluster"
+// +kubebuilder:printcolumn:name="Hostname",type=string,JSONPath=`.spec.hostname`,priority=1,description="The gateway node's host name"
+// +kubebuilder:printcolumn:name="Sequence",type=integer,JSONPath=`.spec.sequence`,priority=1,description="The gateway's incarnation number"
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
 // GatewayEndpoint is one gateway endpoint a cluster publishes, modelled on
-// Submariner's Endpoint. Its creation timestamp and Spec.Sequence order the
+// Submariner's Endpoint. Its creation timestamp and spec.sequence order the
 // endpoints of one cluster.
 type GatewayEndpoint struct {
 	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind
@@ -19,6 +30,7 @@ type GatewayEndpoint struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Spec is the endpoint the cluster's gateway publishes.
+	// +optional
 	Spec GatewayEndpointSpec `json:"spec"`
 }
 
@@ -31,32 +43,44 @@ type GatewayEndpointSpec struct {
 	ClusterID string `json:"clusterID"`
 	// CableName names the tunnel ("cable") this endpoint terminates,
 	// passed through to handlers; empty means none.
+	// +optional
 	CableName string `json:"cableName,omitempty"`
 	// Hostname is the gateway node's host name, passed through to
 	// handlers.
+	// +optional
 	Hostname string `json:"hostname,omitempty"`
 	// Subnets are the cluster's CIDRs reachable through this endpoint
 	// ("10.1.0.0/16"): masked prefixes that must not overlap.
+	// +optional
 	Subnets []string `json:"subnets,omitempty"`
 	// PrivateIP is the gateway's address inside its cluster's network;
 	// empty means none.
+	// +optional
 	PrivateIP string `json:"privateIP,omitempty"`
 	// PublicIP is the gateway's address as other clusters reach it (after
 	// NAT); empty means none.
+	// +optional
 	PublicIP string `json:"publicIP,omitempty"`
 	// HealthCheckIP is the address a health checker probes through the
 	// tunnel; empty means none.
+	// +optional
 	HealthCheckIP string `json:"healthCheckIP,omitempty"`
 	// Backend names the tunnel implementation (such as "libreswan" or
 	// "wireguard"), passed through to handlers.
+	// +optional
 	Backend string `json:"backend,omitempty"`
 	// BackendConfig holds the backend's own settings, passed through to
 	// handlers unread.
+	// +optional
 	BackendConfig map[string]string `json:"backendConfig,omitempty"`
 	// Sequence is the gateway's incarnation number; it breaks ties of the
 	// one-second creation timestamps.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
 	Sequence int64 `json:"sequence,omitempty"`
 }
+
+// +kubebuilder:object:root=true
 
 // GatewayEndpointList is a list of GatewayEndpoints.
 type GatewayEndpointList struct {

@@ -11,11 +11,29 @@ import (
 	"github.com/meshstate/meshstate/internal/k8sname"
 )
 
-// GlobalIP asks the allocator for Spec.Count contiguous global IP addresses
-// and records them in its status. With Spec.InternalService, the allocator
-// also keeps a Service named by InternalServiceName carrying the addresses,
-// owned by the GlobalIP, and verifies it exists (the dependency of field
-// incident 003).
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:path=globalips,scope=Namespaced,shortName=gip,categories=meshstate
+// +kubebuilder:subresource:status
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`,description="Status of the Ready condition"
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,description="Reason of the Ready condition"
+// +kubebuilder:printcolumn:name="Addresses",type=string,JSONPath=`.status.addresses`,description="The allocated global IP addresses"
+// +kubebuilder:printcolumn:name="Count",type=integer,JSONPath=`.spec.count`,priority=1,description="Addresses asked for (none means one)"
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+//
+// spec.count is immutable through a rule on the whole object: a rule on the
+// field itself runs only when old and new objects both carry it, so it would
+// let an edit set or remove it. Absent counts as zero.
+// +kubebuilder:validation:XValidation:rule="(has(self.spec) && has(self.spec.count) ? self.spec.count : 0) == (has(oldSelf.spec) && has(oldSelf.spec.count) ? oldSelf.spec.count : 0)",fieldPath=".spec.count",message="spec.count is immutable: recreate the GlobalIP to change the number of addresses"
+
+// GlobalIP asks the allocator for spec.count contiguous global IP addresses
+// and records them in its status. With spec.internalService, the allocator
+// also keeps a Service named "globalip-" and the GlobalIP's name (cut and
+// hashed when that is no valid Service name: InternalServiceName) carrying
+// the addresses, owned by the GlobalIP, and verifies it exists (the
+// dependency of field incident 003).
+//
+// The number of addresses never changes: the API server refuses an edit
+// that sets, changes or removes spec.count.
 type GlobalIP struct {
 	// TypeMeta carries apiVersion meshstate.io/v1alpha1 and kind GlobalIP.
 	metav1.TypeMeta `json:",inline"`
@@ -25,27 +43,42 @@ type GlobalIP struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Spec is what the object asks the allocator for.
+	// +optional
 	Spec GlobalIPSpec `json:"spec,omitempty"`
 	// Status is what the allocator granted; written by the allocator
 	// only, through the status subresource.
+	// +optional
 	Status GlobalIPStatus `json:"status,omitempty"`
 }
 
 // GlobalIPSpec is what a GlobalIP asks for.
 type GlobalIPSpec struct {
-	// Count is how many contiguous addresses the object needs; zero means
-	// one. It never changes.
+	// Count is how many contiguous addresses the object needs, at most
+	// 1024; zero or none means one. It is immutable: to change the number
+	// of addresses, recreate the GlobalIP.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1024
+	// +optional
 	Count int `json:"count,omitempty"`
-	// InternalService asks for a Service that carries the addresses.
+	// InternalService asks for a Service in the GlobalIP's namespace that
+	// carries the addresses, owned by the GlobalIP and kept in existence by
+	// the allocator.
+	// +optional
 	InternalService bool `json:"internalService,omitempty"`
 }
 
 // GlobalIPStatus is what the allocator wrote.
 type GlobalIPStatus struct {
 	// Addresses are the allocated global IPs, in order.
+	// +optional
 	Addresses []string `json:"addresses,omitempty"`
-	// Conditions are Allocated and DependencyReady, set with
-	// k8s.io/apimachinery/pkg/api/meta.SetStatusCondition.
+	// Conditions report the allocation: Ready sums it up (kstatus style),
+	// Allocated says whether the addresses are held, and DependencyReady
+	// whether the internal Service carries them. Each records the
+	// generation it was computed from in observedGeneration.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
@@ -73,6 +106,8 @@ func InternalServiceName(name string) string {
 	}
 	return prefix + strings.TrimRight(string(keep), "-") + suffix
 }
+
+// +kubebuilder:object:root=true
 
 // GlobalIPList is a list of GlobalIPs.
 type GlobalIPList struct {
