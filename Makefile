@@ -9,6 +9,8 @@
 #   make bench-compare  ipam.Pool beside the Kubernetes bitmap allocator
 #   make fuzz        each fuzz target for FUZZTIME (default 30s)
 #   make incidents   replay the five field incidents (examples/incidents)
+#   make crds        regenerate kube/config/crd from kube/apis/v1alpha1
+#                    (controller-gen, pinned by kube/tools.mod)
 #   make kube-assets build kube-apiserver, kubectl and etcd for the adapter tests
 
 # bash with pipefail, so that `go test | testreport` fails when go test
@@ -41,7 +43,7 @@ FUZZTIME ?= 30s
 # API types, CRDs and controllers). Every step runs in both.
 MODULES := . kube
 
-.PHONY: test fmt-check vet staticcheck floor tools kube-assets rapid-version unit bench bench-compare fuzz incidents
+.PHONY: test fmt-check vet staticcheck floor crds tools kube-assets rapid-version unit bench bench-compare fuzz incidents
 
 test: fmt-check vet staticcheck floor tools kube-assets unit
 
@@ -77,6 +79,12 @@ tools:
 
 staticcheck:
 	@for m in $(MODULES); do echo "staticcheck ($$m)"; (cd $$m && $(STATICCHECK) ./...); done
+
+# The CRDs are generated from the API types and their markers; a test in
+# kube/apis/v1alpha1 (TestCRDsGenerated, part of `make test`) fails when
+# the checked-in ones are out of step.
+crds:
+	@bash hack/crdgen.sh
 
 # A vendor fork pinned to the oldest Go and apimachinery the root module
 # supports imports every public package of it, and go mod tidy raises
