@@ -100,10 +100,12 @@ func noticeFor(h *holding, c metav1.Condition) (Notice, bool) {
 }
 
 // Notice returns the notice a user must see for this refusal, if it is
-// one: an owner's count edited while the machine runs (ErrWantChanged).
-// Other rejections are for the adapter's log only.
+// one: an owner's count edited while the machine runs (ErrWantChanged),
+// unless its Allocated condition says so already (CountChangeRefused, set
+// by recovery, which notified). Other rejections are for the adapter's
+// log only.
 func (e *RejectedError) Notice() (Notice, bool) {
-	if e == nil || e.Err != ErrWantChanged {
+	if e == nil || e.Err != ErrWantChanged || e.told {
 		return Notice{}, false
 	}
 	return Notice{Warning: true, Reason: ReasonWantChangeRefused, Action: ActionRefuse,

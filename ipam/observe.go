@@ -14,7 +14,9 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 	h := m.owners[o.Owner.key()]
 	if h != nil && h.owner.UID == o.Owner.UID {
 		if h.want != o.Want {
-			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged,
+			// A count its condition already refuses (CountChangeRefused,
+			// from recovery) is no news.
+			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged, told: h.asked == o.Want,
 				Reason: fmt.Sprintf("from %d to %d: recreate the object to change it", h.want, o.Want)}
 		}
 		out := dst

@@ -214,8 +214,15 @@ func TestWantChangedAcrossRestart(t *testing.T) {
 		if a, _ := m.Addresses("default", "egress"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
 			t.Errorf("holds %v, want the recorded address kept", a)
 		}
-		if _, err := m.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0}); !errors.Is(err, ipam.ErrWantChanged) {
+		_, err := m.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0})
+		if !errors.Is(err, ipam.ErrWantChanged) || !errors.As(err, &rej) {
 			t.Errorf("a later event with the edited count: %v, want ErrWantChanged", err)
+		}
+		// The restarted machine's condition has told it: its refusals
+		// are no news. The running machine's refusal is a notice each
+		// time (the adapter tells it once per generation).
+		if _, notify := rej.Notice(); notify != (m == running) {
+			t.Errorf("refusal by the running machine %v: notice %v", m == running, notify)
 		}
 	}
 	// Putting the count back clears the refusal.
