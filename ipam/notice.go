@@ -20,7 +20,7 @@ import (
 //	Reallocated         Warning  Allocate  its dependency was gone (ReleaseOnNotFound): new ones
 //	PoolExhausted       Warning  Wait      no room in the pool: the owner waits
 //	CountChangeRefused  Warning  Refuse    spec.count edited: refused, the addresses kept
-//	Recovered           Normal   Recover   a restart kept what its status records, and said so
+//	Recovered           Normal   Recover   kept what its status records: after a restart whose status did not say so, or a refused count put back
 //	DependencyMissing   Warning  Recreate  its dependency is confirmed gone: recreated
 //	DependencyMismatch  Warning  Repair    its dependency carries other addresses: repaired
 //	DependencyRepaired  Normal   Repair    its dependency carries its addresses again
