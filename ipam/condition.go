@@ -1,6 +1,8 @@
 package ipam
 
 import (
+	"fmt"
+	"net/netip"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -14,6 +16,12 @@ const (
 	// ConditionDependencyReady: the owner's dependency (internal Service)
 	// is known to exist with the owner's addresses.
 	ConditionDependencyReady = "DependencyReady"
+	// ConditionReady sums the others up, in the kstatus style: True when
+	// the owner holds its addresses and, if it has a dependency, the
+	// dependency carries them; False with the reason and message of what
+	// blocks it otherwise. The machine sets it whenever one of the others
+	// changes.
+	ConditionReady = "Ready"
 )
 
 // Condition reasons.
@@ -32,23 +40,135 @@ const (
 	ReasonDependencyEnsured  = "DependencyEnsured"  // the adapter created or updated the dependency
 	ReasonEnsureFailed       = "EnsureFailed"       // creating or updating the dependency failed, or its answer was lost: retried, the address is kept
 	ReasonDependencyMismatch = "DependencyMismatch" // the dependency carries other addresses than the owner holds: repaired
+	ReasonReady              = "Ready"              // Ready=True: allocated, and the dependency, if any, carries the addresses
+	ReasonDependencyPending  = "DependencyPending"  // Ready=False: allocated, the dependency not yet known to carry the addresses
+	ReasonPending            = "Pending"            // Ready=False: nothing decided yet
 )
 
 // setCondition records a condition on h through apimachinery's helper and
-// appends a SetCondition effect if anything changed. The transition time is
-// the event's, never the clock's.
+// appends a SetCondition effect if anything changed, then the Notify
+// effect the change calls for, if any; the Ready condition it leads to
+// comes at the end of the step (updateReadies). The transition time is the event's, never the clock's. An empty msg
+// is replaced by one that says what the reason means: every condition the
+// machine sets has a message.
 func (m *Machine) setCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) []Effect {
+	out, changed := m.putCondition(out, h, typ, ok, reason, msg, at)
+	if !changed {
+		return out
+	}
+	m.readyDue(h)
+	return m.notify(out, h, *meta.FindStatusCondition(h.conds, typ))
+}
+
+// readyDue has h's Ready condition looked at once the step is done: a
+// step that changes two conditions changes Ready once, never back and
+// forth.
+func (m *Machine) readyDue(h *holding) {
+	if !h.readyDue {
+		h.readyDue = true
+		m.touched = append(m.touched, h)
+	}
+}
+
+// updateReadies sets the Ready condition of the owners whose conditions
+// the step changed, in the order they changed.
+func (m *Machine) updateReadies(out []Effect, at time.Time) []Effect {
+	for i, h := range m.touched {
+		h.readyDue = false
+		if !h.gone {
+			out = m.updateReady(out, h, at)
+		}
+		m.touched[i] = nil
+	}
+	m.touched = m.touched[:0]
+	return out
+}
+
+// putCondition sets one condition and reports whether it changed. The
+// observed generation is the adapter's to stamp: the machine keeps the one
+// the status has, so that it never counts as a change.
+func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) ([]Effect, bool) {
 	if at.IsZero() {
 		// apimachinery would read the clock for a zero transition time.
 		at = time.Unix(0, 0).UTC()
+	}
+	if msg == "" {
+		msg = defaultMessage(reason, h.addrs)
 	}
 	status := metav1.ConditionFalse
 	if ok {
 		status = metav1.ConditionTrue
 	}
 	c := metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg, LastTransitionTime: metav1.NewTime(at)}
-	if !meta.SetStatusCondition(&h.conds, c) {
-		return out
+	if prev := meta.FindStatusCondition(h.conds, typ); prev != nil {
+		c.ObservedGeneration = prev.ObservedGeneration
 	}
-	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *meta.FindStatusCondition(h.conds, typ)})
+	if !meta.SetStatusCondition(&h.conds, c) {
+		return out, false
+	}
+	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *meta.FindStatusCondition(h.conds, typ)}), true
+}
+
+// updateReady sets the Ready condition from the others: True when the
+// owner holds its addresses and its dependency, if it has one, is ready;
+// otherwise False with the reason and message of what blocks it.
+func (m *Machine) updateReady(out []Effect, h *holding, at time.Time) []Effect {
+	ok, reason, msg := m.readiness(h)
+	out, _ = m.putCondition(out, h, ConditionReady, ok, reason, msg, at)
+	return out
+}
+
+func (m *Machine) readiness(h *holding) (bool, string, string) {
+	alloc := meta.FindStatusCondition(h.conds, ConditionAllocated)
+	switch {
+	case alloc == nil:
+		return false, ReasonPending, "no address allocated yet"
+	case alloc.Status != metav1.ConditionTrue:
+		return false, alloc.Reason, alloc.Message
+	case !h.depends:
+		return true, ReasonReady, "the addresses are allocated"
+	}
+	dep := meta.FindStatusCondition(h.conds, ConditionDependencyReady)
+	switch {
+	case dep == nil:
+		return false, ReasonDependencyPending, fmt.Sprintf("holds %v; waiting for the dependency to carry them", h.addrs)
+	case dep.Status != metav1.ConditionTrue:
+		return false, dep.Reason, dep.Message
+	}
+	return true, ReasonReady, "the addresses are allocated and the dependency carries them"
+}
+
+// defaultMessage says what a reason means, for a condition set without a
+// message of its own (a lookup or write that failed without one).
+func defaultMessage(reason string, addrs []netip.Addr) string {
+	switch reason {
+	case ReasonAllocated:
+		return fmt.Sprintf("allocated %v", addrs)
+	case ReasonRecovered:
+		return fmt.Sprintf("kept %v, which its status records", addrs)
+	case ReasonFound:
+		return fmt.Sprintf("the dependency exists and carries %v", addrs)
+	case ReasonDependencyEnsured:
+		return fmt.Sprintf("the dependency was created or updated to carry %v", addrs)
+	case ReasonRecreating:
+		return fmt.Sprintf("the dependency is gone: recreating it with %v", addrs)
+	case ReasonLookupFailed:
+		return fmt.Sprintf("looking the dependency up failed; %v kept, retrying", addrs)
+	case ReasonLookupDenied:
+		return fmt.Sprintf("looking the dependency up was refused; %v kept, retrying slowly", addrs)
+	case ReasonReallocated:
+		return fmt.Sprintf("the dependency was gone: moved to %v", addrs)
+	case ReasonEnsureFailed:
+		return fmt.Sprintf("creating or updating the dependency did not succeed; %v kept, retrying", addrs)
+	}
+	return reason
+}
+
+// because is the message of a condition whose reason a failure caused:
+// what the reason means, then the failure's own words, if any.
+func because(reason string, addrs []netip.Addr, cause string) string {
+	if cause == "" {
+		return defaultMessage(reason, addrs)
+	}
+	return defaultMessage(reason, addrs) + " (" + cause + ")"
 }

@@ -71,7 +71,27 @@
 // record the write, and retries; the adapter bases that attempt on the
 // server's state, never on a cache the lost write may have outdated.
 //
-// Effects: WriteStatus, SetCondition, EnsureDependency, Lookup, RetryAfter
-// and Release. Adapters apply them and report Applied, LookupResult and
-// RetryDue events; SetCondition is meant to be written with the status.
+// Effects: WriteStatus, SetCondition, EnsureDependency, Lookup, RetryAfter,
+// Release and Notify. Adapters apply them and report Applied, LookupResult
+// and RetryDue events; SetCondition is meant to be written with the status.
+//
+// # Conditions and notices
+//
+// Every condition the machine sets has a message, and its
+// ObservedGeneration is left as the status has it: the adapter stamps the
+// generation it observed. Besides Allocated and DependencyReady the
+// machine keeps Ready, in the kstatus style: True when the owner holds its
+// addresses and its dependency, if any, carries them; otherwise False with
+// the reason and message of what blocks it. It is decided once per step,
+// after the others.
+//
+// The decisions a user must see come out as Notify effects, each
+// following the condition change it tells of (see Notice for the list):
+// one transition, one notice, and a step that changes no condition (a
+// restart against an unchanged world among them) notifies nothing. The
+// adapter records them as Kubernetes Events. An edited count refused by
+// a running machine is a rejection, not a step; RejectedError.Notice gives
+// the notice for it, so that it reads as the restarted machine's
+// CountChangeRefused. ipamtest.Notices checks these rules after every
+// generated step.
 package ipam

@@ -32,11 +32,14 @@ const (
 	RetryAfter
 	// Release: Addresses went back to the pool.
 	Release
+	// Notify: tell the user of a decision, as a Kubernetes Event on the
+	// owner (Notice); nothing to report back.
+	Notify
 )
 
 var kindNames = [...]string{
 	WriteStatus: "WriteStatus", SetCondition: "SetCondition", EnsureDependency: "EnsureDependency",
-	Lookup: "Lookup", RetryAfter: "RetryAfter", Release: "Release",
+	Lookup: "Lookup", RetryAfter: "RetryAfter", Release: "Release", Notify: "Notify",
 }
 
 // String implements fmt.Stringer.
@@ -73,6 +76,8 @@ type Effect struct {
 	// Retry is the kind of effect to retry, WriteStatus, EnsureDependency
 	// or Lookup; the RetryDue carries it back (RetryAfter).
 	Retry Kind `json:"retry,omitempty"`
+	// Notice is the decision to tell the user of (Notify).
+	Notice Notice `json:"notice,omitzero"`
 }
 
 // String summarises the effect, as scenario files write it.
@@ -85,6 +90,12 @@ func (e Effect) String() string {
 		s += fmt.Sprintf(" %s=%s/%s", e.Condition.Type, e.Condition.Status, e.Condition.Reason)
 	case RetryAfter:
 		s += fmt.Sprintf(" %v %v", e.Retry, e.Delay)
+	case Notify:
+		typ := "Normal"
+		if e.Notice.Warning {
+			typ = "Warning"
+		}
+		s += fmt.Sprintf(" %s/%s", typ, e.Notice.Reason)
 	}
 	return s
 }

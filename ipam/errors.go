@@ -38,6 +38,8 @@ type RejectedError struct {
 	// ErrUnknownOwner, ErrUIDMismatch, ErrInvalidEvent or
 	// ErrInvalidConfig.
 	Err error
+	// told: the owner's conditions say it already (see Notice).
+	told bool
 }
 
 // Error implements error.

@@ -48,6 +48,9 @@ type Machine struct {
 	// handles them at Synced.
 	arrivals []*holding
 	synced   bool
+	// touched are the owners whose conditions the current step changed:
+	// their Ready condition is decided at its end.
+	touched []*holding
 }
 
 // New returns a machine over an empty pool of cfg.Prefixes.
@@ -79,6 +82,33 @@ func (m *Machine) Step(ev Event) ([]Effect, error) { return m.AppendStep(nil, ev
 // AppendStep is Step appending the effects to dst; on error dst is returned
 // unchanged.
 func (m *Machine) AppendStep(dst []Effect, ev Event) ([]Effect, error) {
+	out, err := m.appendStep(dst, ev)
+	if err != nil {
+		return dst, err
+	}
+	return m.updateReadies(out, eventTime(ev)), nil
+}
+
+// eventTime is the event's At.
+func eventTime(ev Event) time.Time {
+	switch ev := ev.(type) {
+	case Observed:
+		return ev.At
+	case Deleted:
+		return ev.At
+	case Synced:
+		return ev.At
+	case LookupResult:
+		return ev.At
+	case Applied:
+		return ev.At
+	case RetryDue:
+		return ev.At
+	}
+	return time.Time{}
+}
+
+func (m *Machine) appendStep(dst []Effect, ev Event) ([]Effect, error) {
 	switch ev := ev.(type) {
 	case Observed:
 		return m.observe(dst, &ev)
@@ -210,7 +240,7 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	if errors.Is(err, ErrPoolFull) {
 		m.wait(h)
 		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
-			fmt.Sprintf("no %d free contiguous addresses in the pool", h.want), at)
+			fmt.Sprintf("no %d free contiguous addresses in the pool: waiting for some to come free", h.want), at)
 	}
 	addrs := make([]netip.Addr, h.want)
 	for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
@@ -218,6 +248,9 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	}
 	h.addrs, h.lost = addrs, ""
 	m.unwait(h)
+	if msg != "" {
+		msg += fmt.Sprintf(": allocated %v", addrs)
+	}
 	out = m.writeStatus(out, h)
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
 	// The dependency gets the addresses once the status records them.

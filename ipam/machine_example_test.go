@@ -37,9 +37,12 @@ func ExampleMachine() {
 	fmt.Println("holds", held)
 	// Output:
 	// SetCondition default/gip-nginx Allocated=True/Recovered
+	// Notify default/gip-nginx Normal/Recovered
 	// Lookup default/gip-nginx
+	// SetCondition default/gip-nginx Ready=False/DependencyPending
 	// SetCondition default/gip-nginx DependencyReady=False/LookupFailed
 	// RetryAfter default/gip-nginx Lookup 904.031995ms
+	// SetCondition default/gip-nginx Ready=False/LookupFailed
 	// holds [242.254.1.7]
 }
 

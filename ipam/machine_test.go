@@ -125,10 +125,16 @@ func TestRecoveryConflictOlderKeeps(t *testing.T) {
 		got := step(t, m, ipam.Synced{At: t0})
 		want := []string{
 			"SetCondition default/older Allocated=True/Recovered",
+			"Notify default/older Normal/Recovered",
 			"WriteStatus default/stray [242.0.0.1]",
 			"SetCondition default/stray Allocated=True/AddressOutOfPool",
+			"Notify default/stray Warning/AddressOutOfPool",
 			"WriteStatus default/younger [242.0.0.2]",
 			"SetCondition default/younger Allocated=True/AddressTaken",
+			"Notify default/younger Warning/AddressTaken",
+			"SetCondition default/older Ready=True/Ready",
+			"SetCondition default/stray Ready=True/Ready",
+			"SetCondition default/younger Ready=True/Ready",
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Synced (-want +got):\n%s", diff)
@@ -145,7 +151,8 @@ func TestEgressRangesAndWaiting(t *testing.T) {
 		t.Fatalf("egress: %v", got)
 	}
 	step(t, m, ipam.Observed{Owner: owner("b"), Want: 2, At: t0})
-	if got := step(t, m, ipam.Observed{Owner: owner("c"), Want: 1, At: t0}); len(got) != 1 || got[0] != "SetCondition default/c Allocated=False/PoolExhausted" {
+	if got := step(t, m, ipam.Observed{Owner: owner("c"), Want: 1, At: t0}); !slices.Equal(got, []string{
+		"SetCondition default/c Allocated=False/PoolExhausted", "Notify default/c Warning/PoolExhausted", "SetCondition default/c Ready=False/PoolExhausted"}) {
 		t.Fatalf("full pool: %v", got)
 	}
 	got := step(t, m, ipam.Deleted{Owner: owner("egress"), At: t0})
@@ -153,6 +160,8 @@ func TestEgressRangesAndWaiting(t *testing.T) {
 		"Release default/egress [242.0.0.1 242.0.0.2 242.0.0.3 242.0.0.4]",
 		"WriteStatus default/c [242.0.0.1]",
 		"SetCondition default/c Allocated=True/Allocated",
+		"Notify default/c Normal/Allocated",
+		"SetCondition default/c Ready=True/Ready",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("deletion (-want +got):\n%s", diff)
@@ -170,7 +179,8 @@ func TestRecreatedOwner(t *testing.T) {
 	again := owner("a")
 	again.UID = "uid-a-2"
 	got := step(t, m, ipam.Observed{Owner: again, Want: 1, At: t0})
-	want := []string{"Release default/a [242.0.0.1]", "WriteStatus default/a [242.0.0.2]", "SetCondition default/a Allocated=True/Allocated"}
+	want := []string{"Release default/a [242.0.0.1]", "WriteStatus default/a [242.0.0.2]", "SetCondition default/a Allocated=True/Allocated",
+		"Notify default/a Normal/Allocated", "SetCondition default/a Ready=True/Ready"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -207,8 +217,10 @@ func TestFoundKeepsReadyDependency(t *testing.T) {
 		Reason: ipam.ReasonDependencyEnsured, LastTransitionTime: metav1.NewTime(t0)}
 	allocated := metav1.Condition{Type: ipam.ConditionAllocated, Status: metav1.ConditionTrue,
 		Reason: ipam.ReasonAllocated, LastTransitionTime: metav1.NewTime(t0)}
+	summary := metav1.Condition{Type: ipam.ConditionReady, Status: metav1.ConditionTrue, Reason: ipam.ReasonReady,
+		Message: "the addresses are allocated and the dependency carries them", LastTransitionTime: metav1.NewTime(t0)}
 	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0,
-		Status: ipam.Status{Addresses: addrs("242.0.0.1"), Conditions: []metav1.Condition{allocated, ready}}})
+		Status: ipam.Status{Addresses: addrs("242.0.0.1"), Conditions: []metav1.Condition{allocated, ready, summary}}})
 	if got := step(t, m, ipam.Synced{At: t0}); !slices.Equal(got, []string{"Lookup default/a"}) {
 		t.Fatalf("Synced: %v", got)
 	}
@@ -226,12 +238,12 @@ func TestEnsureFailureIsReported(t *testing.T) {
 	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
 	got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Failed,
 		Class: lookup.Transient, Message: "etcd timeout", Addresses: addrs("242.0.0.1"), At: t0})
-	if len(got) != 2 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
-		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") {
+	if len(got) != 3 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
+		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") || got[2] != "SetCondition default/a Ready=False/EnsureFailed" {
 		t.Fatalf("failed ensure: %v", got)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
-	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured"}) {
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured", "SetCondition default/a Ready=True/Ready"}) {
 		t.Errorf("ensured: %v", got)
 	}
 	if a, _ := m.Addresses("default", "a"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
@@ -254,7 +266,9 @@ func TestReallocationRetiresUntilShown(t *testing.T) {
 	want := []string{
 		"WriteStatus default/a [242.0.0.2]",
 		"SetCondition default/a Allocated=True/Reallocated",
+		"Notify default/a Warning/Reallocated",
 		"SetCondition default/a DependencyReady=False/Reallocated",
+		"SetCondition default/a Ready=False/Reallocated",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("NotFound (-want +got):\n%s", diff)
@@ -263,7 +277,8 @@ func TestReallocationRetiresUntilShown(t *testing.T) {
 	for _, name := range []string{"b", "c", "d", "e"} {
 		step(t, m, ipam.Observed{Owner: owner(name), Want: 1, At: t0})
 	}
-	if got := step(t, m, ipam.Observed{Owner: owner("f"), Want: 1, At: t0}); !slices.Equal(got, []string{"SetCondition default/f Allocated=False/PoolExhausted"}) {
+	if got := step(t, m, ipam.Observed{Owner: owner("f"), Want: 1, At: t0}); !slices.Equal(got, []string{"SetCondition default/f Allocated=False/PoolExhausted",
+		"Notify default/f Warning/PoolExhausted", "SetCondition default/f Ready=False/PoolExhausted"}) {
 		t.Fatalf("f got %v, want to wait: a's old address is not free yet", got)
 	}
 	// A write of the old addresses landing late changes nothing.
@@ -280,6 +295,9 @@ func TestReallocationRetiresUntilShown(t *testing.T) {
 		"Release default/a [242.0.0.1]",
 		"WriteStatus default/f [242.0.0.1]",
 		"SetCondition default/f Allocated=True/Allocated",
+		"Notify default/f Normal/Allocated",
+		"SetCondition default/a Ready=True/Ready",
+		"SetCondition default/f Ready=True/Ready",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("new dependency ensured (-want +got):\n%s", diff)

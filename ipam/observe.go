@@ -1,6 +1,9 @@
 package ipam
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // observe takes an owner as the informer reports it. The machine keeps
 // o.Status.Addresses: callers must not modify the slice afterwards.
@@ -11,13 +14,21 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 	h := m.owners[o.Owner.key()]
 	if h != nil && h.owner.UID == o.Owner.UID {
 		if h.want != o.Want {
-			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged}
+			// A count its condition already refuses (CountChangeRefused,
+			// from recovery) is no news.
+			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged, told: h.asked == o.Want,
+				Reason: fmt.Sprintf("from %d to %d: recreate the object to change it", h.want, o.Want)}
 		}
 		out := dst
 		if h.asked != 0 {
 			// The refused count was put back: nothing is refused now.
 			h.asked = 0
-			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", o.At)
+			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", o.At)
+		}
+		if h.depends != o.DependsOn && h.addrs != nil {
+			// spec.internalService was switched: Ready means another thing.
+			h.depends = o.DependsOn
+			m.readyDue(h)
 		}
 		return m.settled(m.reobserve(out, h, o), h, o.At), nil
 	}

@@ -38,18 +38,23 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 			// the new ones and the dependency carries them (see retired):
 			// nothing comes free here.
 			m.retire(h)
-			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released and reallocated", ev.At)
-			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, ev.Message, ev.At), nil
+			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released its addresses", ev.At)
+			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, because(ReasonReallocated, h.addrs, ev.Message), ev.At), nil
 		}
+		// While the machine's own ensure is pending, the dependency is
+		// missing because it was not created yet: no news.
+		h.quiet = h.dep.ensuring
 		out = m.ensure(out, h)
-		return m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, ev.Message, ev.At), nil
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, because(ReasonRecreating, h.addrs, ev.Message), ev.At)
+		h.quiet = false
+		return out, nil
 	case lookup.Permanent:
 		h.lookups++
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, ev.Message, ev.At)
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, because(ReasonLookupDenied, h.addrs, ev.Message), ev.At)
 		return m.retry(out, h, Lookup, m.cfg.SlowRetry, h.lookups-1), nil
 	default: // Transient or Conflict, both unknown: keep everything, look again later
 		h.lookups++
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, ev.Message, ev.At)
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, because(ReasonLookupFailed, h.addrs, ev.Message), ev.At)
 		return m.retry(out, h, Lookup, m.cfg.Retry, h.lookups-1), nil
 	}
 }
@@ -87,7 +92,7 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 		// Not seen done, whether it failed or its answer was lost: that
 		// shows on the owner while it lasts. A status write's own
 		// failure cannot, it would need a status write.
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, ev.Message, ev.At)
+		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, because(ReasonEnsureFailed, h.addrs, ev.Message), ev.At)
 	}
 	h.failures++
 	schedule := m.cfg.Retry

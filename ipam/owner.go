@@ -50,7 +50,7 @@ type Status struct {
 	// for an owner never written or still waiting.
 	Addresses []netip.Addr `json:"addresses,omitempty"`
 	// Conditions are the status's conditions (ConditionAllocated,
-	// ConditionDependencyReady).
+	// ConditionDependencyReady, ConditionReady).
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
@@ -96,7 +96,7 @@ type holding struct {
 	waiting  bool         // in Machine.waiting
 	gone     bool         // deleted or replaced: skipped by recovery
 	conds    []metav1.Condition
-	condBuf  [2]metav1.Condition // backs conds: the two condition types need no allocation
+	condBuf  [3]metav1.Condition // backs conds: the three condition types need no allocation
 	lookups  int                 // consecutive unknown lookup results: the backoff attempt
 	failures int                 // consecutive failed writes: the backoff attempt
 	lost     string              // why recorded addresses were not kept, for the condition
@@ -104,6 +104,16 @@ type holding struct {
 	// since: a RetryDue of another kind causes nothing.
 	retrying kinds
 	dep      dependency
+	// repairing: the dependency was found gone or carrying other
+	// addresses, and has not been seen ready since; its being ready
+	// again is a notice (DependencyRepaired).
+	repairing bool
+	// quiet: the condition being set is not news (the machine's own
+	// ensure is pending), so it notifies nothing.
+	quiet bool
+	// readyDue: in Machine.touched, its Ready condition to be looked at
+	// at the end of the step.
+	readyDue bool
 }
 
 // kinds is a set of effect kinds.

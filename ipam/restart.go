@@ -49,13 +49,17 @@ func (m *Machine) recover(h *holding) bool {
 func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 	if h.asked != 0 {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonWantChangeRefused, fmt.Sprintf(
-			"kept the %d addresses its status records; the number of addresses cannot change from %d to %d: recreate the object to change it",
-			h.want, h.want, h.asked), at)
+			"kept %v, which its status records; the number of addresses cannot change from %d to %d: recreate the object to change it",
+			h.addrs, h.want, h.asked), at)
+		m.readyDue(h)
 		return m.lookup(out, h)
 	}
 	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
-		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "kept the address its status records", at)
+		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", at)
 	}
+	// A status written before the Ready condition existed gets it now;
+	// one that has it, consistent, gets nothing.
+	m.readyDue(h)
 	return m.lookup(out, h)
 }
 

@@ -90,8 +90,8 @@ func TestUnknownWriteOutcome(t *testing.T) {
 		t.Fatalf("observed: %v", got)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Unknown, Addresses: addrs("242.0.0.1"), At: t0})
-	if len(got) != 2 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
-		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") {
+	if len(got) != 3 || got[0] != "SetCondition default/a DependencyReady=False/EnsureFailed" ||
+		!strings.HasPrefix(got[1], "RetryAfter default/a EnsureDependency") || got[2] != "SetCondition default/a Ready=False/EnsureFailed" {
 		t.Fatalf("unknown ensure: %v", got)
 	}
 	if h := m.Holdings()[0]; h.DependencyKnown {
@@ -113,7 +113,8 @@ func TestDependencyOnlyOnceDurable(t *testing.T) {
 	// The Service informer reports the Service missing meanwhile: it was
 	// never created, so even with the release option nothing is released.
 	got = step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.NotFound, At: t0})
-	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=False/Recreating"}) {
+	// Nor is it news: no notice of a missing dependency.
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=False/Recreating", "SetCondition default/a Ready=False/Recreating"}) {
 		t.Fatalf("NotFound before durable: %v", got)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
@@ -130,7 +131,8 @@ func TestFoundMismatchIsRepaired(t *testing.T) {
 		Status: ipam.Status{Addresses: addrs("242.0.0.1")}})
 	step(t, m, ipam.Synced{At: t0})
 	got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, Addresses: addrs("242.0.0.5"), At: t0})
-	want := []string{"EnsureDependency default/a [242.0.0.1]", "SetCondition default/a DependencyReady=False/DependencyMismatch"}
+	want := []string{"EnsureDependency default/a [242.0.0.1]", "SetCondition default/a DependencyReady=False/DependencyMismatch",
+		"Notify default/a Warning/DependencyMismatch", "SetCondition default/a Ready=False/DependencyMismatch"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("mismatch (-want +got):\n%s", diff)
 	}
@@ -138,7 +140,8 @@ func TestFoundMismatchIsRepaired(t *testing.T) {
 		t.Fatalf("Holding: %+v", h)
 	}
 	got = step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
-	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured"}) {
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/DependencyEnsured",
+		"Notify default/a Normal/DependencyRepaired", "SetCondition default/a Ready=True/Ready"}) {
 		t.Fatalf("repaired: %v", got)
 	}
 }
@@ -173,7 +176,7 @@ func TestFoundThenEnsuredWritesOnce(t *testing.T) {
 	step(t, m, ipam.Observed{Owner: owner("a"), Want: 1, DependsOn: true, At: t0})
 	step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.WriteStatus, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0})
 	got := step(t, m, ipam.LookupResult{Owner: owner("a"), Class: lookup.Found, Addresses: addrs("242.0.0.1"), At: t0})
-	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/Found"}) {
+	if !slices.Equal(got, []string{"SetCondition default/a DependencyReady=True/Found", "SetCondition default/a Ready=True/Ready"}) {
 		t.Fatalf("found: %v", got)
 	}
 	if got := step(t, m, ipam.Applied{Owner: owner("a"), Effect: ipam.EnsureDependency, Outcome: ipam.Done, Addresses: addrs("242.0.0.1"), At: t0}); len(got) != 0 {
@@ -191,26 +194,40 @@ func TestWantChangedAcrossRestart(t *testing.T) {
 	running := newMachine(t, ipam.Config{})
 	step(t, running, ipam.Observed{Owner: owner("egress"), Want: 1, Status: recorded, At: t0})
 	step(t, running, ipam.Synced{At: t0})
-	if _, err := running.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0}); !errors.Is(err, ipam.ErrWantChanged) {
+	_, err := running.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0})
+	var rej *ipam.RejectedError
+	if !errors.Is(err, ipam.ErrWantChanged) || !errors.As(err, &rej) {
 		t.Fatalf("running: %v, want ErrWantChanged", err)
+	}
+	// The refusal is a notice for the user, as the restarted machine's is.
+	if n, ok := rej.Notice(); !ok || !n.Warning || n.Reason != ipam.ReasonWantChangeRefused || !strings.Contains(n.Message, "from 1 to 3") {
+		t.Errorf("running refusal's notice = %+v, %v", n, ok)
 	}
 	restarted := newMachine(t, ipam.Config{})
 	step(t, restarted, ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0})
 	got := step(t, restarted, ipam.Synced{At: t0})
-	if len(got) != 1 || got[0] != "SetCondition default/egress Allocated=True/CountChangeRefused" {
+	if !slices.Equal(got, []string{"SetCondition default/egress Allocated=True/CountChangeRefused",
+		"Notify default/egress Warning/CountChangeRefused", "SetCondition default/egress Ready=True/Ready"}) {
 		t.Fatalf("restarted: %v", got)
 	}
 	for _, m := range []*ipam.Machine{running, restarted} {
 		if a, _ := m.Addresses("default", "egress"); !cmp.Equal(a, addrs("242.0.0.1"), equateNetip) {
 			t.Errorf("holds %v, want the recorded address kept", a)
 		}
-		if _, err := m.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0}); !errors.Is(err, ipam.ErrWantChanged) {
+		_, err := m.Step(ipam.Observed{Owner: owner("egress"), Want: 3, Status: recorded, At: t0})
+		if !errors.Is(err, ipam.ErrWantChanged) || !errors.As(err, &rej) {
 			t.Errorf("a later event with the edited count: %v, want ErrWantChanged", err)
+		}
+		// The restarted machine's condition has told it: its refusals
+		// are no news. The running machine's refusal is a notice each
+		// time (the adapter tells it once per generation).
+		if _, notify := rej.Notice(); notify != (m == running) {
+			t.Errorf("refusal by the running machine %v: notice %v", m == running, notify)
 		}
 	}
 	// Putting the count back clears the refusal.
 	got = step(t, restarted, ipam.Observed{Owner: owner("egress"), Want: 1, Status: recorded, At: t0})
-	if !slices.Equal(got, []string{"SetCondition default/egress Allocated=True/Recovered"}) {
+	if !slices.Equal(got, []string{"SetCondition default/egress Allocated=True/Recovered", "Notify default/egress Normal/Recovered"}) {
 		t.Fatalf("count put back: %v", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/ipam/ipamtest"
 	"github.com/meshstate/meshstate/lookup"
@@ -28,5 +30,23 @@ func TestInvariantsCatchAChangedAddress(t *testing.T) {
 	nf := ipam.LookupResult{Owner: o, Class: lookup.NotFound}
 	if err := ipamtest.Invariants(m, before, nf, true); err != nil {
 		t.Errorf("a NotFound with the release option may change the address: %v", err)
+	}
+}
+
+// Notices must catch an allocation no notice tells of, and a notice no
+// condition change explains.
+func TestNoticesCatchMissingAndStray(t *testing.T) {
+	o := ipam.Owner{Namespace: "default", Name: "gip", UID: "u"}
+	set := ipam.Effect{Kind: ipam.SetCondition, Owner: o, Condition: metav1.Condition{
+		Type: ipam.ConditionAllocated, Status: metav1.ConditionTrue, Reason: ipam.ReasonAllocated, Message: "allocated"}}
+	notice := ipam.Effect{Kind: ipam.Notify, Owner: o, Notice: ipam.Notice{Reason: ipam.ReasonAllocated, Action: ipam.ActionAllocate, Message: "allocated"}}
+	if err := ipamtest.Notices([]ipam.Effect{set, notice}); err != nil {
+		t.Errorf("a notice after its condition: %v", err)
+	}
+	if err := ipamtest.Notices([]ipam.Effect{set}); err == nil {
+		t.Error("an allocation without its notice passed")
+	}
+	if err := ipamtest.Notices([]ipam.Effect{notice}); err == nil {
+		t.Error("a notice without a condition change passed")
 	}
 }

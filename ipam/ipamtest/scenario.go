@@ -65,7 +65,10 @@ func kit(last **ipam.Machine) transcript.Kit[ipam.Config, ipam.Event, ipam.Effec
 					before = holdings(m)
 					return m.Step(ev)
 				},
-				Check: func(ev ipam.Event, _ []ipam.Effect, _ error) error {
+				Check: func(ev ipam.Event, effects []ipam.Effect, _ error) error {
+					if err := Notices(effects); err != nil {
+						return err
+					}
 					return Invariants(m, before, ev, cfg.ReleaseOnNotFound)
 				},
 			}, err

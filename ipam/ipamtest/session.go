@@ -146,6 +146,9 @@ func (s *session) step(ev ipam.Event) {
 		s.t.Fatalf("%T%+v rejected: %v", ev, ev, err)
 	}
 	s.log = append(s.log, ev)
+	if err := Notices(effects); err != nil {
+		s.t.Fatalf("after %T%+v -> %v: %v", ev, ev, effects, err)
+	}
 	s.w.Take(effects)
 	if err := Invariants(s.m, before, ev, s.cfg.ReleaseOnNotFound); err != nil {
 		s.t.Fatalf("after %T%+v -> %v: %v", ev, ev, effects, err)
@@ -258,7 +261,8 @@ func (s *session) converge() {
 
 // checkRestart lets the world converge, checks that it agrees with the
 // machine, then replays the recorded statuses into a fresh machine: it
-// must hold the same addresses and write nothing (invariant 5).
+// must hold the same addresses, write nothing and notify nothing
+// (invariant 5).
 func (s *session) checkRestart() {
 	s.converge()
 	if err := s.w.Recorded(true); err != nil {
@@ -284,7 +288,7 @@ func (s *session) checkRestart() {
 			s.t.Fatal(err)
 		}
 		for _, e := range effects {
-			if e.Kind == ipam.WriteStatus || e.Kind == ipam.SetCondition || e.Kind == ipam.Release {
+			if e.Kind == ipam.WriteStatus || e.Kind == ipam.SetCondition || e.Kind == ipam.Release || e.Kind == ipam.Notify {
 				s.t.Fatalf("invariant 5: replaying recorded statuses wrote %v", e)
 			}
 		}

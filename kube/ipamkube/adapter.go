@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"sync/atomic"
 
 	utilnet "k8s.io/apimachinery/pkg/util/net"
@@ -28,6 +29,9 @@ type Adapter struct {
 	leading atomic.Bool
 	snap    atomic.Pointer[snapshot] // the current term's, published by its loop
 	errs    errorLog
+	metrics *counters
+	// instance is the reportingInstance of the adapter's Events.
+	instance string
 	// stepHook, set by tests before Run, sees every step.
 	stepHook func(ipam.Event, []ipam.Effect)
 }
@@ -39,8 +43,9 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, err
 	}
 	rc := rest.CopyConfig(cfg.REST)
-	// The server warns about every Service with external IPs; log each
-	// distinct warning once instead of on every request.
+	// The server warns about every Service written with external IPs
+	// (deprecated since Kubernetes 1.36); log each distinct warning once
+	// instead of on every request.
 	rc.WarningHandler, rc.WarningHandlerWithContext = nil, newWarningLog(cfg.Logger)
 	// One HTTP client for both API clients, so that Run can close its idle
 	// connections (and their goroutines) when it returns.
@@ -56,8 +61,8 @@ func New(cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: REST: %w", ErrInvalidConfig, err)
 	}
-	a := &Adapter{cfg: cfg, http: hc, clients: &clients{dyn: dyn, kube: kube, ports: cfg.ServicePorts},
-		report: loop.NewReporter(cfg.Logger, cfg.Trace)}
+	a := &Adapter{cfg: cfg, http: hc, clients: &clients{dyn: dyn, kube: kube, ports: cfg.ServicePorts, carry: cfg.ServiceAddresses},
+		report: loop.NewReporter(cfg.Logger, cfg.Trace), metrics: newCounters(), instance: reportingInstance(cfg)}
 	a.errs.log = cfg.Logger
 	return a, nil
 }
@@ -84,10 +89,33 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	defer a.running.Store(false)
 	defer utilnet.CloseIdleConnectionsFor(a.http.Transport)
+	log := a.cfg.Logger
+	log.Info("ipam adapter starting", "prefixes", a.cfg.Machine.Prefixes, "namespace", a.cfg.Namespace,
+		"leaderElection", a.cfg.LeaderElection != nil, "releaseOnNotFound", a.cfg.Machine.ReleaseOnNotFound,
+		"serviceAddresses", a.cfg.ServiceAddresses.String())
+	var err error
 	if a.cfg.LeaderElection == nil {
-		return a.term(ctx)
+		err = a.term(ctx)
+	} else {
+		err = a.elect(ctx)
 	}
-	return a.elect(ctx)
+	log.Info("ipam adapter stopped", "reason", errMessage(err))
+	return err
+}
+
+// reportingInstance names this replica in its Events: the leader
+// election identity, else the host name.
+func reportingInstance(cfg Config) string {
+	id := ManagedBy
+	if cfg.LeaderElection != nil {
+		id = cfg.LeaderElection.Identity
+	} else if h, err := os.Hostname(); err == nil && h != "" {
+		id = ManagedBy + "-" + h
+	}
+	if len(id) > 128 {
+		id = id[:128]
+	}
+	return id
 }
 
 // term runs the allocator until ctx is done.
@@ -101,5 +129,6 @@ func (a *Adapter) term(ctx context.Context) error {
 		a.leading.Store(false)
 		a.snap.Store(nil)
 	}()
+	a.cfg.Logger.Info("term started: recovering from the GlobalIPs' statuses")
 	return s.run(ctx)
 }

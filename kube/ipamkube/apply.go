@@ -21,12 +21,17 @@ func (s *session) drain() {
 
 func (s *session) step(ev ipam.Event) {
 	s.a.report.Record(ev)
+	if lr, ok := ev.(ipam.LookupResult); ok {
+		s.a.metrics.lookups.WithLabelValues(lr.Class.String()).Inc()
+	}
 	effects, err := s.m.AppendStep(s.effects[:0], ev)
 	if s.a.stepHook != nil {
 		s.a.stepHook(ev, effects)
 	}
 	if err != nil {
 		s.rejected(ev, err)
+	} else {
+		s.stepped(ev, effects)
 	}
 	for _, e := range effects {
 		s.apply(e)
@@ -39,6 +44,10 @@ func (s *session) step(ev ipam.Event) {
 // or replaced while a request was in flight are expected; anything else
 // is a malformed object or a bug worth seeing.
 func (s *session) rejected(ev ipam.Event, err error) {
+	s.a.metrics.rejected(err)
+	if s.refused(ev, err) {
+		return
+	}
 	if errors.Is(err, ipam.ErrUnknownOwner) || errors.Is(err, ipam.ErrUIDMismatch) {
 		s.log.V(1).Info("event for an owner no longer held", "event", ev, "reason", err.Error())
 		return
@@ -51,20 +60,22 @@ func (s *session) rejected(ev ipam.Event, err error) {
 // what the new one needs.
 func (s *session) apply(e ipam.Effect) {
 	if e.Kind == ipam.RetryAfter {
+		s.a.metrics.retries.WithLabelValues(e.Retry.String()).Inc()
 		// A key and a kind, never data: when it fires the machine is
 		// asked (RetryDue) and decides from what it holds then.
 		s.timers.AddAfter(timerKey{key: keyOf(e.Owner), kind: e.Retry}, e.Delay)
 		return
 	}
 	if e.Kind == ipam.Release {
-		s.log.V(1).Info("released", "owner", e.Owner.String(), "addresses", e.Addresses)
+		s.a.metrics.releases.Inc()
+		s.log.Info("released", "owner", e.Owner.String(), "addresses", e.Addresses)
 		return // the status goes with the object
 	}
 	rec := s.owners[keyOf(e.Owner)]
 	if rec == nil || rec.owner.UID != e.Owner.UID {
 		return
 	}
-	if e.Kind != ipam.SetCondition {
+	if e.Kind != ipam.SetCondition && e.Kind != ipam.Notify {
 		// A newer effect of the kind supersedes a retry of it; the
 		// machine would ignore the retry, so it need not fire.
 		s.timers.Forget(timerKey{key: rec.key, kind: e.Kind})
@@ -78,6 +89,8 @@ func (s *session) apply(e ipam.Effect) {
 		s.ensure(rec, e.Addresses)
 	case ipam.Lookup:
 		s.lookup(rec)
+	case ipam.Notify:
+		s.notify(rec, e.Notice)
 	}
 }
 

@@ -31,6 +31,11 @@ type Config struct {
 	// Service needs at least one (a headless one would have its external
 	// IPs ignored); the default is one TCP port 80 named "globalip".
 	ServicePorts []corev1.ServicePort
+	// ServiceAddresses says where the internal Services carry their
+	// owners' addresses: ExternalIPs (the default: spec.externalIPs, as
+	// Submariner's globalnet has them) or AnnotationOnly (see the package
+	// doc).
+	ServiceAddresses ServiceAddresses
 	// Workers is how many API requests the adapter makes at once; 16 by
 	// default. One owner never has two requests of a kind (status write,
 	// Service write, lookup) under way at once.
@@ -99,6 +104,8 @@ func (c Config) withDefaults() (Config, error) {
 		return invalid("REST", "required")
 	case c.Workers < 0:
 		return invalid("Workers", "negative")
+	case c.ServiceAddresses > AnnotationOnly:
+		return invalid("ServiceAddresses", c.ServiceAddresses.String())
 	}
 	if _, err := ipam.New(c.Machine); err != nil {
 		return invalid("Machine", err.Error())

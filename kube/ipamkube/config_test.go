@@ -28,14 +28,15 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 	for name, mod := range map[string]func(*ipamkube.Config){
-		"no REST":          func(c *ipamkube.Config) { c.REST = nil },
-		"no prefixes":      func(c *ipamkube.Config) { c.Machine.Prefixes = nil },
-		"negative workers": func(c *ipamkube.Config) { c.Workers = -1 },
-		"bad host":         func(c *ipamkube.Config) { c.REST.Host = "::not a url" },
-		"no lease name":    le(func(l *ipamkube.LeaderElection) { l.Name = "" }),
-		"no identity":      le(func(l *ipamkube.LeaderElection) { l.Identity = "" }),
-		"renew too long":   le(func(l *ipamkube.LeaderElection) { l.RenewDeadline = 20 * time.Second }),
-		"retry too long":   le(func(l *ipamkube.LeaderElection) { l.RetryPeriod = 9 * time.Second }),
+		"no REST":           func(c *ipamkube.Config) { c.REST = nil },
+		"no prefixes":       func(c *ipamkube.Config) { c.Machine.Prefixes = nil },
+		"negative workers":  func(c *ipamkube.Config) { c.Workers = -1 },
+		"service addresses": func(c *ipamkube.Config) { c.ServiceAddresses = ipamkube.AnnotationOnly + 1 },
+		"bad host":          func(c *ipamkube.Config) { c.REST.Host = "::not a url" },
+		"no lease name":     le(func(l *ipamkube.LeaderElection) { l.Name = "" }),
+		"no identity":       le(func(l *ipamkube.LeaderElection) { l.Identity = "" }),
+		"renew too long":    le(func(l *ipamkube.LeaderElection) { l.RenewDeadline = 20 * time.Second }),
+		"retry too long":    le(func(l *ipamkube.LeaderElection) { l.RetryPeriod = 9 * time.Second }),
 	} {
 		cfg := good()
 		mod(&cfg)

@@ -45,7 +45,7 @@ func (s *session) ensured(r *result) {
 func (s *session) lookup(rec *record) {
 	if obj, ok, _ := s.services.GetByKey(rec.owner.Namespace + "/" + v1alpha1.InternalServiceName(rec.owner.Name)); ok {
 		if svc, isSvc := obj.(*corev1.Service); isSvc && managed(svc) && controlledBy(svc, rec.owner) {
-			s.report(ipam.LookupResult{Owner: rec.owner, Class: lookup.Found, Addresses: carried(svc), At: s.now()})
+			s.report(ipam.LookupResult{Owner: rec.owner, Class: lookup.Found, Addresses: s.a.clients.carried(svc), At: s.now()})
 			return
 		}
 	}

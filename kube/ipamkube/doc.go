@@ -28,9 +28,10 @@
 //     judged against that, never against the informer's cache, which a
 //     cut watch may hold back. Addresses never change here.
 //   - EnsureDependency: create the Service v1alpha1.InternalServiceName,
-//     a ClusterIP Service with the addresses as external IPs, labelled as
-//     the adapter's and controlled by the GlobalIP (garbage-collected with
-//     it); or update the one it owns. A Service of that name the adapter
+//     a ClusterIP Service with the addresses as external IPs (see
+//     "Internal Services and externalIPs") and in AnnotationAddresses,
+//     labelled as the adapter's and controlled by the GlobalIP
+//     (garbage-collected with it); or update the one it owns. A Service of that name the adapter
 //     does not own is never touched: ErrForeignService, Permanent. A
 //     failure shows as DependencyReady=False/EnsureFailed until it heals.
 //     The machine asks for it only once the owner's status records the
@@ -45,6 +46,61 @@
 //     it fires the machine gets ipam.RetryDue and decides what to do from
 //     what it holds then. A newer effect of the kind cancels the timer.
 //   - Release: nothing to write; the status goes with the object.
+//   - Notify: one events.k8s.io/v1 Event regarding the GlobalIP (reason,
+//     type and note from the ipam.Notice; reportingController
+//     ReportingController), and a log line at the default verbosity. The
+//     Event is created once and not retried: a failure shows in State
+//     and the log.
+//
+// # What a user sees
+//
+// Conditions: Allocated, DependencyReady and Ready (kstatus style: True
+// once the addresses are allocated and, with spec.internalService, the
+// Service carries them; False with the blocking reason otherwise), each
+// with a message and the observedGeneration of the GlobalIP the decision
+// was made from. When the machine accepts a new generation (an edit of
+// spec.internalService, say), the conditions are restamped with it; an
+// edit the machine refuses leaves them at the generation it acts on.
+//
+// Events (kubectl describe), one per decision, none on a restart against
+// an unchanged cluster: Allocated, AddressTaken and AddressOutOfPool (a
+// recorded address held by an older owner, or outside the pool: new
+// ones), Reallocated, PoolExhausted (the owner waits), CountChangeRefused,
+// Recovered, DependencyMissing, DependencyMismatch and DependencyRepaired
+// (see ipam.Notice). A count edit refused by the running machine
+// (ipam.ErrWantChanged) is told as CountChangeRefused too, once per
+// generation, with a log line at the default verbosity, as a restarted
+// machine tells it with its condition; the addresses never change.
+//
+// Logs at the default verbosity: start, each term (and with leader
+// election, campaigning, leadership gained and lost), recovery done with
+// its counts (owners, recovered, allocated, waiting, count changes
+// refused), each decision above and each release, and each kind of failed
+// request once (again at V(1)). A failed list or watch is logged by the
+// informer loop and only kept for State here, and a failed Lease request
+// is logged by client-go's elector: no failure is logged twice.
+//
+// # Internal Services and externalIPs
+//
+// Kubernetes 1.36 deprecates spec.externalIPs (KEP-5707: kube-proxy is to
+// drop it in a later release) and warns whenever a Service carrying it is
+// written. The internal Service exists for the datapath: kube-proxy routes
+// traffic for a Service's external IPs to its endpoints, which is how the
+// global IP reaches the workload. Submariner's globalnet, the peer this
+// package follows, does the same: its GlobalIngressIP controller creates
+// a ClusterIP Service (submariner-*) with the global IP in
+// spec.externalIPs. An annotation alone would route nothing, and an
+// EndpointSlice does not make kube-proxy answer for an address. So
+// Config.ServiceAddresses defaults to ExternalIPs, which keeps working
+// wherever kube-proxy implements the field; the warning is logged once
+// per distinct text (the adapter's warning handler), and Services are
+// written only when created or repaired, not on every pass.
+// AnnotationOnly is for clusters that refuse the field (the
+// DenyServiceExternalIPs admission plugin) or no longer implement it: the
+// Service carries the addresses in AnnotationAddresses only, for a
+// datapath that programs them itself, and a Service left with external
+// IPs is repaired to have none. Both modes write the annotation, so a
+// cluster can switch without losing what each Service carries.
 //
 // # Restart
 //
@@ -65,7 +121,8 @@
 //
 // # Permissions and failures
 //
-// config/rbac/ipam.yaml is the least ClusterRole the adapter needs. A
+// config/rbac/ipam.yaml is the least ClusterRole the adapter needs
+// (Events: create only, since each is created once). A
 // request refused for want of a rule (403) is lookup.Permanent: it is
 // logged and shown in State().LastError, and retried slowly; a refused
 // lookup also sets the owner's DependencyReady condition to LookupDenied.
@@ -75,8 +132,9 @@
 //
 // # Observability
 //
-// Logs go to Config.Logger (logr). Collector exports the pool's gauges for
-// a registry the caller owns. Config.Trace records every event fed to the
+// Logs go to Config.Logger (logr). Collector exports the pool's gauges
+// and the counters of allocations, releases, lookups by class, retries
+// by kind, rejected events and notices, for a registry the caller owns. Config.Trace records every event fed to the
 // machine as JSON lines; replaying a term's lines through a fresh
 // ipam.Machine yields the effects the adapter applied. Each term starts a
 // fresh machine and nothing in the trace marks where one begins, so give

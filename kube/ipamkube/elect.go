@@ -54,9 +54,12 @@ func (a *Adapter) elect(ctx context.Context) error {
 		defer close(elected)
 		elector.Run(electCtx)
 	}()
+	log := a.cfg.Logger.WithValues("lease", cfg.Namespace+"/"+cfg.Name, "identity", cfg.Identity)
+	log.Info("campaigning for leadership")
 	var termErr error
 	select {
 	case term := <-started:
+		log.Info("leadership gained")
 		// The term ends when the Lease is lost (term is cancelled) or
 		// when Run's context is done.
 		termCtx, stop := context.WithCancel(term)
@@ -74,12 +77,13 @@ func (a *Adapter) elect(ctx context.Context) error {
 	case termErr != nil && !errors.Is(termErr, context.Canceled):
 		return termErr
 	}
+	log.Info("leadership lost: stopped allocating")
 	return ErrLeadershipLost
 }
 
 // reportingLock reports the Lease requests that fail, which the elector
-// only logs through klog, in the adapter's State and log: a replica that
-// may not read its Lease must say so.
+// only logs through klog, in the adapter's State: a replica that may not
+// read its Lease must say so where a health check looks.
 type reportingLock struct {
 	resourcelock.Interface
 	a *Adapter
@@ -87,7 +91,10 @@ type reportingLock struct {
 
 func (l *reportingLock) note(err error) error {
 	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-		l.a.noteError("lease", lookup.Classify(err), err)
+		// The elector logs the failure itself (through klog, which a
+		// program routes into its logger): kept for State, not logged a
+		// second time.
+		l.a.recordError("lease", lookup.Classify(err), err)
 	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr/funcr"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
@@ -93,7 +94,10 @@ func watchLeaders(both *atomic.Bool, a, b *running) func() {
 func TestLeaseLostStopsRun(t *testing.T) {
 	h := newHarness(t)
 	defer h.leakCheck()()
-	r := h.start(h.elected("a"))
+	logs := &logSink{}
+	cfg := h.elected("a")
+	cfg.Logger = funcr.New(logs.write, funcr.Options{})
+	r := h.start(cfg)
 	waitFor(t, 10*time.Second, "a leads", func() (bool, string) { return r.State().Leading, "" })
 	leases := h.kube.CoordinationV1().Leases(h.ns)
 	intruder, long := "intruder", int32(60)
@@ -120,5 +124,11 @@ func TestLeaseLostStopsRun(t *testing.T) {
 	}
 	if r.State().Leading {
 		t.Error("State says leading after Run returned")
+	}
+	// Each step is in the log at the default verbosity.
+	for _, msg := range []string{"campaigning for leadership", "leadership gained", "leadership lost: stopped allocating", "recovery done"} {
+		if !logs.contains(`"level"=0 "msg"="` + msg + `"`) {
+			t.Errorf("no %q line: %q", msg, logs.lines())
+		}
 	}
 }

@@ -39,6 +39,8 @@ func (s *session) handle(it *informer.Item) {
 			s.lookedUp(r)
 		case jobRead:
 			s.reread(r)
+		case jobEvent:
+			s.eventRecorded(r)
 		}
 	case srcRetry:
 		s.retryDue(it)

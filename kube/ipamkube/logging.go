@@ -47,7 +47,14 @@ func (s *session) noteError(op string, class lookup.Class, err error) { s.a.note
 
 func (a *Adapter) noteError(op string, class lookup.Class, err error) {
 	if err != nil {
-		a.errs.note(&APIError{Op: op, Class: class, At: a.cfg.Clock(), Err: err})
+		a.errs.note(&APIError{Op: op, Class: class, At: a.cfg.Clock(), Err: err}, true)
+	}
+}
+
+// recordError keeps a failure that was logged already, for State.
+func (a *Adapter) recordError(op string, class lookup.Class, err error) {
+	if err != nil {
+		a.errs.note(&APIError{Op: op, Class: class, At: a.cfg.Clock(), Err: err}, false)
 	}
 }
 
@@ -61,9 +68,13 @@ type errorLog struct {
 	said   map[string]struct{}
 }
 
-func (l *errorLog) note(e *APIError) {
+func (l *errorLog) note(e *APIError, log bool) {
 	l.mu.Lock()
 	l.latest = e
+	if !log {
+		l.mu.Unlock()
+		return
+	}
 	// One line per kind of failure, not per object: the messages of a
 	// refusal name the object, and a missing rule refuses them all.
 	k := fmt.Sprint(e.Op, "/", e.Class, "/", apierrors.ReasonForError(e.Err))

@@ -74,6 +74,10 @@ type record struct {
 	unsure        bool
 	flushFailures int
 
+	// refusedGen is the generation whose edit the machine last refused
+	// (ErrWantChanged): the refusal is told once per generation.
+	refusedGen int64
+
 	statusBusy, ensureBusy, lookupBusy bool
 	ensureQueued, lookupAgain          bool
 	ensureNext                         []netip.Addr
@@ -123,8 +127,10 @@ func (s *session) run(ctx context.Context) error {
 		Factories: []loop.Factory{gipFactory, svcFactory},
 		Log:       s.log,
 		// Informers retry failed lists and watches themselves, with
-		// client-go's backoff; they are only reported, classified.
-		OnWatchError: func(we *adapter.WatchError) { s.a.noteError("list/watch "+we.Source, we.Class, we.Err) },
+		// client-go's backoff; they are only reported, classified. The
+		// runner has logged the failure already: it is kept for State,
+		// not logged twice (issue 16).
+		OnWatchError: func(we *adapter.WatchError) { s.a.recordError("list/watch "+we.Source, we.Class, we.Err) },
 	})
 	if err != nil {
 		return err

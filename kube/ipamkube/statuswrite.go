@@ -54,7 +54,11 @@ func (s *session) writeStatus(rec *record, addrs []netip.Addr) {
 
 // setCondition records a SetCondition effect, replacing an earlier
 // pending condition of the same type.
+//
+// The condition carries the generation of the object the decision was
+// made from: the informer's latest, which the machine has seen.
 func (s *session) setCondition(rec *record, c metav1.Condition) {
+	c.ObservedGeneration = rec.obj.GetGeneration()
 	p := &rec.pending
 	if i := slices.IndexFunc(p.conds, func(x metav1.Condition) bool { return x.Type == c.Type }); i >= 0 {
 		p.conds[i] = c

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -21,6 +22,7 @@ type clients struct {
 	dyn   dynamic.Interface
 	kube  kubernetes.Interface
 	ports []corev1.ServicePort
+	carry ServiceAddresses
 }
 
 type jobKind uint8
@@ -30,6 +32,7 @@ const (
 	jobEnsure                    // create or update an owner's Service
 	jobLookup                    // get an owner's Service
 	jobRead                      // get an owner, after a write that may or may not have landed
+	jobEvent                     // record an Event about an owner
 )
 
 // job is one API request the loop hands a worker. The loop never has two
@@ -45,6 +48,8 @@ type job struct {
 	status v1alpha1.GlobalIPStatus    // what it writes
 	report bool                       // it carries a WriteStatus: report Applied
 	seq    uint64                     // the pending status it carries
+
+	event *eventsv1.Event // jobEvent
 }
 
 // result is a job done, pushed onto the queue for the loop.
@@ -88,6 +93,9 @@ func (c *clients) do(ctx context.Context, j job) *result {
 		r.outcome, r.class, r.err = c.ensureService(ctx, j.owner, j.addrs)
 	case jobLookup:
 		r.class, r.addrs, r.err = c.getService(ctx, j.owner)
+	case jobEvent:
+		r.err = c.createEvent(ctx, j.event)
+		r.class = lookup.Classify(r.err)
 	case jobRead:
 		u, err := c.dyn.Resource(v1alpha1.GlobalIPResource).Namespace(j.owner.Namespace).
 			Get(ctx, j.owner.Name, metav1.GetOptions{})
