@@ -125,35 +125,20 @@ func TestEventsConditionsAndCounters(t *testing.T) {
 		t.Errorf("no recovery line with its counts: %q", logs.lines()[logged:])
 	}
 
-	// A count edit the running adapter refuses: an Event and an info
-	// line, once for the edit. The CRD may refuse the edit itself
-	// (spec.count immutable): then the refusal is the API server's, and
-	// nothing reaches the adapter.
+	// A count edit is refused by the API server itself (the CRD's CEL rule
+	// makes spec.count immutable), so nothing reaches the adapter and the
+	// addresses stay. A cluster still on an older CRD lets the edit through;
+	// the machine then refuses it with ErrWantChanged and a
+	// CountChangeRefused notice, which ipamtest's Notices property and the
+	// issue-14 transcript check.
 	kept := h.statuses()["plain"].Status.Addresses
 	_, err = h.gips.Patch(ctx, "plain", types.MergePatchType, []byte(`{"spec":{"count":3}}`), metav1.PatchOptions{})
-	switch {
-	case apierrors.IsInvalid(err):
-		t.Logf("the API server refused the count edit itself: %v", err)
-	case err != nil:
-		t.Fatal(err)
-	default:
-		waitFor(t, 20*time.Second, "CountChangeRefused Event", func() (bool, string) {
-			return len(h.events(t, "plain", ipam.ReasonWantChangeRefused)) == 1, fmt.Sprint(h.eventReasons(t, "plain"))
-		})
-		if !logs.contains(`"level"=0 "msg"="refused an edit of the number of addresses"`) {
-			t.Errorf("the refused edit was not logged at the default verbosity: %q", logs.lines())
-		}
-		if n := metricValue(t, reg, "meshstate_ipam_events_rejected_total", "WantChanged"); n < 1 {
-			t.Errorf("events_rejected_total{error=WantChanged} = %v", n)
-		}
-		r.settled(t, 20*time.Second, 2)
-		time.Sleep(500 * time.Millisecond)
-		if n := len(h.events(t, "plain", ipam.ReasonWantChangeRefused)); n != 1 {
-			t.Errorf("%d CountChangeRefused Events for one edit", n)
-		}
-		if g := h.statuses()["plain"]; !slices.Equal(g.Status.Addresses, kept) {
-			t.Errorf("plain's addresses changed from %v to %v", kept, g.Status.Addresses)
-		}
+	if !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), "spec.count is immutable") {
+		t.Fatalf("count edit: %v, want Invalid from the CRD's rule", err)
+	}
+	r.settled(t, 20*time.Second, 2)
+	if g := h.statuses()["plain"]; !slices.Equal(g.Status.Addresses, kept) {
+		t.Errorf("plain's addresses changed from %v to %v", kept, g.Status.Addresses)
 	}
 	r.stopCleanly(t)
 }
