@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 
@@ -19,7 +20,10 @@ import (
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(kubetest.Main(m)) }
+func TestMain(m *testing.M) {
+	routeKlog = func(logr.Logger, int) {} // see routeKlog
+	os.Exit(kubetest.Main(m))
+}
 
 func TestFlags(t *testing.T) {
 	for _, args := range [][]string{
@@ -131,7 +135,9 @@ func TestAllocates(t *testing.T) {
 	for _, l := range progtest.Lines(t, p.Stderr.String()) {
 		msgs[l["msg"].(string)] = true
 	}
-	for _, want := range []string{"starting globalnet", "stopped: interrupted"} {
+	// client-go's leader election logs through klog: its lines are
+	// JSON too.
+	for _, want := range []string{"starting globalnet", "Successfully acquired lease", "stopped: interrupted"} {
 		if !msgs[want] {
 			t.Errorf("no %q line in the logs:\n%s", want, p.Stderr.String())
 		}

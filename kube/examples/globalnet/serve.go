@@ -15,11 +15,17 @@ import (
 	"github.com/meshstate/meshstate/kube/ipamkube"
 )
 
+// routeKlog routes klog into the program's logger. klog's SetLogger is
+// not safe to call while other goroutines log, which a program's main
+// never does before run; tests that call run beside their own API
+// clients replace it (the binary tests cover the routing).
+var routeKlog = prog.RouteKlog
+
 // serve runs the allocator, and the metrics and probe servers, until ctx
 // is done; it then returns nil once everything has stopped.
 func serve(ctx context.Context, o options, logs io.Writer) error {
 	log := prog.NewLogger(logs, o.LogFormat, o.Verbosity)
-	prog.RouteKlog(log, o.Verbosity)
+	routeKlog(log, o.Verbosity)
 	rc, source, err := prog.RESTConfig(o.Kubeconfig)
 	if err != nil {
 		return err
@@ -49,11 +55,11 @@ func serve(ctx context.Context, o options, logs io.Writer) error {
 	var srv prog.Servers
 	defer srv.Wait()
 	defer cancel()
+	log.Info("starting globalnet", "kubeconfig", source, "host", rc.Host, "pools", fmt.Sprint(o.pools),
+		"namespace", o.namespace, "leaderElect", o.leaderElect, "lease", o.leaseNamespace+"/"+o.leaseName, "identity", o.identity)
 	if err := srv.Start(ctx, o.Options, rc, reg, readiness(a, o.leaderElect), log); err != nil {
 		return err
 	}
-	log.Info("starting globalnet", "kubeconfig", source, "host", rc.Host, "pools", fmt.Sprint(o.pools),
-		"namespace", o.namespace, "leaderElect", o.leaderElect, "lease", o.leaseNamespace+"/"+o.leaseName, "identity", o.identity)
 	err = allocate(ctx, a, log)
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		log.Info("stopped: interrupted")

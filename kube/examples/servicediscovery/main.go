@@ -94,6 +94,12 @@ func main() {
 	os.Exit(code)
 }
 
+// routeKlog routes klog into the program's logger. klog's SetLogger is
+// not safe to call while other goroutines log, which a program's main
+// never does before run; tests that call run beside their own API
+// clients replace it (the binary tests cover the routing).
+var routeKlog = prog.RouteKlog
+
 // run is the whole program: it parses args, builds the adapters and runs
 // them, with the metrics and probe servers, until ctx is done; it then
 // returns nil once everything has stopped. Announcements go to out, logs
@@ -104,7 +110,7 @@ func run(ctx context.Context, args []string, out, logs io.Writer) error {
 		return err
 	}
 	log := prog.NewLogger(logs, o.LogFormat, o.Verbosity)
-	prog.RouteKlog(log, o.Verbosity)
+	routeKlog(log, o.Verbosity)
 	rc, source, err := prog.RESTConfig(o.Kubeconfig)
 	if err != nil {
 		return err
@@ -125,11 +131,11 @@ func run(ctx context.Context, args []string, out, logs io.Writer) error {
 	var srv prog.Servers
 	defer srv.Wait()
 	defer cancel()
+	log.Info("starting servicediscovery", "kubeconfig", source, "host", rc.Host, "vips", o.vips, "exports", o.exports,
+		"clusterID", o.clusterID, "nodeName", o.nodeName, "namespace", o.namespace)
 	if err := srv.Start(ctx, o.Options, rc, reg, c.ready, log); err != nil {
 		return err
 	}
-	log.Info("starting servicediscovery", "kubeconfig", source, "host", rc.Host, "vips", o.vips, "exports", o.exports,
-		"clusterID", o.clusterID, "nodeName", o.nodeName, "namespace", o.namespace)
 	err = c.run(ctx)
 	if err == nil && ctx.Err() != nil {
 		log.Info("stopped: interrupted")

@@ -111,7 +111,7 @@ func Address(t *testing.T, logs *kubetest.SyncBuffer, msg string) string {
 // Get fetches url and returns the status code and body.
 func Get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	c := &http.Client{Timeout: 5 * time.Second}
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)
