@@ -25,7 +25,7 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 	fs := flag.NewFlagSet("servicediscovery", flag.ContinueOnError)
 	o.Bind(fs)
 	fs.StringVar(&o.clusterID, "cluster-id", "", "this cluster's ID, a DNS label (required with --exports)")
-	fs.StringVar(&o.nodeName, "node-name", defaultNodeName(), "this node's name, for externalTrafficPolicy Local (default: $NODE_NAME or the hostname)")
+	fs.StringVar(&o.nodeName, "node-name", defaultNodeName(), "this node's name, for externalTrafficPolicy Local; defaults to $NODE_NAME, else the hostname")
 	fs.StringVar(&o.namespace, "namespace", "", "watch one namespace only (default: all)")
 	fs.BoolVar(&o.vips, "vips", true, "run the VIP side (vipkube)")
 	fs.BoolVar(&o.exports, "exports", true, "run the export side (mcskube); needs the MCS CRDs")
