@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
@@ -38,8 +40,10 @@ type Config struct {
 	// Machine configures the export machine: this cluster's ID, the value
 	// of the source-cluster label of the imports it owns.
 	Machine mcs.Config
-	// Log receives failures, rejections and, at V(1), each write; the zero
-	// Logger discards.
+	// Log receives the adapter's lifecycle (start, caches synced, stop),
+	// failures (a list or watch failure once, not on every retry, with
+	// CRDHint if the MCS CRDs are missing), rejections and, at V(1), each
+	// write; the zero Logger discards.
 	Log logr.Logger
 	// Trace, if set, receives every event fed to the machine as a JSON
 	// line (mcs.UnmarshalEvent reads them back).
@@ -98,7 +102,9 @@ func New(cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mcskube: %w: %w", adapter.ErrInvalidConfig, err)
 	}
-	return &Adapter{core: adaptercore.New("mcskube", cfg.Log, cfg.Trace), cfg: cfg, m: m,
+	core := adaptercore.New("mcskube", cfg.Log, cfg.Trace)
+	core.SetHint(crdHint)
+	return &Adapter{core: core, cfg: cfg, m: m,
 		exports: map[string]*mcsv1b1.ServiceExport{}, services: map[string]mcs.ExportService{},
 		imports: map[importID]*mcsv1b1.ServiceImport{}, importIDs: map[string]importID{},
 		synced: map[string]bool{}, failures: map[exportRetry]*adapter.WriteError{}}, nil
@@ -127,3 +133,32 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 // Status returns a snapshot of the adapter's progress.
 func (a *Adapter) Status() adapter.Status { return a.core.Status() }
+
+// Collector returns a Prometheus collector of the adapter's progress and
+// failures, for the caller to register with its own registry (the adapter
+// registers nothing globally):
+//
+//	meshstate_mcs_synced                                 1 once every informer has synced
+//	meshstate_mcs_events_total                           events fed to the machine
+//	meshstate_mcs_events_rejected_total                  of which the machine refused
+//	meshstate_mcs_objects_skipped_total                  objects that did not convert
+//	meshstate_mcs_retries_pending                        retry timers armed
+//	meshstate_mcs_watch_errors_total{source,class}       list and watch failures
+//	meshstate_mcs_write_errors_total{op,outcome,class}   writes that did not come back Done
+func (a *Adapter) Collector() prometheus.Collector { return a.core.Collector("mcs") }
+
+// CRDHint is the advice logged, once per adapter, when the API server does not serve
+// ServiceExports or ServiceImports: the MCS CRDs are not installed.
+const CRDHint = "install the MCS CRDs (ServiceExport and ServiceImport, multicluster.x-k8s.io/v1beta1, from sigs.k8s.io/mcs-api " +
+	"v0.5.2): kubectl apply -f https://raw.githubusercontent.com/kubernetes-sigs/mcs-api/v0.5.2/config/crd/multicluster.x-k8s.io_serviceexports.yaml " +
+	"-f https://raw.githubusercontent.com/kubernetes-sigs/mcs-api/v0.5.2/config/crd/multicluster.x-k8s.io_serviceimports.yaml; " +
+	"the adapter waits for them and starts once they are served"
+
+// crdHint is the Core's hint: CRDHint for a list of an MCS resource that
+// the server says does not exist.
+func crdHint(we *adapter.WatchError) string {
+	if (we.Source == srcExports || we.Source == srcImports) && apierrors.IsNotFound(we.Err) {
+		return CRDHint
+	}
+	return ""
+}

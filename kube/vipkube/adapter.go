@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -44,8 +45,9 @@ type Config struct {
 	AddressAnnotations []string
 	// Announcer receives the decisions. It may implement Committer.
 	Announcer Announcer
-	// Log receives failures, rejections and, at V(1), each decision; the
-	// zero Logger discards.
+	// Log receives the adapter's lifecycle (start, caches synced, stop),
+	// failures (a list or watch failure once, not on every retry),
+	// rejections and, at V(1), each decision; the zero Logger discards.
 	Log logr.Logger
 	// Trace, if set, receives every event fed to the machine as a JSON
 	// line (vip.UnmarshalEvent reads them back).
@@ -131,3 +133,16 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 // Status returns a snapshot of the adapter's progress.
 func (a *Adapter) Status() adapter.Status { return a.core.Status() }
+
+// Collector returns a Prometheus collector of the adapter's progress and
+// failures, for the caller to register with its own registry (the adapter
+// registers nothing globally):
+//
+//	meshstate_vip_synced                                 1 once both informers have synced
+//	meshstate_vip_events_total                           events fed to the machine
+//	meshstate_vip_events_rejected_total                  of which the machine refused
+//	meshstate_vip_objects_skipped_total                  objects that did not convert
+//	meshstate_vip_retries_pending                        retry timers armed
+//	meshstate_vip_watch_errors_total{source,class}       list and watch failures
+//	meshstate_vip_write_errors_total{op,outcome,class}   announcer calls that did not come back Done
+func (a *Adapter) Collector() prometheus.Collector { return a.core.Collector("vip") }

@@ -26,10 +26,13 @@
 // adapter arms one timer per key and, when it fires, steps a RetryDue, on
 // which the machine emits what it wants by then, or nothing. A list or
 // watch that fails is retried by client-go's reflector (0.8 s doubling,
-// jittered, up to 30-60 s); the failure is classified, logged and kept in
-// Status (an adapter.Status, its failures *adapter.WatchError and
-// *adapter.WriteError), and Run keeps running: a missing RBAC rule is
-// reported, not turned into a crash loop.
+// jittered, up to 30-60 s); the failure is classified, logged once (a
+// retry that fails the same way is logged at V(1) only, the recovery at
+// default verbosity) and kept in Status (an adapter.Status, its failures
+// *adapter.WatchError and *adapter.WriteError), and Run keeps running: a
+// missing RBAC rule is reported, not turned into a crash loop. The
+// adapter logs its lifecycle at default verbosity (start, caches synced,
+// stop), and Collector exports its progress and failures.
 //
 // The adapter can record every event it feeds its machine as JSON lines
 // (Config.Trace); vip.UnmarshalEvent reads them back, and a fresh machine

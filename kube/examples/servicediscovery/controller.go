@@ -6,43 +6,44 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/go-logr/logr"
-	"github.com/go-logr/logr/funcr"
+	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/rest"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/adapter"
+	"github.com/meshstate/meshstate/kube/examples/internal/prog"
 	"github.com/meshstate/meshstate/kube/mcskube"
 	"github.com/meshstate/meshstate/kube/vipkube"
 )
 
-// runner is an adapter.
-type runner interface{ Run(context.Context) error }
+// side is one adapter the flags asked for.
+type side struct {
+	name      string // "vips" or "exports"
+	run       func(context.Context) error
+	status    func() adapter.Status
+	collector prometheus.Collector
+}
 
 // controller is the adapters the flags asked for.
 type controller struct {
-	log     logr.Logger
-	runners []runner
-	traces  []io.Closer
+	log    logr.Logger
+	sides  []side
+	traces []io.Closer
 }
 
-func newController(o options, out, logs io.Writer) (*controller, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = o.kubeconfig
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
-	}
-	kc, err := kubernetes.NewForConfig(cfg)
+func newController(o options, rc *rest.Config, out io.Writer, log logr.Logger) (*controller, error) {
+	kc, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		return nil, err
 	}
-	c := &controller{log: funcr.New(func(prefix, args string) { fmt.Fprintln(logs, prefix, args) },
-		funcr.Options{Verbosity: o.verbosity})}
+	c := &controller{log: log}
 	trace := func(side string) (io.Writer, error) {
 		if o.trace == "" {
 			return nil, nil
@@ -62,15 +63,15 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 		}
 		a, err := vipkube.New(vipkube.Config{Client: kc, Namespace: o.namespace,
 			Machine: vip.Config{NodeName: o.nodeName}, Announcer: &printAnnouncer{out: out},
-			Log: c.log.WithName("vips"), Trace: tw})
+			Log: log.WithName("vips"), Trace: tw})
 		if err != nil {
 			c.close()
-			return nil, fmt.Errorf("%w: %w", errUsage, err)
+			return nil, fmt.Errorf("%w: %w", prog.ErrUsage, err)
 		}
-		c.runners = append(c.runners, a)
+		c.sides = append(c.sides, side{"vips", a.Run, a.Status, a.Collector()})
 	}
 	if o.exports {
-		mc, err := mcsclient.NewForConfig(cfg)
+		mc, err := mcsclient.NewForConfig(rc)
 		if err != nil {
 			c.close()
 			return nil, err
@@ -81,14 +82,42 @@ func newController(o options, out, logs io.Writer) (*controller, error) {
 			return nil, err
 		}
 		a, err := mcskube.New(mcskube.Config{Client: kc, MCS: mc, Namespace: o.namespace,
-			Machine: mcs.Config{ClusterID: o.clusterID}, Log: c.log.WithName("exports"), Trace: tw})
+			Machine: mcs.Config{ClusterID: o.clusterID}, Log: log.WithName("exports"), Trace: tw})
 		if err != nil {
 			c.close()
-			return nil, fmt.Errorf("%w: %w", errUsage, err)
+			return nil, fmt.Errorf("%w: %w", prog.ErrUsage, err)
 		}
-		c.runners = append(c.runners, a)
+		c.sides = append(c.sides, side{"exports", a.Run, a.Status, a.Collector()})
 	}
 	return c, nil
+}
+
+// collectors are the adapters' metrics.
+func (c *controller) collectors() []prometheus.Collector {
+	var cs []prometheus.Collector
+	for _, s := range c.sides {
+		cs = append(cs, s.collector)
+	}
+	return cs
+}
+
+// ready is /readyz: ready once every adapter's informers have synced (so
+// that its machine decides), else why not.
+func (c *controller) ready() error {
+	var waiting []string
+	for _, s := range c.sides {
+		if st := s.status(); !st.Synced {
+			msg := s.name
+			if st.LastError != nil {
+				msg += " (last error: " + st.LastError.Error() + ")"
+			}
+			waiting = append(waiting, msg)
+		}
+	}
+	if len(waiting) > 0 {
+		return fmt.Errorf("informers not synced: %s", strings.Join(waiting, "; "))
+	}
+	return nil
 }
 
 // run runs the adapters until ctx is done, or until one cannot start,
@@ -97,15 +126,14 @@ func (c *controller) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make([]error, len(c.runners))
-	for i, r := range c.runners {
+	errs := make([]error, len(c.sides))
+	for i, s := range c.sides {
 		wg.Go(func() {
-			if errs[i] = r.Run(ctx); errs[i] != nil {
+			if errs[i] = s.run(ctx); errs[i] != nil {
 				cancel()
 			}
 		})
 	}
-	c.log.Info("running", "adapters", len(c.runners))
 	wg.Wait()
 	return errors.Join(errs...)
 }

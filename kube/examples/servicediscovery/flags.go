@@ -1,50 +1,65 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-)
 
-// errUsage wraps the errors of bad flags.
-var errUsage = errors.New("usage")
+	"github.com/meshstate/meshstate/discovery/mcs"
+	"github.com/meshstate/meshstate/discovery/vip"
+	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+)
 
 // options are the parsed flags.
 type options struct {
-	kubeconfig, clusterID, nodeName, namespace, trace string
-	vips, exports                                     bool
-	verbosity                                         int
+	prog.Options
+	clusterID, nodeName, namespace, trace string
+	vips, exports                         bool
 }
 
-func parseFlags(args []string, logs io.Writer) (options, error) {
+// parseFlags parses args; its errors wrap prog.ErrUsage, or are
+// flag.ErrHelp. Help and the flag package's complaints go to w.
+func parseFlags(args []string, w io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("servicediscovery", flag.ContinueOnError)
-	fs.SetOutput(logs)
-	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
-	fs.StringVar(&o.clusterID, "cluster-id", "", "this cluster's ID, a DNS label (required with -exports)")
-	fs.StringVar(&o.nodeName, "node-name", defaultNodeName(), "this node's name, for externalTrafficPolicy Local")
+	o.Bind(fs)
+	fs.StringVar(&o.clusterID, "cluster-id", "", "this cluster's ID, a DNS label (required with --exports)")
+	fs.StringVar(&o.nodeName, "node-name", defaultNodeName(), "this node's name, for externalTrafficPolicy Local; defaults to $NODE_NAME, else the hostname")
 	fs.StringVar(&o.namespace, "namespace", "", "watch one namespace only (default: all)")
 	fs.BoolVar(&o.vips, "vips", true, "run the VIP side (vipkube)")
-	fs.BoolVar(&o.exports, "exports", true, "run the export side (mcskube)")
-	fs.StringVar(&o.trace, "trace", "", "record every event fed to the machines in this file, as JSON lines")
-	fs.IntVar(&o.verbosity, "v", 0, "log verbosity (1 logs every decision applied)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, fmt.Errorf("%w: %w", errUsage, err)
+	fs.BoolVar(&o.exports, "exports", true, "run the export side (mcskube); needs the MCS CRDs")
+	fs.StringVar(&o.trace, "trace", "", "record every event fed to the machines in this file (.vips and .exports), as JSON lines")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: servicediscovery --cluster-id ID [flags]\n\n"+
+			"Announces load-balancer VIPs (vipkube) and writes this cluster's ServiceImports (mcskube).\n"+
+			"Exit status: 0 when interrupted or for -h, 2 on bad usage, 1 on failure.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := prog.Parse(fs, args, w); err != nil {
+		return o, err
+	}
+	if err := o.Check(fs); err != nil {
+		return o, err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return o, fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	case !o.vips && !o.exports:
-		return o, fmt.Errorf("%w: -vips=false and -exports=false leave nothing to run", errUsage)
+		return o, fmt.Errorf("%w: --vips=false and --exports=false leave nothing to run", prog.ErrUsage)
 	case o.exports && o.clusterID == "":
-		return o, fmt.Errorf("%w: -cluster-id is required with -exports", errUsage)
+		return o, fmt.Errorf("%w: --cluster-id is required with --exports", prog.ErrUsage)
 	case o.vips && o.nodeName == "":
-		return o, fmt.Errorf("%w: -node-name is required with -vips", errUsage)
+		return o, fmt.Errorf("%w: --node-name is required with --vips", prog.ErrUsage)
+	}
+	// The machines' own checks: a cluster ID must be a DNS label.
+	if o.exports {
+		if _, err := mcs.New(mcs.Config{ClusterID: o.clusterID}); err != nil {
+			return o, fmt.Errorf("%w: --cluster-id: %w", prog.ErrUsage, err)
+		}
+	}
+	if o.vips {
+		if _, err := vip.New(vip.Config{NodeName: o.nodeName}); err != nil {
+			return o, fmt.Errorf("%w: --node-name: %w", prog.ErrUsage, err)
+		}
 	}
 	return o, nil
 }
