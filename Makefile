@@ -5,7 +5,8 @@
 #                    every test of both modules with -race
 #   make floor       a consumer at the oldest Go and apimachinery embeds the
 #                    machines with no version raised (hack/floor.sh)
-#   make bench       benchmarks   (BENCH=regexp PKG=./ipam/... to narrow)
+#   make bench       benchmarks and their x-baseline table (BENCH=regexp
+#                    PKG=./ipam/... to narrow, COUNT=5 for min–max)
 #   make bench-compare  ipam.Pool beside the Kubernetes bitmap allocator
 #   make fuzz        each fuzz target for FUZZTIME (default 30s)
 #   make incidents   replay the five field incidents (examples/incidents)
@@ -37,6 +38,7 @@ GOFMT_EXCLUDE ?=
 BENCH ?= .
 PKG ?= ./...
 FUZZTIME ?= 30s
+COUNT ?= 1
 
 # The repository holds two modules: the root one (machines, kits, lookup,
 # retry, kernel adapters; no client-go) and kube/ (the Kubernetes adapters,
@@ -111,8 +113,15 @@ rapid-version:
 unit: rapid-version
 	{ rc=0; for m in $(MODULES); do (cd $$m && RAPID_CHECKS=$(RAPID_CHECKS) $(GO) test -race -count=1 -json ./...) || rc=1; done; exit $$rc; } | $(GO) run ./internal/testreport
 
+# Every benchmark of both modules, then a table of the x-baseline ratios
+# (a path's cost ÷ its baseline's, measured in the same run): the figures
+# the performance targets are set in. COUNT=5 gives min–max over 5 runs;
+# a PKG that names packages of one module only skips the other.
 bench:
-	@for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKG)); done
+	@{ rc=0; for m in $(MODULES); do \
+		(cd $$m && $(GO) list $(PKG) >/dev/null 2>&1) || continue; \
+		(cd $$m && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) $(PKG)) || rc=1; \
+	done; exit $$rc; } | $(GO) run ./internal/benchtable
 
 # The pool side by side with Kubernetes' bitmap allocator, in one process.
 # A nested module, so that k8s.io/kubernetes stays out of meshstate's go.mod.
