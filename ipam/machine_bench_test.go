@@ -11,9 +11,12 @@ import (
 	"github.com/meshstate/meshstate/ipam"
 )
 
-// Requirements: observing a new owner through to its status-write effect in
-// at most 400 ns and 4 allocations; recovering 100,000 owners in at most
-// 100 ms.
+// Requirements (issue 17), as ratios to a baseline measured in the same
+// benchmark function, interleaved batch by batch so that the machine's load
+// weighs on both alike: observing a new owner through to its status-write
+// effect in at most 3 times its baseline and 3 allocations; recovering
+// 100,000 owners is reported against its baseline too. No test asserts a
+// time: the figures are for people and `make bench`.
 
 var benchAt = time.Date(2025, 6, 30, 20, 4, 23, 0, time.UTC)
 
@@ -25,41 +28,157 @@ func benchOwners(n int) []ipam.Owner {
 	return out
 }
 
-// BenchmarkObserveNewOwner observes new owners on a synced machine that
-// holds 10,000 others; every 1,000 owners the newest are deleted, with the
-// timer stopped, so that the machine stays the same size.
-func BenchmarkObserveNewOwner(b *testing.B) {
-	const resident, batch = 10_000, 1_000
-	m, err := ipam.New(ipam.Config{Prefixes: []netip.Prefix{netip.MustParsePrefix("242.0.0.0/8")}})
+// floorKey and floorRecord are the baselines' owner table: the owner's
+// namespace/name, and what must outlive the step for it, its UID and its
+// address, stored by value so that recording an owner is one map insert
+// and nothing more.
+type floorKey struct{ namespace, name string }
+
+type floorRecord struct {
+	uid  string
+	addr netip.Addr
+}
+
+// floor is the least any allocator of global IPs keeps: a pool and a table
+// of owners.
+type floor struct {
+	pool   *ipam.Pool
+	owners map[floorKey]floorRecord
+}
+
+func newFloor(b *testing.B, pfx string) *floor {
+	pool, err := ipam.NewPool(netip.MustParsePrefix(pfx))
 	if err != nil {
 		b.Fatal(err)
 	}
-	m.Step(ipam.Synced{At: benchAt})
-	owners := benchOwners(resident + batch)
-	for _, o := range owners[:resident] {
-		if _, err := m.Step(ipam.Observed{Owner: o, Want: 1, DependsOn: true, At: benchAt}); err != nil {
-			b.Fatal(err)
-		}
+	return &floor{pool: pool, owners: map[floorKey]floorRecord{}}
+}
+
+// observe is the floor of an Observed event for a new owner: one map
+// insert of the owner's record and one Pool allocation, nothing else.
+// Everything the machine does on top (validating the names, looking the
+// owner up before inserting it, the record's conditions, the messages and
+// effects, the Ready condition) is what the ratio measures.
+func (f *floor) observe(ev ipam.Event) {
+	o := ev.(ipam.Observed)
+	a, err := f.pool.AllocateNext()
+	if err != nil {
+		panic(err)
 	}
-	fresh := owners[resident:]
-	var buf []ipam.Effect
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%batch == 0 && i > 0 {
-			b.StopTimer()
-			for _, o := range fresh {
-				if _, err := m.Step(ipam.Deleted{Owner: o, At: benchAt}); err != nil {
-					b.Fatal(err)
+	f.owners[floorKey{o.Owner.Namespace, o.Owner.Name}] = floorRecord{uid: o.Owner.UID, addr: a}
+}
+
+// forget undoes observe, untimed.
+func (f *floor) forget(o ipam.Owner) {
+	k := floorKey{o.Namespace, o.Name}
+	if err := f.pool.Release(f.owners[k].addr); err != nil {
+		panic(err)
+	}
+	delete(f.owners, k)
+}
+
+// BenchmarkObserveNewOwner observes new owners on a synced machine that
+// holds 10,000 others; every 1,000 owners the newest are deleted, with the
+// timer stopped, so that the machine stays the same size. The events are
+// built (and boxed as Events) before the timer starts: building them is
+// the caller's cost, not the machine's.
+//
+// baseline runs floor.observe on the same owners over a pool and a table
+// in the same state (10,000 resident, the same prefix, the same
+// next-fit cursor); machine runs the machine, and after each batch of
+// 1,000, with b's timer stopped, the baseline's batch, and reports its
+// own time as a multiple of the baseline's (x-baseline).
+func BenchmarkObserveNewOwner(b *testing.B) {
+	const resident, batch = 10_000, 1_000
+	const prefix = "242.0.0.0/8"
+	owners := benchOwners(resident + batch)
+	fresh := make([]ipam.Event, batch)
+	for i, o := range owners[resident:] {
+		fresh[i] = ipam.Observed{Owner: o, Want: 1, DependsOn: true, At: benchAt}
+	}
+	newBaseline := func() *floor {
+		f := newFloor(b, prefix)
+		for _, o := range owners[:resident] {
+			f.observe(ipam.Observed{Owner: o, Want: 1, DependsOn: true, At: benchAt})
+		}
+		return f
+	}
+	// baselineRun observes count owners of the batch from the i-th on,
+	// forgetting the batch first when it starts over, with b's timer
+	// stopped if it runs, and returns the time the observes took.
+	baselineRun := func(b *testing.B, f *floor, i, count int, timed bool) time.Duration {
+		var d time.Duration
+		for count > 0 {
+			if i%batch == 0 && i > 0 {
+				if timed {
+					b.StopTimer()
+				}
+				for _, o := range owners[resident:] {
+					f.forget(o)
+				}
+				if timed {
+					b.StartTimer()
 				}
 			}
-			b.StartTimer()
+			k := min(count, batch-i%batch)
+			start := time.Now()
+			for j := range k {
+				f.observe(fresh[(i+j)%batch])
+			}
+			d += time.Since(start)
+			i, count = i+k, count-k
 		}
-		buf, err = m.AppendStep(buf[:0], ipam.Observed{Owner: fresh[i%batch], Want: 1, DependsOn: true, At: benchAt})
-		if err != nil || buf[0].Kind != ipam.WriteStatus {
-			b.Fatalf("%v %v", buf, err)
-		}
+		return d
 	}
+	b.Run("baseline", func(b *testing.B) {
+		f := newBaseline()
+		b.ReportAllocs()
+		b.ResetTimer()
+		baselineRun(b, f, 0, b.N, true)
+	})
+	b.Run("machine", func(b *testing.B) {
+		m, err := ipam.New(ipam.Config{Prefixes: []netip.Prefix{netip.MustParsePrefix(prefix)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Step(ipam.Synced{At: benchAt})
+		for _, o := range owners[:resident] {
+			if _, err := m.Step(ipam.Observed{Owner: o, Want: 1, DependsOn: true, At: benchAt}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		f := newBaseline()
+		var buf []ipam.Effect
+		var d, bd time.Duration
+		b.ReportAllocs()
+		b.ResetTimer()
+		for done := 0; done < b.N; {
+			if done%batch == 0 && done > 0 {
+				b.StopTimer()
+				for _, o := range owners[resident:] {
+					if _, err := m.Step(ipam.Deleted{Owner: o, At: benchAt}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+			}
+			k := min(b.N-done, batch-done%batch)
+			start := time.Now()
+			for j := range k {
+				buf, err = m.AppendStep(buf[:0], fresh[(done+j)%batch])
+				if err != nil || buf[0].Kind != ipam.WriteStatus {
+					b.Fatalf("%v %v", buf, err)
+				}
+			}
+			d += time.Since(start)
+			b.StopTimer()
+			bd += baselineRun(b, f, done, k, false)
+			b.StartTimer()
+			done += k
+		}
+		b.StopTimer()
+		b.ReportMetric(d.Seconds()/bd.Seconds(), "x-baseline")
+	})
 }
 
 func BenchmarkRecover100k(b *testing.B) {
