@@ -1,7 +1,6 @@
 package ipam
 
 import (
-	"fmt"
 	"net/netip"
 	"time"
 
@@ -131,7 +130,7 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 	dep := meta.FindStatusCondition(h.conds, ConditionDependencyReady)
 	switch {
 	case dep == nil:
-		return false, ReasonDependencyPending, fmt.Sprintf("holds %v; waiting for the dependency to carry them", h.addrs)
+		return false, ReasonDependencyPending, addrsText("holds ", h.addrs, "; waiting for the dependency to carry them")
 	case dep.Status != metav1.ConditionTrue:
 		return false, dep.Reason, dep.Message
 	}
@@ -143,23 +142,23 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 func defaultMessage(reason string, addrs []netip.Addr) string {
 	switch reason {
 	case ReasonAllocated:
-		return fmt.Sprintf("allocated %v", addrs)
+		return addrsText("allocated ", addrs, "")
 	case ReasonRecovered:
-		return fmt.Sprintf("kept %v, which its status records", addrs)
+		return addrsText("kept ", addrs, ", which its status records")
 	case ReasonFound:
-		return fmt.Sprintf("the dependency exists and carries %v", addrs)
+		return addrsText("the dependency exists and carries ", addrs, "")
 	case ReasonDependencyEnsured:
-		return fmt.Sprintf("the dependency was created or updated to carry %v", addrs)
+		return addrsText("the dependency was created or updated to carry ", addrs, "")
 	case ReasonRecreating:
-		return fmt.Sprintf("the dependency is gone: recreating it with %v", addrs)
+		return addrsText("the dependency is gone: recreating it with ", addrs, "")
 	case ReasonLookupFailed:
-		return fmt.Sprintf("looking the dependency up failed; %v kept, retrying", addrs)
+		return addrsText("looking the dependency up failed; ", addrs, " kept, retrying")
 	case ReasonLookupDenied:
-		return fmt.Sprintf("looking the dependency up was refused; %v kept, retrying slowly", addrs)
+		return addrsText("looking the dependency up was refused; ", addrs, " kept, retrying slowly")
 	case ReasonReallocated:
-		return fmt.Sprintf("the dependency was gone: moved to %v", addrs)
+		return addrsText("the dependency was gone: moved to ", addrs, "")
 	case ReasonEnsureFailed:
-		return fmt.Sprintf("creating or updating the dependency did not succeed; %v kept, retrying", addrs)
+		return addrsText("creating or updating the dependency did not succeed; ", addrs, " kept, retrying")
 	}
 	return reason
 }

@@ -249,7 +249,8 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	h.addrs, h.lost = addrs, ""
 	m.unwait(h)
 	if msg != "" {
-		msg += fmt.Sprintf(": allocated %v", addrs)
+		var buf [128]byte
+		msg = string(appendAddrsText(append(buf[:0], msg...), ": allocated ", addrs, ""))
 	}
 	out = m.writeStatus(out, h)
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
