@@ -242,9 +242,18 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
 			fmt.Sprintf("no %d free contiguous addresses in the pool: waiting for some to come free", h.want), at)
 	}
-	addrs := make([]netip.Addr, h.want)
-	for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
-		addrs[i] = a
+	var addrs []netip.Addr
+	if h.want == 1 && !h.first[0].IsValid() {
+		// An owner's first single address lives in its holding: one
+		// allocation fewer for every new owner. Written once, never again,
+		// so the effects that share it never see it change.
+		h.first[0] = first
+		addrs = h.first[:]
+	} else {
+		addrs = make([]netip.Addr, h.want)
+		for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
+			addrs[i] = a
+		}
 	}
 	h.addrs, h.lost = addrs, ""
 	m.unwait(h)

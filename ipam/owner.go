@@ -87,6 +87,9 @@ type holding struct {
 	asked   int
 	depends bool
 	addrs   []netip.Addr // held addresses; nil while waiting for some
+	// first backs addrs when the first addresses allocated to the owner
+	// are one: set once, never modified, as addrs may be shared.
+	first [1]netip.Addr
 	// retiring are addresses h gave up for new ones (a dependency gone,
 	// with ReleaseOnNotFound) that its status may still record: no other
 	// owner gets them until the status is known to show the new ones, or a

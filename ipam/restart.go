@@ -13,8 +13,6 @@ import (
 	"net/netip"
 	"slices"
 	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // recover reserves the addresses h's status records, if they are what h
@@ -54,7 +52,7 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 		m.readyDue(h)
 		return m.lookup(out, h)
 	}
-	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
+	if !conditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", at)
 	}
 	// A status written before the Ready condition existed gets it now;
