@@ -46,11 +46,18 @@ type Machine struct {
 	waiting map[ownerKey]*holding // owners without addresses, after Synced
 	// arrivals are the owners observed before Synced, in order; recovery
 	// handles them at Synced.
-	arrivals []*holding
+	arrivals []arrival
 	synced   bool
 	// touched are the owners whose conditions the current step changed:
 	// their Ready condition is decided at its end.
 	touched []*holding
+}
+
+// arrival is an owner observed before Synced, with its creation time,
+// which decides who keeps a contested address.
+type arrival struct {
+	h         *holding
+	createdAt time.Time
 }
 
 // New returns a machine over an empty pool of cfg.Prefixes.
@@ -232,10 +239,11 @@ func (m *Machine) retired(out []Effect, h *holding, at time.Time) []Effect {
 func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time.Time) []Effect {
 	var first netip.Addr
 	var err error
-	if h.want == 1 {
+	want := int(h.want)
+	if want == 1 {
 		first, err = m.pool.AllocateNext()
 	} else {
-		first, err = m.pool.AllocateRange(h.want)
+		first, err = m.pool.AllocateRange(want)
 	}
 	if errors.Is(err, ErrPoolFull) {
 		m.wait(h)
@@ -243,19 +251,19 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 			fmt.Sprintf("no %d free contiguous addresses in the pool: waiting for some to come free", h.want), at)
 	}
 	var addrs []netip.Addr
-	if h.want == 1 && !h.first[0].IsValid() {
+	if want == 1 && !h.first[0].IsValid() {
 		// An owner's first single address lives in its holding: one
 		// allocation fewer for every new owner. Written once, never again,
 		// so the effects that share it never see it change.
 		h.first[0] = first
 		addrs = h.first[:]
 	} else {
-		addrs = make([]netip.Addr, h.want)
-		for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
+		addrs = make([]netip.Addr, want)
+		for i, a := 0, first; i < want; i, a = i+1, a.Next() {
 			addrs[i] = a
 		}
 	}
-	h.addrs, h.lost = addrs, ""
+	h.addrs, h.lost = addrs, notLost
 	m.unwait(h)
 	if msg != "" {
 		var buf [128]byte
@@ -307,12 +315,12 @@ func (m *Machine) sorted(set map[ownerKey]*holding) []*holding {
 // recorded addresses, if it did.
 func (m *Machine) allocateFor(out []Effect, h *holding, at time.Time) []Effect {
 	switch h.lost {
-	case "":
+	case notLost:
 		return m.allocate(out, h, ReasonAllocated, "", at)
-	case ReasonAddressTaken:
+	case lostTaken:
 		return m.allocate(out, h, ReasonAddressTaken, "the address its status recorded is held by an older owner", at)
 	default:
-		return m.allocate(out, h, h.lost, "the address its status recorded is not in the pool", at)
+		return m.allocate(out, h, ReasonAddressOutOfPool, "the address its status recorded is not in the pool", at)
 	}
 }
 
