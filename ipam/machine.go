@@ -189,7 +189,7 @@ func (m *Machine) free(addrs []netip.Addr) {
 }
 
 // drop returns h's addresses, retiring ones included, to the pool and
-// says so.
+// says so. Only forget drops an owner: it does not wait for new ones.
 func (m *Machine) drop(out []Effect, h *holding) []Effect {
 	out = m.releaseRetiring(out, h)
 	if h.addrs == nil {
@@ -198,7 +198,6 @@ func (m *Machine) drop(out []Effect, h *holding) []Effect {
 	m.free(h.addrs)
 	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.addrs})
 	h.addrs = nil
-	m.wait(h)
 	return out
 }
 
