@@ -2,6 +2,7 @@ package ipam
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -80,6 +81,7 @@ func (m *Machine) updateReadies(out []Effect, at time.Time) []Effect {
 		m.touched[i] = nil
 	}
 	m.touched = m.touched[:0]
+	m.pending = pendingText{}
 	return out
 }
 
@@ -165,11 +167,37 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 	dep := findCondition(h.conds, ConditionDependencyReady)
 	switch {
 	case dep == nil:
-		return false, ReasonDependencyPending, addrsText("holds ", h.addrs, "; waiting for the dependency to carry them")
+		return false, ReasonDependencyPending, m.pendingMessage(h)
 	case dep.Status != metav1.ConditionTrue:
 		return false, dep.Reason, dep.Message
 	}
 	return true, ReasonReady, "the addresses are allocated and the dependency carries them"
+}
+
+// The DependencyPending message: the addresses, then that the dependency
+// does not carry them yet.
+const pendingBefore, pendingAfter = "holds ", "; waiting for the dependency to carry them"
+
+// allocatedText returns the Allocated message of addrs, just allocated to
+// h, as defaultMessage would, and keeps the DependencyPending message its
+// Ready condition will most likely take at the end of the step, both in
+// one allocation: a new owner's two messages cost one.
+func (m *Machine) allocatedText(h *holding, addrs []netip.Addr) string {
+	var buf [192]byte
+	b := appendAddrsText(buf[:0], "allocated ", addrs, "")
+	n := len(b)
+	s := string(appendAddrsText(b, pendingBefore, addrs, pendingAfter))
+	m.pending = pendingText{h: h, addrs: addrs, msg: s[n:]}
+	return s[:n]
+}
+
+// pendingMessage is h's DependencyPending message: the one allocatedText
+// kept, if it names h's addresses.
+func (m *Machine) pendingMessage(h *holding) string {
+	if p := m.pending; p.h == h && slices.Equal(p.addrs, h.addrs) {
+		return p.msg
+	}
+	return addrsText(pendingBefore, h.addrs, pendingAfter)
 }
 
 // defaultMessage says what a reason means, for a condition set without a

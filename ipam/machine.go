@@ -51,6 +51,17 @@ type Machine struct {
 	// touched are the owners whose conditions the current step changed:
 	// their Ready condition is decided at its end.
 	touched []*holding
+	// pending is the DependencyPending message (the Ready condition's)
+	// of an owner allocated in the current step, built with its Allocated
+	// message in one allocation (allocatedText); cleared at its end.
+	pending pendingText
+}
+
+// pendingText is a DependencyPending message and the addresses it names.
+type pendingText struct {
+	h     *holding
+	addrs []netip.Addr
+	msg   string
 }
 
 // arrival is an owner observed before Synced, with its creation time,
@@ -264,9 +275,12 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	}
 	h.addrs, h.lost = addrs, notLost
 	m.unwait(h)
-	if msg != "" {
+	switch {
+	case msg != "":
 		var buf [128]byte
 		msg = string(appendAddrsText(append(buf[:0], msg...), ": allocated ", addrs, ""))
+	case reason == ReasonAllocated && h.depends:
+		msg = m.allocatedText(h, addrs)
 	}
 	out = m.writeStatus(out, h)
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
