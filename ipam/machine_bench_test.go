@@ -18,7 +18,9 @@ import (
 // weighs on both alike: observing a new owner through to its status-write
 // effect in at most 3 times its baseline and 3 allocations; recovering
 // 100,000 owners is reported against its baseline too. No test asserts a
-// time: the figures are for people and `make bench`.
+// time: the figures are for people and `make bench`. The 3x is not met
+// (about 7x when issue 17 was closed, from 15x; 2 allocations, from 10):
+// see where the time goes at BenchmarkObserveNewOwner.
 
 var benchAt = time.Date(2025, 6, 30, 20, 4, 23, 0, time.UTC)
 
@@ -100,8 +102,9 @@ func (f *floor) forget(o ipam.Owner) {
 // conditions inline), a sixth building the two messages (one string), and
 // the rest setting the conditions and appending the four effects
 // (WriteStatus, SetCondition Allocated, Notify, SetCondition Ready) of 248
-// bytes each. The baseline allocates nothing, so the garbage collector's
-// share is the machine's alone.
+// bytes each. The baseline allocates nothing: the garbage collector,
+// which runs concurrently, works for the machine alone and weighs on
+// whichever batches it overlaps.
 func BenchmarkObserveNewOwner(b *testing.B) {
 	const resident, batch = 10_000, 1_000
 	const prefix = "242.0.0.0/8"
