@@ -1,11 +1,10 @@
 package ipam
 
 import (
-	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -45,19 +44,20 @@ const (
 	ReasonPending            = "Pending"            // Ready=False: nothing decided yet
 )
 
-// setCondition records a condition on h through apimachinery's helper and
-// appends a SetCondition effect if anything changed, then the Notify
-// effect the change calls for, if any; the Ready condition it leads to
-// comes at the end of the step (updateReadies). The transition time is the event's, never the clock's. An empty msg
-// is replaced by one that says what the reason means: every condition the
-// machine sets has a message.
+// setCondition records a condition on h, as apimachinery's
+// meta.SetStatusCondition would, and appends a SetCondition effect if
+// anything changed, then the Notify effect the change calls for, if any;
+// the Ready condition it leads to comes at the end of the step
+// (updateReadies). The transition time is the event's, never the clock's.
+// An empty msg is replaced by one that says what the reason means: every
+// condition the machine sets has a message.
 func (m *Machine) setCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) []Effect {
-	out, changed := m.putCondition(out, h, typ, ok, reason, msg, at)
-	if !changed {
+	out, c := m.putCondition(out, h, typ, ok, reason, msg, at)
+	if c == nil {
 		return out
 	}
 	m.readyDue(h)
-	return m.notify(out, h, *meta.FindStatusCondition(h.conds, typ))
+	return m.notify(out, h, c)
 }
 
 // readyDue has h's Ready condition looked at once the step is done: a
@@ -81,15 +81,22 @@ func (m *Machine) updateReadies(out []Effect, at time.Time) []Effect {
 		m.touched[i] = nil
 	}
 	m.touched = m.touched[:0]
+	m.pending = pendingText{}
 	return out
 }
 
-// putCondition sets one condition and reports whether it changed. The
-// observed generation is the adapter's to stamp: the machine keeps the one
-// the status has, so that it never counts as a change.
-func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) ([]Effect, bool) {
+// putCondition sets one condition and returns it if it changed, nil
+// otherwise. It does what meta.SetStatusCondition does, without its
+// clock and its repeated searches: a new condition is appended; an
+// existing one takes the new status (and then the transition time), reason
+// and message. The observed generation is the adapter's to stamp: the
+// machine keeps the one the status has, so that it never counts as a
+// change. The returned condition lives in h.conds: it is valid until the
+// next condition is added.
+func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) ([]Effect, *metav1.Condition) {
 	if at.IsZero() {
-		// apimachinery would read the clock for a zero transition time.
+		// apimachinery would have read the clock for a zero transition
+		// time; the machine never does.
 		at = time.Unix(0, 0).UTC()
 	}
 	if msg == "" {
@@ -99,14 +106,43 @@ func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, re
 	if ok {
 		status = metav1.ConditionTrue
 	}
-	c := metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg, LastTransitionTime: metav1.NewTime(at)}
-	if prev := meta.FindStatusCondition(h.conds, typ); prev != nil {
-		c.ObservedGeneration = prev.ObservedGeneration
+	c := findCondition(h.conds, typ)
+	if c == nil {
+		h.conds = append(h.conds, metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg,
+			LastTransitionTime: metav1.NewTime(at)})
+		c = &h.conds[len(h.conds)-1]
+	} else {
+		changed := false
+		if c.Status != status {
+			c.Status, c.LastTransitionTime, changed = status, metav1.NewTime(at), true
+		}
+		if c.Reason != reason {
+			c.Reason, changed = reason, true
+		}
+		if c.Message != msg {
+			c.Message, changed = msg, true
+		}
+		if !changed {
+			return out, nil
+		}
 	}
-	if !meta.SetStatusCondition(&h.conds, c) {
-		return out, false
+	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *c}), c
+}
+
+// findCondition is meta.FindStatusCondition.
+func findCondition(conds []metav1.Condition, typ string) *metav1.Condition {
+	for i := range conds {
+		if conds[i].Type == typ {
+			return &conds[i]
+		}
 	}
-	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *meta.FindStatusCondition(h.conds, typ)}), true
+	return nil
+}
+
+// conditionTrue is meta.IsStatusConditionTrue.
+func conditionTrue(conds []metav1.Condition, typ string) bool {
+	c := findCondition(conds, typ)
+	return c != nil && c.Status == metav1.ConditionTrue
 }
 
 // updateReady sets the Ready condition from the others: True when the
@@ -119,7 +155,7 @@ func (m *Machine) updateReady(out []Effect, h *holding, at time.Time) []Effect {
 }
 
 func (m *Machine) readiness(h *holding) (bool, string, string) {
-	alloc := meta.FindStatusCondition(h.conds, ConditionAllocated)
+	alloc := findCondition(h.conds, ConditionAllocated)
 	switch {
 	case alloc == nil:
 		return false, ReasonPending, "no address allocated yet"
@@ -128,14 +164,40 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 	case !h.depends:
 		return true, ReasonReady, "the addresses are allocated"
 	}
-	dep := meta.FindStatusCondition(h.conds, ConditionDependencyReady)
+	dep := findCondition(h.conds, ConditionDependencyReady)
 	switch {
 	case dep == nil:
-		return false, ReasonDependencyPending, fmt.Sprintf("holds %v; waiting for the dependency to carry them", h.addrs)
+		return false, ReasonDependencyPending, m.pendingMessage(h)
 	case dep.Status != metav1.ConditionTrue:
 		return false, dep.Reason, dep.Message
 	}
 	return true, ReasonReady, "the addresses are allocated and the dependency carries them"
+}
+
+// The DependencyPending message: the addresses, then that the dependency
+// does not carry them yet.
+const pendingBefore, pendingAfter = "holds ", "; waiting for the dependency to carry them"
+
+// allocatedText returns the Allocated message of addrs, just allocated to
+// h, as defaultMessage would, and keeps the DependencyPending message its
+// Ready condition will most likely take at the end of the step, both in
+// one allocation: a new owner's two messages cost one.
+func (m *Machine) allocatedText(h *holding, addrs []netip.Addr) string {
+	var buf [192]byte
+	b := appendAddrsText(buf[:0], "allocated ", addrs, "")
+	n := len(b)
+	s := string(appendAddrsText(b, pendingBefore, addrs, pendingAfter))
+	m.pending = pendingText{h: h, addrs: addrs, msg: s[n:]}
+	return s[:n]
+}
+
+// pendingMessage is h's DependencyPending message: the one allocatedText
+// kept, if it names h's addresses.
+func (m *Machine) pendingMessage(h *holding) string {
+	if p := m.pending; p.h == h && slices.Equal(p.addrs, h.addrs) {
+		return p.msg
+	}
+	return addrsText(pendingBefore, h.addrs, pendingAfter)
 }
 
 // defaultMessage says what a reason means, for a condition set without a
@@ -143,23 +205,23 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 func defaultMessage(reason string, addrs []netip.Addr) string {
 	switch reason {
 	case ReasonAllocated:
-		return fmt.Sprintf("allocated %v", addrs)
+		return addrsText("allocated ", addrs, "")
 	case ReasonRecovered:
-		return fmt.Sprintf("kept %v, which its status records", addrs)
+		return addrsText("kept ", addrs, ", which its status records")
 	case ReasonFound:
-		return fmt.Sprintf("the dependency exists and carries %v", addrs)
+		return addrsText("the dependency exists and carries ", addrs, "")
 	case ReasonDependencyEnsured:
-		return fmt.Sprintf("the dependency was created or updated to carry %v", addrs)
+		return addrsText("the dependency was created or updated to carry ", addrs, "")
 	case ReasonRecreating:
-		return fmt.Sprintf("the dependency is gone: recreating it with %v", addrs)
+		return addrsText("the dependency is gone: recreating it with ", addrs, "")
 	case ReasonLookupFailed:
-		return fmt.Sprintf("looking the dependency up failed; %v kept, retrying", addrs)
+		return addrsText("looking the dependency up failed; ", addrs, " kept, retrying")
 	case ReasonLookupDenied:
-		return fmt.Sprintf("looking the dependency up was refused; %v kept, retrying slowly", addrs)
+		return addrsText("looking the dependency up was refused; ", addrs, " kept, retrying slowly")
 	case ReasonReallocated:
-		return fmt.Sprintf("the dependency was gone: moved to %v", addrs)
+		return addrsText("the dependency was gone: moved to ", addrs, "")
 	case ReasonEnsureFailed:
-		return fmt.Sprintf("creating or updating the dependency did not succeed; %v kept, retrying", addrs)
+		return addrsText("creating or updating the dependency did not succeed; ", addrs, " kept, retrying")
 	}
 	return reason
 }

@@ -46,11 +46,29 @@ type Machine struct {
 	waiting map[ownerKey]*holding // owners without addresses, after Synced
 	// arrivals are the owners observed before Synced, in order; recovery
 	// handles them at Synced.
-	arrivals []*holding
+	arrivals []arrival
 	synced   bool
 	// touched are the owners whose conditions the current step changed:
 	// their Ready condition is decided at its end.
 	touched []*holding
+	// pending is the DependencyPending message (the Ready condition's)
+	// of an owner allocated in the current step, built with its Allocated
+	// message in one allocation (allocatedText); cleared at its end.
+	pending pendingText
+}
+
+// pendingText is a DependencyPending message and the addresses it names.
+type pendingText struct {
+	h     *holding
+	addrs []netip.Addr
+	msg   string
+}
+
+// arrival is an owner observed before Synced, with its creation time,
+// which decides who keeps a contested address.
+type arrival struct {
+	h         *holding
+	createdAt time.Time
 }
 
 // New returns a machine over an empty pool of cfg.Prefixes.
@@ -182,7 +200,7 @@ func (m *Machine) free(addrs []netip.Addr) {
 }
 
 // drop returns h's addresses, retiring ones included, to the pool and
-// says so.
+// says so. Only forget drops an owner: it does not wait for new ones.
 func (m *Machine) drop(out []Effect, h *holding) []Effect {
 	out = m.releaseRetiring(out, h)
 	if h.addrs == nil {
@@ -191,7 +209,6 @@ func (m *Machine) drop(out []Effect, h *holding) []Effect {
 	m.free(h.addrs)
 	out = append(out, Effect{Kind: Release, Owner: h.owner, Addresses: h.addrs})
 	h.addrs = nil
-	m.wait(h)
 	return out
 }
 
@@ -232,24 +249,38 @@ func (m *Machine) retired(out []Effect, h *holding, at time.Time) []Effect {
 func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time.Time) []Effect {
 	var first netip.Addr
 	var err error
-	if h.want == 1 {
+	want := int(h.want)
+	if want == 1 {
 		first, err = m.pool.AllocateNext()
 	} else {
-		first, err = m.pool.AllocateRange(h.want)
+		first, err = m.pool.AllocateRange(want)
 	}
 	if errors.Is(err, ErrPoolFull) {
 		m.wait(h)
 		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
 			fmt.Sprintf("no %d free contiguous addresses in the pool: waiting for some to come free", h.want), at)
 	}
-	addrs := make([]netip.Addr, h.want)
-	for i, a := 0, first; i < h.want; i, a = i+1, a.Next() {
-		addrs[i] = a
+	var addrs []netip.Addr
+	if want == 1 && !h.first[0].IsValid() {
+		// An owner's first single address lives in its holding: one
+		// allocation fewer for every new owner. Written once, never again,
+		// so the effects that share it never see it change.
+		h.first[0] = first
+		addrs = h.first[:]
+	} else {
+		addrs = make([]netip.Addr, want)
+		for i, a := 0, first; i < want; i, a = i+1, a.Next() {
+			addrs[i] = a
+		}
 	}
-	h.addrs, h.lost = addrs, ""
+	h.addrs, h.lost = addrs, notLost
 	m.unwait(h)
-	if msg != "" {
-		msg += fmt.Sprintf(": allocated %v", addrs)
+	switch {
+	case msg != "":
+		var buf [128]byte
+		msg = string(appendAddrsText(append(buf[:0], msg...), ": allocated ", addrs, ""))
+	case reason == ReasonAllocated && h.depends:
+		msg = m.allocatedText(h, addrs)
 	}
 	out = m.writeStatus(out, h)
 	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
@@ -297,12 +328,12 @@ func (m *Machine) sorted(set map[ownerKey]*holding) []*holding {
 // recorded addresses, if it did.
 func (m *Machine) allocateFor(out []Effect, h *holding, at time.Time) []Effect {
 	switch h.lost {
-	case "":
+	case notLost:
 		return m.allocate(out, h, ReasonAllocated, "", at)
-	case ReasonAddressTaken:
+	case lostTaken:
 		return m.allocate(out, h, ReasonAddressTaken, "the address its status recorded is held by an older owner", at)
 	default:
-		return m.allocate(out, h, h.lost, "the address its status recorded is not in the pool", at)
+		return m.allocate(out, h, ReasonAddressOutOfPool, "the address its status recorded is not in the pool", at)
 	}
 }
 

@@ -57,7 +57,7 @@ const (
 
 // notify appends the Notify effect that c, a condition that just changed,
 // calls for, if any.
-func (m *Machine) notify(out []Effect, h *holding, c metav1.Condition) []Effect {
+func (m *Machine) notify(out []Effect, h *holding, c *metav1.Condition) []Effect {
 	n, ok := noticeFor(h, c)
 	if !ok {
 		return out
@@ -65,7 +65,7 @@ func (m *Machine) notify(out []Effect, h *holding, c metav1.Condition) []Effect 
 	return append(out, Effect{Kind: Notify, Owner: h.owner, Notice: n})
 }
 
-func noticeFor(h *holding, c metav1.Condition) (Notice, bool) {
+func noticeFor(h *holding, c *metav1.Condition) (Notice, bool) {
 	warn := func(reason, action string) (Notice, bool) {
 		return Notice{Warning: true, Reason: reason, Action: action, Message: c.Message}, true
 	}

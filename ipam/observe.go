@@ -13,10 +13,10 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 	}
 	h := m.owners[o.Owner.key()]
 	if h != nil && h.owner.UID == o.Owner.UID {
-		if h.want != o.Want {
+		if int(h.want) != o.Want {
 			// A count its condition already refuses (CountChangeRefused,
 			// from recovery) is no news.
-			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged, told: h.asked == o.Want,
+			return dst, &RejectedError{Owner: o.Owner, Field: "want", Err: ErrWantChanged, told: int(h.asked) == o.Want,
 				Reason: fmt.Sprintf("from %d to %d: recreate the object to change it", h.want, o.Want)}
 		}
 		out := dst
@@ -38,12 +38,12 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		// its addresses may serve someone waiting.
 		out = m.serveWaiting(m.forget(out, h), o.At)
 	}
-	h = &holding{owner: o.Owner, createdAt: o.CreatedAt, want: o.Want, depends: o.DependsOn}
+	h = &holding{owner: o.Owner, want: int32(o.Want), depends: o.DependsOn} // validated: at most maxWant
 	h.conds = append(h.condBuf[:0], o.Status.Conditions...)
 	h.shown = o.Status.Addresses
 	m.owners[o.Owner.key()] = h
 	if !m.synced {
-		m.arrivals = append(m.arrivals, h)
+		m.arrivals = append(m.arrivals, arrival{h, o.CreatedAt})
 		return out, nil // recovery happens at Synced
 	}
 	if m.recover(h) {

@@ -33,7 +33,7 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 	case lookup.NotFound:
 		h.lookups = 0
 		h.dep.carried, h.dep.known = nil, true
-		if m.cfg.ReleaseOnNotFound && !h.dep.ensuring && m.room(h.want) {
+		if m.cfg.ReleaseOnNotFound && !h.dep.ensuring && m.room(int(h.want)) {
 			// The old addresses stay allocated until the status records
 			// the new ones and the dependency carries them (see retired):
 			// nothing comes free here.
@@ -49,13 +49,13 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 		h.quiet = false
 		return out, nil
 	case lookup.Permanent:
-		h.lookups++
+		attempt := bump(&h.lookups) - 1
 		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, because(ReasonLookupDenied, h.addrs, ev.Message), ev.At)
-		return m.retry(out, h, Lookup, m.cfg.SlowRetry, h.lookups-1), nil
+		return m.retry(out, h, Lookup, m.cfg.SlowRetry, attempt), nil
 	default: // Transient or Conflict, both unknown: keep everything, look again later
-		h.lookups++
+		attempt := bump(&h.lookups) - 1
 		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, because(ReasonLookupFailed, h.addrs, ev.Message), ev.At)
-		return m.retry(out, h, Lookup, m.cfg.Retry, h.lookups-1), nil
+		return m.retry(out, h, Lookup, m.cfg.Retry, attempt), nil
 	}
 }
 
@@ -94,12 +94,12 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 		// failure cannot, it would need a status write.
 		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, because(ReasonEnsureFailed, h.addrs, ev.Message), ev.At)
 	}
-	h.failures++
+	attempt := bump(&h.failures) - 1
 	schedule := m.cfg.Retry
 	if ev.Outcome == Failed && ev.Class == lookup.Permanent {
 		schedule = m.cfg.SlowRetry
 	}
-	return m.retry(out, h, ev.Effect, schedule, h.failures-1), nil
+	return m.retry(out, h, ev.Effect, schedule, attempt), nil
 }
 
 // done takes a write the server applied: the status, or the dependency,

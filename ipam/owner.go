@@ -2,8 +2,8 @@ package ipam
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -75,35 +75,42 @@ func validateObserved(o *Observed) error {
 	return nil
 }
 
-// holding is the machine's record of one owner.
+// holding is the machine's record of one owner. Its fields are laid out
+// so that it fits the 512-byte size class, the largest whose objects the
+// runtime allocates without a header: counts are int32 (a want is at most
+// maxWant, a recorded count at most PoolMaxSize, a retry attempt saturates),
+// the flags and the lost reason share one word, and the creation time,
+// which only recovery compares, stays with the arrivals.
 type holding struct {
-	owner     Owner
-	createdAt time.Time
-	want      int
+	owner Owner
+	want  int32
 	// asked is the number of addresses the owner's spec asked for when
 	// recovery found its status recording another number (the count was
 	// edited while no machine ran); 0 otherwise. The owner keeps what its
 	// status records, as a running machine would have refused the edit.
-	asked   int
-	depends bool
-	addrs   []netip.Addr // held addresses; nil while waiting for some
+	asked int32
+	addrs []netip.Addr // held addresses; nil while waiting for some
+	// first backs addrs when the first addresses allocated to the owner
+	// are one: set once, never modified, as addrs may be shared.
+	first [1]netip.Addr
 	// retiring are addresses h gave up for new ones (a dependency gone,
 	// with ReleaseOnNotFound) that its status may still record: no other
 	// owner gets them until the status is known to show the new ones, or a
 	// restart would find two owners recording them.
 	retiring []netip.Addr
 	shown    []netip.Addr // what the status shows, as far as the machine knows: before Synced, what to recover
-	waiting  bool         // in Machine.waiting
-	gone     bool         // deleted or replaced: skipped by recovery
 	conds    []metav1.Condition
 	condBuf  [3]metav1.Condition // backs conds: the three condition types need no allocation
-	lookups  int                 // consecutive unknown lookup results: the backoff attempt
-	failures int                 // consecutive failed writes: the backoff attempt
-	lost     string              // why recorded addresses were not kept, for the condition
+	lookups  int32               // consecutive unknown lookup results: the backoff attempt, saturating
+	failures int32               // consecutive failed writes: the backoff attempt, saturating
+	dep      dependency
+	lost     lostReason // why recorded addresses were not kept, for the condition
 	// retrying are the kinds with a retry scheduled and not superseded
 	// since: a RetryDue of another kind causes nothing.
 	retrying kinds
-	dep      dependency
+	depends  bool
+	waiting  bool // in Machine.waiting
+	gone     bool // deleted or replaced: skipped by recovery
 	// repairing: the dependency was found gone or carrying other
 	// addresses, and has not been seen ready since; its being ready
 	// again is a notice (DependencyRepaired).
@@ -114,6 +121,23 @@ type holding struct {
 	// readyDue: in Machine.touched, its Ready condition to be looked at
 	// at the end of the step.
 	readyDue bool
+}
+
+// lostReason says why an owner's recorded addresses were not kept.
+type lostReason uint8
+
+const (
+	notLost       lostReason = iota
+	lostTaken                // ReasonAddressTaken
+	lostOutOfPool            // ReasonAddressOutOfPool
+)
+
+// bump adds one to a count of consecutive failures, saturating.
+func bump(n *int32) int {
+	if *n < math.MaxInt32 {
+		*n++
+	}
+	return int(*n)
 }
 
 // kinds is a set of effect kinds.

@@ -13,8 +13,6 @@ import (
 	"net/netip"
 	"slices"
 	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // recover reserves the addresses h's status records, if they are what h
@@ -27,18 +25,18 @@ func (m *Machine) recover(h *holding) bool {
 	if len(recorded) == 0 {
 		return false
 	}
-	if len(recorded) != h.want && h.asked == 0 && m.contiguousInPool(recorded) {
+	if len(recorded) != int(h.want) && h.asked == 0 && m.contiguousInPool(recorded) {
 		// The count changed while no machine was running: refused, as a
 		// running machine refuses it (ErrWantChanged), so the owner keeps
 		// what its status records and the condition says why.
-		h.asked, h.want = h.want, len(recorded)
+		h.asked, h.want = h.want, int32(len(recorded)) // in the pool: at most PoolMaxSize
 	}
 	if !m.usable(h, recorded) {
-		h.lost = ReasonAddressOutOfPool
+		h.lost = lostOutOfPool
 		return false
 	}
 	if m.take(h, recorded) != nil {
-		h.lost = ReasonAddressTaken
+		h.lost = lostTaken
 		return false
 	}
 	return true
@@ -54,7 +52,7 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 		m.readyDue(h)
 		return m.lookup(out, h)
 	}
-	if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
+	if !conditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", at)
 	}
 	// A status written before the Ready condition existed gets it now;
@@ -66,7 +64,7 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 // usable reports whether recorded is what h may hold: as many addresses as
 // it wants, contiguous, all in the pool.
 func (m *Machine) usable(h *holding, recorded []netip.Addr) bool {
-	return len(recorded) == h.want && m.contiguousInPool(recorded)
+	return len(recorded) == int(h.want) && m.contiguousInPool(recorded)
 }
 
 // contiguousInPool reports whether recorded is a contiguous range within
@@ -91,25 +89,26 @@ func (m *Machine) sync(dst []Effect, ev Synced) []Effect {
 		return dst
 	}
 	m.synced = true
-	hs := slices.DeleteFunc(m.arrivals, func(h *holding) bool { return h.gone })
+	as := slices.DeleteFunc(m.arrivals, func(a arrival) bool { return a.h.gone })
 	m.arrivals = nil
 	contested := false
-	for _, h := range hs {
-		if !m.recover(h) && h.lost == ReasonAddressTaken {
+	for _, a := range as {
+		if !m.recover(a.h) && a.h.lost == lostTaken {
 			contested = true
 		}
 	}
 	if contested {
-		for _, h := range hs {
-			m.unhold(h)
+		for _, a := range as {
+			m.unhold(a.h)
 		}
-		slices.SortFunc(hs, compareAge)
-		for _, h := range hs {
-			m.recover(h)
+		slices.SortFunc(as, compareAge)
+		for _, a := range as {
+			m.recover(a.h)
 		}
 	}
 	out := dst
-	for _, h := range hs {
+	for _, a := range as {
+		h := a.h
 		if h.addrs != nil {
 			out = m.recovered(out, h, ev.At)
 		} else {
@@ -123,15 +122,15 @@ func (m *Machine) sync(dst []Effect, ev Synced) []Effect {
 // recovery nothing has been said yet.
 func (m *Machine) unhold(h *holding) {
 	m.free(h.addrs)
-	h.addrs, h.lost = nil, ""
+	h.addrs, h.lost = nil, notLost
 }
 
 // compareAge orders owners for recovery: the older object first, then the
 // smaller namespace/name, so the older of two owners recording one address
 // keeps it whatever order the relist delivers them in.
-func compareAge(a, b *holding) int {
+func compareAge(a, b arrival) int {
 	if c := a.createdAt.Compare(b.createdAt); c != 0 {
 		return c
 	}
-	return compareKeys(a.owner.key(), b.owner.key())
+	return compareKeys(a.h.owner.key(), b.h.owner.key())
 }
