@@ -1,19 +1,27 @@
 package endpoint_test
 
-// The requirement: a stream of 1,000,000 events over 10,000 clusters with
-// supersessions costs at most 300 ns and 2 allocations per event. Run
+// The requirement (issue 17): at 10,000 clusters an event of the stream
+// costs at most 3 times its baseline, measured in the same run on the same
+// events, and at most 2 allocations. Run
 //
-//	go test -run '^$' -bench . -benchmem ./endpoint
+//	go test -run '^$' -bench Stream -benchmem ./endpoint
 //
 // BenchmarkStream/fresh is that figure. Its events are generated in batches of
 // 1,000 with the timer stopped, each with its own strings and slices, so the
 // machine meets them in cache as it meets objects an informer has just
 // decoded. BenchmarkStream/cold generates all million first, so every event
 // is a cache miss; it measures the memory system as much as the machine.
+//
+// Every case reports x-baseline: the machine's time over the floor's (see
+// floor) on the same events. The two alternate batch by batch, each on its
+// own freshly copied events, so that machine load and cache warmth affect
+// both alike; absolute nanoseconds vary twofold between machines, the ratio
+// does not.
 
 import (
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/endpoint/endpointtest"
@@ -24,6 +32,97 @@ const (
 	benchClusters = 10_000
 	benchBatch    = 1_000
 )
+
+// floor is the baseline: the least work an endpoint event cannot avoid at
+// 10,000 clusters, and nothing else. Whatever the machine decides, it must
+//   - tell the event's kind apart (the type switch);
+//   - find the endpoint's state by name: a hash of the name and a probe in
+//     a map of some 11,000 entries, which is a cache miss at this size,
+//     with an insertion for a new name and a deletion for a deleted one;
+//   - tell an informer resync (the stored ResourceVersion again, nearly
+//     half the stream) from a change: one comparison with the stored
+//     version, after which a resync needs nothing more;
+//   - for anything else, reach the state of the endpoint's cluster, since
+//     which endpoint is active is a per-cluster decision: a lookup by
+//     cluster ID in a map of 10,000 (another miss), creating or dropping
+//     the entry as the cluster gains its first endpoint or loses its last;
+//   - keep an upserted endpoint: the one store, a copy of the endpoint into
+//     its record (allocated for a new name).
+//
+// It validates nothing, orders nothing and produces no notification: those
+// are what the machine adds, and x-baseline is their price.
+type floor struct {
+	names    map[string]*floorRecord
+	clusters map[string]*floorCluster
+}
+
+type floorRecord struct{ ep endpoint.Endpoint }
+
+type floorCluster struct {
+	members int
+	last    *floorRecord
+}
+
+func newFloor() *floor {
+	return &floor{names: make(map[string]*floorRecord), clusters: make(map[string]*floorCluster)}
+}
+
+func (f *floor) step(ev endpoint.Event) {
+	switch ev := ev.(type) {
+	case endpoint.Upsert:
+		ep := &ev.Endpoint
+		r := f.names[ep.Name]
+		if r != nil && r.ep.ResourceVersion == ep.ResourceVersion {
+			return
+		}
+		c := f.clusters[ep.ClusterID]
+		if c == nil {
+			c = &floorCluster{}
+			f.clusters[ep.ClusterID] = c
+		}
+		if r == nil {
+			r = new(floorRecord)
+			f.names[ep.Name] = r
+			c.members++
+		}
+		r.ep = *ep
+		c.last = r
+	case endpoint.Delete:
+		r := f.names[ev.Name]
+		if r == nil {
+			return
+		}
+		delete(f.names, ev.Name)
+		if c := f.clusters[r.ep.ClusterID]; c != nil {
+			if c.members--; c.members == 0 {
+				delete(f.clusters, r.ep.ClusterID)
+			}
+		}
+	}
+}
+
+func (f *floor) run(events []endpoint.Event) {
+	for _, ev := range events {
+		f.step(ev)
+	}
+}
+
+// copied returns fresh copies of events, as if decoded again: the floor's
+// share of a batch, which it meets as fresh as the machine met its own.
+func copied(events []endpoint.Event) []endpoint.Event {
+	out := make([]endpoint.Event, len(events))
+	for i, ev := range events {
+		switch ev := ev.(type) {
+		case endpoint.Upsert:
+			out[i] = endpoint.Upsert{Endpoint: decoded(ev.Endpoint)}
+		case endpoint.Delete:
+			out[i] = endpoint.Delete{Name: string([]byte(ev.Name)), UID: ev.UID}
+		default:
+			out[i] = ev
+		}
+	}
+	return out
+}
 
 func BenchmarkStream(b *testing.B) {
 	for _, tc := range []struct {
@@ -40,25 +139,46 @@ func BenchmarkStream(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var ms0, ms1 runtime.MemStats
 			var mallocs uint64
+			var machine, base time.Duration
 			for range b.N {
 				b.StopTimer()
 				m, _ := endpoint.New(endpoint.Config{LocalClusterID: "cluster-00000"})
+				f := newFloor()
 				w := newBenchWorld(1, tc.clusters)
 				w.list()
-				for done := 0; done < benchEvents; done += len(w.out) {
+				for batch, done := 0, 0; done < benchEvents; batch, done = batch+1, done+len(w.out) {
 					if done > 0 {
 						w.out = w.out[:0]
 						w.fill(min(benchBatch, benchEvents-done))
 					}
+					floorEvents := copied(w.out)
+					runFloor := func() {
+						t0 := time.Now()
+						f.run(floorEvents)
+						base += time.Since(t0)
+					}
+					// Which of the two goes first alternates, so that
+					// neither is always the one that runs just after
+					// the generator's garbage.
+					if batch%2 == 1 {
+						runFloor()
+					}
 					runtime.ReadMemStats(&ms0)
 					b.StartTimer()
+					t0 := time.Now()
 					stepAll(b, m, w.out, tc.reuse)
+					machine += time.Since(t0)
 					b.StopTimer()
 					runtime.ReadMemStats(&ms1)
 					mallocs += ms1.Mallocs - ms0.Mallocs
+					if batch%2 == 0 {
+						runFloor()
+					}
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchEvents), "ns/event")
+			b.ReportMetric(float64(machine.Nanoseconds())/float64(b.N*benchEvents), "ns/event")
+			b.ReportMetric(float64(base.Nanoseconds())/float64(b.N*benchEvents), "floor-ns/event")
+			b.ReportMetric(machine.Seconds()/base.Seconds(), "x-baseline")
 			b.ReportMetric(float64(mallocs)/float64(b.N*benchEvents), "allocs/event")
 		})
 	}
@@ -68,11 +188,24 @@ func BenchmarkStream(b *testing.B) {
 		w.fill(benchEvents)
 		b.ReportAllocs()
 		b.ResetTimer()
+		// Whole passes alternate: within one, the events are long out of
+		// cache by the time either meets them again.
+		var machine, base time.Duration
 		for range b.N {
 			m, _ := endpoint.New(endpoint.Config{LocalClusterID: "cluster-00000"})
+			t0 := time.Now()
 			stepAll(b, m, w.out, true)
+			machine += time.Since(t0)
+			b.StopTimer()
+			f := newFloor()
+			t0 = time.Now()
+			f.run(w.out)
+			base += time.Since(t0)
+			b.StartTimer()
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(w.out)), "ns/event")
+		b.ReportMetric(float64(machine.Nanoseconds())/float64(b.N*len(w.out)), "ns/event")
+		b.ReportMetric(float64(base.Nanoseconds())/float64(b.N*len(w.out)), "floor-ns/event")
+		b.ReportMetric(machine.Seconds()/base.Seconds(), "x-baseline")
 	})
 }
 
