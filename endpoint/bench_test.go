@@ -258,15 +258,18 @@ func liveHeap() uint64 {
 }
 
 // BenchmarkStep times single transitions on a synced machine of 10,000
-// clusters.
+// clusters, with x-baseline against the floor on the same transitions:
+// chunks of 10,000 (one per cluster) alternate between the two.
 func BenchmarkStep(b *testing.B) {
-	setup := func(b *testing.B) (*endpoint.Machine, *benchWorld) {
+	setup := func(b *testing.B) (*endpoint.Machine, *floor, *benchWorld) {
 		w := newBenchWorld(2, benchClusters)
 		w.list()
 		m, _ := endpoint.New(endpoint.Config{})
+		f := newFloor()
+		f.run(copied(w.out))
 		stepAll(b, m, w.out, false)
 		w.out = w.out[:0]
-		return m, w
+		return m, f, w
 	}
 	for _, tc := range []struct {
 		name string
@@ -277,25 +280,33 @@ func BenchmarkStep(b *testing.B) {
 		{"restart", func(w *benchWorld, c *benchCluster) { w.add(c); w.remove(c, len(c.present)-2) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			m, w := setup(b)
-			for i := 0; i < benchClusters; i++ {
-				tc.next(w, w.clusters[i])
-			}
+			m, f, w := setup(b)
+			var machine, base time.Duration
 			b.ReportAllocs()
 			b.ResetTimer()
-			for i := range b.N {
-				if i%len(w.out) == 0 && i > 0 {
-					b.StopTimer()
-					w.out = w.out[:0]
-					for _, c := range w.clusters {
-						tc.next(w, c)
+			for done := 0; done < b.N; {
+				b.StopTimer()
+				w.out = w.out[:0]
+				for _, c := range w.clusters {
+					tc.next(w, c)
+				}
+				events := w.out[:min(len(w.out), b.N-done)]
+				floorEvents := copied(events)
+				t0 := time.Now()
+				f.run(floorEvents)
+				base += time.Since(t0)
+				b.StartTimer()
+				t0 = time.Now()
+				for _, ev := range events {
+					if _, err := m.Step(ev); err != nil {
+						b.Fatal(err)
 					}
-					b.StartTimer()
 				}
-				if _, err := m.Step(w.out[i%len(w.out)]); err != nil {
-					b.Fatal(err)
-				}
+				machine += time.Since(t0)
+				done += len(events)
 			}
+			b.ReportMetric(float64(base.Nanoseconds())/float64(b.N), "floor-ns/op")
+			b.ReportMetric(machine.Seconds()/base.Seconds(), "x-baseline")
 		})
 	}
 }
