@@ -54,6 +54,14 @@ const (
 //
 // It validates nothing, orders nothing and produces no notification: those
 // are what the machine adds, and x-baseline is their price.
+//
+// It is the floor for a plain layout of that state (maps keyed by the
+// strings the events carry, one record per endpoint), not for every
+// conceivable one: the machine is cleverer in two places, so parts of the
+// stream can come close to 1. It keeps the version parsed in the record,
+// so a resync does not read the stored version's bytes (the floor compares
+// the strings, one more miss), and a record points to its cluster, so an
+// update does not look the cluster up by ID.
 type floor struct {
 	names    map[string]*floorRecord
 	clusters map[string]*floorCluster
