@@ -224,8 +224,10 @@ func BenchmarkStream(b *testing.B) {
 		w.fill(benchEvents)
 		b.ReportAllocs()
 		b.ResetTimer()
-		// Whole passes alternate: within one, the events are long out of
-		// cache by the time either meets them again.
+		// The floor's pass follows the machine's over the same events:
+		// they are long out of cache by the time either meets them. One
+		// pair of passes gives one ratio, so this one is noisier than
+		// fresh's median over a thousand batches.
 		var p pairs
 		for range b.N {
 			m, _ := endpoint.New(endpoint.Config{LocalClusterID: "cluster-00000"})
