@@ -142,7 +142,11 @@ func (m *Machine) upsert(dst []Effect, ep *Endpoint) ([]Effect, error) {
 		return dst, &RejectedError{Name: ep.Name, Err: ErrOrderChanged}
 	}
 	// An update that does not know the UID neither changes nor erases it.
-	if (ep.UID == "" || ep.UID == r.ep.UID) && r.ep.sameContent(ep) {
+	// A non-empty version that is not the stored one (the resync check
+	// above: r.version.is(s) holds exactly when the stored version is s)
+	// already makes the content differ; sameContent would only read the
+	// stored version's bytes, a cache miss, to learn it again.
+	if ep.ResourceVersion == "" && (ep.UID == "" || ep.UID == r.ep.UID) && r.ep.sameContent(ep) {
 		return dst, nil
 	}
 	m.store(r, ep)
