@@ -87,20 +87,17 @@ func (w *window) count(v int64, sign int) {
 }
 
 // rescan recomputes min and max over the ring: O(Window), only when an
-// extreme leaves it.
+// extreme leaves it, which is only when the ring is full, so every slot
+// holds a result and the order of the walk does not matter. There is at
+// least one reply, and lost (-1) is the only negative value: it is the
+// least as a signed value and, converted, the greatest unsigned one, so
+// neither extreme picks it and the loop needs no branch.
 func (w *window) rescan() {
-	first := true
-	for i := range w.n {
-		v := w.ring[(w.head+i)%len(w.ring)]
-		if v == lost {
-			continue
-		}
-		if first {
-			w.min, w.max, first = v, v, false
-			continue
-		}
-		w.min, w.max = min(w.min, v), max(w.max, v)
+	lo, hi := uint64(math.MaxUint64), int64(lost)
+	for _, v := range w.ring {
+		lo, hi = min(lo, uint64(v)), max(hi, v)
 	}
+	w.min, w.max = int64(lo), hi
 }
 
 // mean is the mean reply latency in ns, truncated; 0 without replies.
