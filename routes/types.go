@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -54,17 +55,9 @@ type routeID struct {
 func (r Route) id() routeID {
 	a := r.Dst.Addr().As16()
 	return routeID{
-		hi: beUint64(a[:8]), lo: beUint64(a[8:]), table: r.Table, metric: r.Metric,
+		hi: binary.BigEndian.Uint64(a[:8]), lo: binary.BigEndian.Uint64(a[8:]), table: r.Table, metric: r.Metric,
 		bits: int16(r.Dst.Bits()), v6: r.Dst.Addr().Is6(),
 	}
-}
-
-func beUint64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b[:8] {
-		v = v<<8 | uint64(c)
-	}
-	return v
 }
 
 // Key returns the route's identity in the kernel.
