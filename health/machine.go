@@ -19,6 +19,10 @@ type Machine struct {
 	tracks map[string]*track
 	names  []string // tracked names, sorted: reports need no map iteration
 	gen    uint64   // last generation handed out
+	// okLosses[n] is the most losses a window of n results may hold
+	// without exceeding DegradedLossRatio, by the status rule's own float
+	// comparison: the hot path compares integers.
+	okLosses []int
 }
 
 // track is one tracked endpoint and its current prober.
@@ -38,7 +42,15 @@ func New(cfg Config) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Machine{cfg: cfg, tracks: map[string]*track{}}, nil
+	ok := make([]int, cfg.Window+1)
+	for n := range ok {
+		l := n // the greatest l <= n not over the ratio; 0 never is
+		for l > 0 && float64(l) > cfg.DegradedLossRatio*float64(n) {
+			l--
+		}
+		ok[n] = l
+	}
+	return &Machine{cfg: cfg, tracks: map[string]*track{}, okLosses: ok}, nil
 }
 
 // Config returns the configuration in effect, defaults filled in.
@@ -189,7 +201,7 @@ func (m *Machine) evaluate(w *window) (Status, string) {
 		return Error, ReasonConsecutiveLosses
 	case w.replies == 0:
 		return Connecting, ReasonAwaitingReply
-	case float64(w.losses) > m.cfg.DegradedLossRatio*float64(w.n):
+	case w.losses > m.okLosses[w.n]: // float64(w.losses) > DegradedLossRatio*float64(w.n)
 		return Degraded, ReasonLossRatio
 	case m.cfg.MaxMeanLatency > 0 && w.mean() > int64(m.cfg.MaxMeanLatency):
 		return Degraded, ReasonHighLatency

@@ -22,7 +22,10 @@ type window struct {
 	sqHi     uint64 // 128-bit sum of squared latencies:
 	sqLo     uint64 // exact, so the variance never drifts
 	min, max int64
-	last     int64 // latest reply in the ring, if any
+	// minN and maxN count the replies in the ring equal to min and to
+	// max: an extreme goes stale only when the last of them leaves.
+	minN, maxN int
+	last       int64 // latest reply in the ring, if any
 }
 
 func newWindow(size int) window { return window{ring: make([]int64, size)} }
@@ -40,8 +43,17 @@ func (w *window) add(v int64) {
 			w.head = 0
 		}
 		w.count(evicted, -1)
-		// Only the evicted sample's leaving can make an extreme stale.
-		rescan = evicted != lost && (evicted == w.min || evicted == w.max)
+		// Only the evicted sample's leaving can make an extreme stale,
+		// and only if it was the last of its value.
+		if evicted != lost {
+			if evicted == w.min {
+				w.minN--
+			}
+			if evicted == w.max {
+				w.maxN--
+			}
+			rescan = w.minN == 0 || w.maxN == 0
+		}
 	} else {
 		w.ring[(w.head+w.n)%len(w.ring)] = v
 		w.n++
@@ -54,14 +66,23 @@ func (w *window) add(v int64) {
 	}
 	switch {
 	case w.replies == 0:
-		w.min, w.max, w.last = 0, 0, 0
+		w.min, w.max, w.last, w.minN, w.maxN = 0, 0, 0, 0, 0
 	case rescan:
 		w.rescan()
 	case v == lost:
 	case w.replies == 1:
-		w.min, w.max = v, v
+		w.min, w.max, w.minN, w.maxN = v, v, 1, 1
 	default:
-		w.min, w.max = min(w.min, v), max(w.max, v)
+		if v < w.min {
+			w.min, w.minN = v, 1
+		} else if v == w.min {
+			w.minN++
+		}
+		if v > w.max {
+			w.max, w.maxN = v, 1
+		} else if v == w.max {
+			w.maxN++
+		}
 	}
 }
 
@@ -86,21 +107,30 @@ func (w *window) count(v int64, sign int) {
 	}
 }
 
-// rescan recomputes min and max over the ring: O(Window), only when an
-// extreme leaves it.
+// rescan recomputes min and max, and how many replies equal each, over
+// the ring: O(Window), only when the last reply of an extreme leaves it,
+// which is only when the ring is full, so every slot holds a result and
+// the order of the walk does not matter. There is at least one reply,
+// and lost (-1) is the only negative value: it is the least as a signed
+// value and, converted, the greatest unsigned one, so neither extreme
+// picks it and the loops need no branch.
 func (w *window) rescan() {
-	first := true
-	for i := range w.n {
-		v := w.ring[(w.head+i)%len(w.ring)]
-		if v == lost {
-			continue
-		}
-		if first {
-			w.min, w.max, first = v, v, false
-			continue
-		}
-		w.min, w.max = min(w.min, v), max(w.max, v)
+	lo, hi := uint64(math.MaxUint64), int64(lost)
+	for _, v := range w.ring {
+		lo, hi = min(lo, uint64(v)), max(hi, v)
 	}
+	w.min, w.max, w.minN, w.maxN = int64(lo), hi, 0, 0
+	for _, v := range w.ring {
+		w.minN += b2i(v == w.min)
+		w.maxN += b2i(v == w.max)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // mean is the mean reply latency in ns, truncated; 0 without replies.

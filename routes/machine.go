@@ -41,7 +41,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	return &Machine{
 		cfg:     cfg,
-		routes:  newBook(Route.id, routeSatisfies, ReplaceRoute, DeleteRoute),
+		routes:  newBook(Route.id, func(have, want Route) bool { return routeSatisfies(&have, &want) }, ReplaceRoute, DeleteRoute),
 		rules:   newBook(func(r Rule) Rule { return r }, func(a, b Rule) bool { return a == b }, AddRule, DeleteRule),
 		refused: map[string]*RefusedError{},
 		devices: map[string]device{},
@@ -113,7 +113,7 @@ func (m *Machine) dump(dst []Effect, ev Dump) []Effect {
 		return append(dst, Effect{Kind: Redump, Reason: "dump interrupted"})
 	}
 	m.gen++
-	m.routes.setObserved(ev.Routes, m.cfg.OwnsRoute, m.gen)
+	observeRoutes(&m.routes, ev.Routes, &m.cfg, m.gen)
 	m.rules.setObserved(ev.Rules, m.cfg.OwnsRule, m.gen)
 	m.dumped = true
 	return m.reconcile(dst, m.gen)
@@ -149,10 +149,13 @@ func (m *Machine) reconcile(dst []Effect, dumpGen uint64) []Effect {
 	prune := m.synced
 	idle := false
 	for i := range m.routes.es {
-		e := &m.routes.es[i]
 		if dumpGen != 0 {
-			e.forgetUnseen(dumpGen)
+			if m.routes.settled(i, dumpGen) {
+				continue
+			}
+			m.routes.forgetUnseen(i, dumpGen)
 		}
+		e := &m.routes.es[i]
 		if kind, v, ok := m.routes.decide(e, prune); ok {
 			dst = append(dst, Effect{Kind: kind, Route: v})
 		}
@@ -163,10 +166,13 @@ func (m *Machine) reconcile(dst []Effect, dumpGen uint64) []Effect {
 	}
 	idle = false
 	for i := range m.rules.es {
-		e := &m.rules.es[i]
 		if dumpGen != 0 {
-			e.forgetUnseen(dumpGen)
+			if m.rules.settled(i, dumpGen) {
+				continue
+			}
+			m.rules.forgetUnseen(i, dumpGen)
 		}
+		e := &m.rules.es[i]
 		if kind, v, ok := m.rules.decide(e, prune); ok {
 			dst = append(dst, Effect{Kind: kind, Rule: v})
 		}

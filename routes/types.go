@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -52,19 +53,16 @@ type routeID struct {
 }
 
 func (r Route) id() routeID {
-	a := r.Dst.Addr().As16()
-	return routeID{
-		hi: beUint64(a[:8]), lo: beUint64(a[8:]), table: r.Table, metric: r.Metric,
-		bits: int16(r.Dst.Bits()), v6: r.Dst.Addr().Is6(),
+	id := routeID{table: r.Table, metric: r.Metric, bits: int16(r.Dst.Bits())}
+	if a := r.Dst.Addr(); a.Is4() {
+		// As16 of an IPv4 address is its IPv4-mapped form, ::ffff:a.b.c.d.
+		b := a.As4()
+		id.lo = 0xffff<<32 | uint64(binary.BigEndian.Uint32(b[:]))
+	} else {
+		b := a.As16()
+		id.hi, id.lo, id.v6 = binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), a.Is6()
 	}
-}
-
-func beUint64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b[:8] {
-		v = v<<8 | uint64(c)
-	}
-	return v
+	return id
 }
 
 // Key returns the route's identity in the kernel.
@@ -151,9 +149,9 @@ type Remote struct {
 // routeSatisfies reports whether the kernel's route have is the wanted
 // one. A route via a gateway wanted without a device (LinkIndex 0) is
 // reported by the kernel with the device it resolved: any device will do.
-func routeSatisfies(have, want Route) bool {
-	if want.LinkIndex == 0 && want.Gateway.IsValid() {
-		have.LinkIndex = 0
-	}
-	return have == want
+func routeSatisfies(have, want *Route) bool {
+	return have.Dst == want.Dst && have.Gateway == want.Gateway &&
+		(have.LinkIndex == want.LinkIndex || want.LinkIndex == 0 && want.Gateway.IsValid()) &&
+		have.Src == want.Src && have.Table == want.Table && have.Protocol == want.Protocol &&
+		have.Metric == want.Metric
 }
