@@ -54,24 +54,37 @@ type Machine struct {
 	vips           map[netip.Addr]*vipState
 	servicesSynced bool
 	slicesSynced   bool
-	touched        []netip.Addr // scratch for one step
+	touched        []touchedVIP // scratch for one step
 	sched          attempts.Schedules
 	commit         attempts.Attempts // the Committer's failed commits
 }
 
 type vipKey struct{ namespace, name string }
 
+// touchedVIP is a VIP a step may have changed, with its state: states are
+// only dropped at the step's end, so the pointer holds for the step and
+// flush need not look the address up again.
+type touchedVIP struct {
+	addr netip.Addr
+	st   *vipState
+}
+
 // vipGroup joins one Service key: the Service, once known, and the slices
 // labelled with its name, known or not.
 type vipGroup struct {
 	key    vipKey
-	svc    *Service // nil while the Service is unknown or deleted
+	svc    *Service // &stored, or nil while the Service is unknown or deleted
+	stored Service  // held here rather than on its own: one allocation fewer
 	slices []*vipSliceRec
 	// usable and usableLocal sum the slices' counts, so a slice update
 	// decides in O(its endpoints), not O(the service's endpoints).
 	usable, usableLocal int
 	qualifies           bool
 	self                []string // {"namespace/name"}, built on first use
+	// Inline backing arrays of slices and self: most Services have one
+	// slice, and self always has one element.
+	slicesBuf [1]*vipSliceRec
+	selfBuf   [1]string
 }
 
 // vipSliceRec is what a slice contributes; its endpoints are not kept.
@@ -86,6 +99,7 @@ type vipSliceRec struct {
 // qualify, and what the adapter was told.
 type vipState struct {
 	users      []*vipGroup
+	usersBuf   [1]*vipGroup // users' inline backing array: most VIPs have one
 	qualifying int
 	advertised bool
 	previously bool              // in Config.Advertised, until sync
@@ -147,6 +161,7 @@ func (m *Machine) group(key vipKey) *vipGroup {
 	g := m.groups[key]
 	if g == nil {
 		g = &vipGroup{key: key}
+		g.slices = g.slicesBuf[:0]
 		m.groups[key] = g
 	}
 	return g
@@ -163,6 +178,7 @@ func (m *Machine) vip(a netip.Addr) *vipState {
 	st := m.vips[a]
 	if st == nil {
 		st = &vipState{}
+		st.users = st.usersBuf[:0]
 		m.vips[a] = st
 	}
 	return st
@@ -187,7 +203,8 @@ func (m *Machine) qualifies(g *vipGroup) bool {
 
 func (g *vipGroup) name() []string {
 	if g.self == nil {
-		g.self = []string{g.key.namespace + "/" + g.key.name}
+		g.selfBuf[0] = g.key.namespace + "/" + g.key.name
+		g.self = g.selfBuf[:]
 	}
 	return g.self
 }

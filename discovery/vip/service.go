@@ -15,11 +15,12 @@ func (m *Machine) upsertService(dst []Effect, s *Service) ([]Effect, error) {
 		return dst, nil
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
-	stored := *s
+	g.stored = *s
 	// A copy: the caller may reuse its slice, and the stored VIPs index
 	// the reference counts, so they must not change under the machine.
-	stored.VIPs = slices.Clone(s.VIPs)
-	g.svc = &stored
+	// oldVIPs keeps the previous copy.
+	g.stored.VIPs = slices.Clone(s.VIPs)
+	g.svc = &g.stored
 	m.decide(g, oldVIPs, oldQ)
 	return m.flush(dst), nil
 }
@@ -35,7 +36,7 @@ func (m *Machine) deleteService(dst []Effect, ev ServiceDeleted) ([]Effect, erro
 			Reason: fmt.Sprintf("stored %q, deleted %q", g.svc.UID, ev.UID), Err: ErrUIDMismatch}
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
-	g.svc = nil
+	g.svc, g.stored = nil, Service{}
 	m.decide(g, oldVIPs, oldQ)
 	m.forget(g)
 	return m.flush(dst), nil
