@@ -25,15 +25,15 @@ func (m *Machine) decide(g *vipGroup, oldVIPs []netip.Addr, oldQ bool) {
 		if !newQ {
 			delta = -1
 		}
-		for _, a := range newVIPs {
-			st := m.vips[a]
+		for i, a := range newVIPs {
+			st := g.states[i]
 			st.qualifying += delta
 			m.touched = append(m.touched, touchedVIP{a, st})
 		}
 		return
 	}
-	for _, a := range oldVIPs {
-		st := m.vips[a]
+	for i, a := range oldVIPs {
+		st := g.states[i]
 		i := slices.Index(st.users, g)
 		st.users = slices.Delete(st.users, i, i+1)
 		if oldQ {
@@ -41,14 +41,24 @@ func (m *Machine) decide(g *vipGroup, oldVIPs []netip.Addr, oldQ bool) {
 		}
 		m.touched = append(m.touched, touchedVIP{a, st})
 	}
+	// The old states are all read: g.statesBuf may be reused.
+	states := g.statesBuf[:0]
+	if len(newVIPs) > len(g.statesBuf) {
+		states = make([]*vipState, 0, len(newVIPs))
+	}
 	for _, a := range newVIPs {
 		st := m.vip(a)
 		st.users = append(st.users, g)
 		if newQ {
 			st.qualifying++
 		}
+		states = append(states, st)
 		m.touched = append(m.touched, touchedVIP{a, st})
 	}
+	if len(states) != 1 {
+		g.statesBuf[0] = nil // not listed: let it be collected once dropped
+	}
+	g.states = states
 }
 
 // flush emits the effects of the VIPs the step touched, by address, and

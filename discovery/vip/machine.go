@@ -80,11 +80,18 @@ type vipGroup struct {
 	// decides in O(its endpoints), not O(the service's endpoints).
 	usable, usableLocal int
 	qualifies           bool
-	self                []string // {"namespace/name"}, built on first use
-	// Inline backing arrays of slices and self: most Services have one
-	// slice, and self always has one element.
+	// states are the states of the stored Service's VIPs, in its order,
+	// so that a slice that changes the group's qualification updates them
+	// without looking them up. A state is never dropped while a group
+	// lists its VIP (it is a user), so the pointers hold.
+	states []*vipState
+	// Inline backing arrays, for the common case of one slice and one
+	// VIP: slices, states, the stored Service's VIPs and, when it is
+	// built, the group's {"namespace/name"} for effects (see name).
 	slicesBuf [1]*vipSliceRec
-	selfBuf   [1]string
+	statesBuf [1]*vipState
+	vipsBuf   [1]netip.Addr
+	self      [1]string
 }
 
 // vipSliceRec is what a slice contributes; its endpoints are not kept.
@@ -201,10 +208,11 @@ func (m *Machine) qualifies(g *vipGroup) bool {
 	return g.usable > 0
 }
 
+// name returns {"namespace/name"}, built on first use; the slice is
+// shared by every effect that names the group alone.
 func (g *vipGroup) name() []string {
-	if g.self == nil {
-		g.selfBuf[0] = g.key.namespace + "/" + g.key.name
-		g.self = g.selfBuf[:]
+	if g.self[0] == "" { // a valid key is never empty
+		g.self[0] = g.key.namespace + "/" + g.key.name
 	}
-	return g.self
+	return g.self[:]
 }

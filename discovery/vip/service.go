@@ -2,6 +2,7 @@ package vip
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 )
 
@@ -15,11 +16,20 @@ func (m *Machine) upsertService(dst []Effect, s *Service) ([]Effect, error) {
 		return dst, nil
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
+	var oldBuf [1]netip.Addr
+	if len(oldVIPs) == 1 { // it may be g.vipsBuf, which is rewritten below
+		oldBuf[0] = oldVIPs[0]
+		oldVIPs = oldBuf[:]
+	}
 	g.stored = *s
 	// A copy: the caller may reuse its slice, and the stored VIPs index
 	// the reference counts, so they must not change under the machine.
-	// oldVIPs keeps the previous copy.
-	g.stored.VIPs = slices.Clone(s.VIPs)
+	if len(s.VIPs) == 1 {
+		g.vipsBuf[0] = s.VIPs[0]
+		g.stored.VIPs = g.vipsBuf[:]
+	} else {
+		g.stored.VIPs = slices.Clone(s.VIPs)
+	}
 	g.svc = &g.stored
 	m.decide(g, oldVIPs, oldQ)
 	return m.flush(dst), nil
