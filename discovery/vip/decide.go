@@ -132,19 +132,18 @@ func (m *Machine) markSynced(dst []Effect, flag *bool) []Effect {
 	}
 	// The whole desired set at once, by address: every qualifying VIP, and
 	// a withdrawal of each VIP announced before a restart that no longer
-	// qualifies. One sort, one pass.
-	vips := make([]touchedVIP, 0, len(m.vips))
+	// qualifies. One pass that decides each VIP, then one sort of the
+	// effects: each VIP's decision depends on it alone, and deciding as
+	// the pass reaches it touches its state once, not twice.
+	start := len(dst)
 	for a, st := range m.vips {
 		if st.qualifying > 0 || st.previously {
-			vips = append(vips, touchedVIP{a, st})
+			dst = m.decision(dst, a, st)
+			st.previously = false
+			m.dropState(a, st) // deleting the entry being visited is safe
 		}
 	}
-	slices.SortFunc(vips, func(x, y touchedVIP) int { return x.addr.Compare(y.addr) })
-	for _, t := range vips {
-		dst = m.decision(dst, t.addr, t.st)
-		t.st.previously = false
-		m.dropState(t.addr, t.st)
-	}
+	slices.SortFunc(dst[start:], func(x, y Effect) int { return x.VIP.Compare(y.VIP) })
 	return dst
 }
 
