@@ -31,6 +31,12 @@ func (m *Machine) upsertService(dst []Effect, s *Service) ([]Effect, error) {
 		g.stored.VIPs = slices.Clone(s.VIPs)
 	}
 	g.svc = &g.stored
+	if g.svc.Announced() {
+		// Its effects will name it: build the name while the key's
+		// strings are in cache, not at the synced marker, which would
+		// fetch them again for every VIP.
+		g.name()
+	}
 	m.decide(g, oldVIPs, oldQ)
 	return m.flush(dst), nil
 }
