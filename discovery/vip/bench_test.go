@@ -153,7 +153,7 @@ func BenchmarkVIPStartupBurst100k(b *testing.B) {
 
 // burstSamples is how many baseline-machine-baseline triples at least
 // one run of BenchmarkVIPStartupBurst100k takes its x-baseline from.
-const burstSamples = 3
+const burstSamples = 5
 
 // median returns the median of xs, which it sorts.
 func median(xs []float64) float64 {

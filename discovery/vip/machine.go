@@ -72,9 +72,11 @@ type touchedVIP struct {
 // vipGroup joins one Service key: the Service, once known, and the slices
 // labelled with its name, known or not.
 type vipGroup struct {
-	key    vipKey
-	svc    *Service // &stored, or nil while the Service is unknown or deleted
-	stored Service  // held here rather than on its own: one allocation fewer
+	svc *Service // &stored, or nil while the Service is unknown or deleted
+	// stored is the Service, held here rather than on its own (one
+	// allocation fewer); while svc is nil only its Namespace and Name,
+	// the group's key, are set.
+	stored Service
 	slices []*vipSliceRec
 	// usable and usableLocal sum the slices' counts, so a slice update
 	// decides in O(its endpoints), not O(the service's endpoints).
@@ -167,7 +169,7 @@ func (m *Machine) synced() bool { return m.servicesSynced && m.slicesSynced }
 func (m *Machine) group(key vipKey) *vipGroup {
 	g := m.groups[key]
 	if g == nil {
-		g = &vipGroup{key: key}
+		g = &vipGroup{stored: Service{Namespace: key.namespace, Name: key.name}}
 		g.slices = g.slicesBuf[:0]
 		m.groups[key] = g
 	}
@@ -177,7 +179,7 @@ func (m *Machine) group(key vipKey) *vipGroup {
 // forget drops g once nothing refers to it.
 func (m *Machine) forget(g *vipGroup) {
 	if g.svc == nil && len(g.slices) == 0 {
-		delete(m.groups, g.key)
+		delete(m.groups, g.key())
 	}
 }
 
@@ -208,11 +210,14 @@ func (m *Machine) qualifies(g *vipGroup) bool {
 	return g.usable > 0
 }
 
+// key returns the group's key, the Service's namespace and name.
+func (g *vipGroup) key() vipKey { return vipKey{g.stored.Namespace, g.stored.Name} }
+
 // name returns {"namespace/name"}, built on first use; the slice is
 // shared by every effect that names the group alone.
 func (g *vipGroup) name() []string {
 	if g.self[0] == "" { // a valid key is never empty
-		g.self[0] = g.key.namespace + "/" + g.key.name
+		g.self[0] = g.stored.Namespace + "/" + g.stored.Name
 	}
 	return g.self[:]
 }

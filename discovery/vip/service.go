@@ -52,7 +52,7 @@ func (m *Machine) deleteService(dst []Effect, ev ServiceDeleted) ([]Effect, erro
 			Reason: fmt.Sprintf("stored %q, deleted %q", g.svc.UID, ev.UID), Err: ErrUIDMismatch}
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
-	g.svc, g.stored = nil, Service{}
+	g.svc, g.stored = nil, Service{Namespace: g.stored.Namespace, Name: g.stored.Name}
 	m.decide(g, oldVIPs, oldQ)
 	m.forget(g)
 	return m.flush(dst), nil
