@@ -25,19 +25,26 @@ func (m *Machine) decide(g *vipGroup, oldVIPs []netip.Addr, oldQ bool) {
 		if !newQ {
 			delta = -1
 		}
-		for _, a := range newVIPs {
-			m.vips[a].qualifying += delta
+		for i, a := range newVIPs {
+			st := g.states[i]
+			st.qualifying += delta
+			m.touched = append(m.touched, touchedVIP{a, st})
 		}
-		m.touched = append(m.touched, newVIPs...)
 		return
 	}
-	for _, a := range oldVIPs {
-		st := m.vips[a]
+	for i, a := range oldVIPs {
+		st := g.states[i]
 		i := slices.Index(st.users, g)
 		st.users = slices.Delete(st.users, i, i+1)
 		if oldQ {
 			st.qualifying--
 		}
+		m.touched = append(m.touched, touchedVIP{a, st})
+	}
+	// The old states are all read: g.statesBuf may be reused.
+	states := g.statesBuf[:0]
+	if len(newVIPs) > len(g.statesBuf) {
+		states = make([]*vipState, 0, len(newVIPs))
 	}
 	for _, a := range newVIPs {
 		st := m.vip(a)
@@ -45,8 +52,13 @@ func (m *Machine) decide(g *vipGroup, oldVIPs []netip.Addr, oldQ bool) {
 		if newQ {
 			st.qualifying++
 		}
+		states = append(states, st)
+		m.touched = append(m.touched, touchedVIP{a, st})
 	}
-	m.touched = append(append(m.touched, oldVIPs...), newVIPs...)
+	if len(states) != 1 {
+		g.statesBuf[0] = nil // not listed: let it be collected once dropped
+	}
+	g.states = states
 }
 
 // flush emits the effects of the VIPs the step touched, by address, and
@@ -56,27 +68,27 @@ func (m *Machine) flush(dst []Effect) []Effect {
 		return dst
 	}
 	if len(m.touched) > 1 {
-		slices.SortFunc(m.touched, netip.Addr.Compare)
-		m.touched = slices.Compact(m.touched)
+		slices.SortFunc(m.touched, func(x, y touchedVIP) int { return x.addr.Compare(y.addr) })
+		m.touched = slices.CompactFunc(m.touched, func(x, y touchedVIP) bool { return x.addr == y.addr })
 	}
 	dst = m.reconcile(dst, m.touched)
-	for _, a := range m.touched {
-		m.drop(a)
+	for _, t := range m.touched {
+		m.dropState(t.addr, t.st)
 	}
+	clear(m.touched) // no pointers kept past the step
 	m.touched = m.touched[:0]
 	return dst
 }
 
 // reconcile emits the effects that bring the adapter's view of vips, in
 // the order given, to what they qualify for. Before sync it emits nothing.
-func (m *Machine) reconcile(dst []Effect, vips []netip.Addr) []Effect {
+func (m *Machine) reconcile(dst []Effect, vips []touchedVIP) []Effect {
 	if !m.synced() {
 		return dst
 	}
-	for _, a := range vips {
-		st := m.vips[a]
-		if want := st.qualifying > 0; want != st.advertised {
-			dst = m.decision(dst, a, st)
+	for _, t := range vips {
+		if want := t.st.qualifying > 0; want != t.st.advertised {
+			dst = m.decision(dst, t.addr, t.st)
 		}
 	}
 	return dst
@@ -98,7 +110,14 @@ func (m *Machine) decision(dst []Effect, a netip.Addr, st *vipState) []Effect {
 // it is pending or its last retried write has not come back Done: a
 // failed Withdraw is retried even though no Service lists the VIP.
 func (m *Machine) drop(a netip.Addr) {
-	if st := m.vips[a]; st != nil && len(st.users) == 0 && !st.advertised && !st.previously && st.retry == (attempts.Attempts{}) {
+	if st := m.vips[a]; st != nil {
+		m.dropState(a, st)
+	}
+}
+
+// dropState is drop given a's state.
+func (m *Machine) dropState(a netip.Addr, st *vipState) {
+	if len(st.users) == 0 && !st.advertised && !st.previously && st.retry == (attempts.Attempts{}) {
 		delete(m.vips, a)
 	}
 }
@@ -113,20 +132,18 @@ func (m *Machine) markSynced(dst []Effect, flag *bool) []Effect {
 	}
 	// The whole desired set at once, by address: every qualifying VIP, and
 	// a withdrawal of each VIP announced before a restart that no longer
-	// qualifies. One sort, one pass.
-	vips := make([]netip.Addr, 0, len(m.vips))
+	// qualifies. One pass that decides each VIP, then one sort of the
+	// effects: each VIP's decision depends on it alone, and deciding as
+	// the pass reaches it touches its state once, not twice.
+	start := len(dst)
 	for a, st := range m.vips {
 		if st.qualifying > 0 || st.previously {
-			vips = append(vips, a)
+			dst = m.decision(dst, a, st)
+			st.previously = false
+			m.dropState(a, st) // deleting the entry being visited is safe
 		}
 	}
-	slices.SortFunc(vips, netip.Addr.Compare)
-	for _, a := range vips {
-		st := m.vips[a]
-		dst = m.decision(dst, a, st)
-		st.previously = false
-		m.drop(a)
-	}
+	slices.SortFunc(dst[start:], func(x, y Effect) int { return x.VIP.Compare(y.VIP) })
 	return dst
 }
 

@@ -54,24 +54,46 @@ type Machine struct {
 	vips           map[netip.Addr]*vipState
 	servicesSynced bool
 	slicesSynced   bool
-	touched        []netip.Addr // scratch for one step
+	touched        []touchedVIP // scratch for one step
 	sched          attempts.Schedules
 	commit         attempts.Attempts // the Committer's failed commits
 }
 
 type vipKey struct{ namespace, name string }
 
+// touchedVIP is a VIP a step may have changed, with its state: states are
+// only dropped at the step's end, so the pointer holds for the step and
+// flush need not look the address up again.
+type touchedVIP struct {
+	addr netip.Addr
+	st   *vipState
+}
+
 // vipGroup joins one Service key: the Service, once known, and the slices
 // labelled with its name, known or not.
 type vipGroup struct {
-	key    vipKey
-	svc    *Service // nil while the Service is unknown or deleted
+	svc *Service // &stored, or nil while the Service is unknown or deleted
+	// stored is the Service, held here rather than on its own (one
+	// allocation fewer); while svc is nil only its Namespace and Name,
+	// the group's key, are set.
+	stored Service
 	slices []*vipSliceRec
 	// usable and usableLocal sum the slices' counts, so a slice update
 	// decides in O(its endpoints), not O(the service's endpoints).
 	usable, usableLocal int
 	qualifies           bool
-	self                []string // {"namespace/name"}, built on first use
+	// states are the states of the stored Service's VIPs, in its order,
+	// so that a slice that changes the group's qualification updates them
+	// without looking them up. A state is never dropped while a group
+	// lists its VIP (it is a user), so the pointers hold.
+	states []*vipState
+	// Inline backing arrays, for the common case of one slice and one
+	// VIP: slices, states, the stored Service's VIPs and, when it is
+	// built, the group's {"namespace/name"} for effects (see name).
+	slicesBuf [1]*vipSliceRec
+	statesBuf [1]*vipState
+	vipsBuf   [1]netip.Addr
+	self      [1]string
 }
 
 // vipSliceRec is what a slice contributes; its endpoints are not kept.
@@ -86,6 +108,7 @@ type vipSliceRec struct {
 // qualify, and what the adapter was told.
 type vipState struct {
 	users      []*vipGroup
+	usersBuf   [1]*vipGroup // users' inline backing array: most VIPs have one
 	qualifying int
 	advertised bool
 	previously bool              // in Config.Advertised, until sync
@@ -146,7 +169,8 @@ func (m *Machine) synced() bool { return m.servicesSynced && m.slicesSynced }
 func (m *Machine) group(key vipKey) *vipGroup {
 	g := m.groups[key]
 	if g == nil {
-		g = &vipGroup{key: key}
+		g = &vipGroup{stored: Service{Namespace: key.namespace, Name: key.name}}
+		g.slices = g.slicesBuf[:0]
 		m.groups[key] = g
 	}
 	return g
@@ -155,7 +179,7 @@ func (m *Machine) group(key vipKey) *vipGroup {
 // forget drops g once nothing refers to it.
 func (m *Machine) forget(g *vipGroup) {
 	if g.svc == nil && len(g.slices) == 0 {
-		delete(m.groups, g.key)
+		delete(m.groups, g.key())
 	}
 }
 
@@ -163,6 +187,7 @@ func (m *Machine) vip(a netip.Addr) *vipState {
 	st := m.vips[a]
 	if st == nil {
 		st = &vipState{}
+		st.users = st.usersBuf[:0]
 		m.vips[a] = st
 	}
 	return st
@@ -185,9 +210,14 @@ func (m *Machine) qualifies(g *vipGroup) bool {
 	return g.usable > 0
 }
 
+// key returns the group's key, the Service's namespace and name.
+func (g *vipGroup) key() vipKey { return vipKey{g.stored.Namespace, g.stored.Name} }
+
+// name returns {"namespace/name"}, built on first use; the slice is
+// shared by every effect that names the group alone.
 func (g *vipGroup) name() []string {
-	if g.self == nil {
-		g.self = []string{g.key.namespace + "/" + g.key.name}
+	if g.self[0] == "" { // a valid key is never empty
+		g.self[0] = g.stored.Namespace + "/" + g.stored.Name
 	}
-	return g.self
+	return g.self[:]
 }

@@ -2,6 +2,7 @@ package vip
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 )
 
@@ -15,11 +16,27 @@ func (m *Machine) upsertService(dst []Effect, s *Service) ([]Effect, error) {
 		return dst, nil
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
-	stored := *s
+	var oldBuf [1]netip.Addr
+	if len(oldVIPs) == 1 { // it may be g.vipsBuf, which is rewritten below
+		oldBuf[0] = oldVIPs[0]
+		oldVIPs = oldBuf[:]
+	}
+	g.stored = *s
 	// A copy: the caller may reuse its slice, and the stored VIPs index
 	// the reference counts, so they must not change under the machine.
-	stored.VIPs = slices.Clone(s.VIPs)
-	g.svc = &stored
+	if len(s.VIPs) == 1 {
+		g.vipsBuf[0] = s.VIPs[0]
+		g.stored.VIPs = g.vipsBuf[:]
+	} else {
+		g.stored.VIPs = slices.Clone(s.VIPs)
+	}
+	g.svc = &g.stored
+	if g.svc.Announced() {
+		// Its effects will name it: build the name while the key's
+		// strings are in cache, not at the synced marker, which would
+		// fetch them again for every VIP.
+		g.name()
+	}
 	m.decide(g, oldVIPs, oldQ)
 	return m.flush(dst), nil
 }
@@ -35,7 +52,7 @@ func (m *Machine) deleteService(dst []Effect, ev ServiceDeleted) ([]Effect, erro
 			Reason: fmt.Sprintf("stored %q, deleted %q", g.svc.UID, ev.UID), Err: ErrUIDMismatch}
 	}
 	oldVIPs, oldQ := g.vipList(), g.qualifies
-	g.svc = nil
+	g.svc, g.stored = nil, Service{Namespace: g.stored.Namespace, Name: g.stored.Name}
 	m.decide(g, oldVIPs, oldQ)
 	m.forget(g)
 	return m.flush(dst), nil

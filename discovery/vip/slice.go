@@ -17,7 +17,7 @@ func (m *Machine) upsertSlice(dst []Effect, s *Slice) ([]Effect, error) {
 	}
 	key, owner := vipKey{s.Namespace, s.Name}, vipKey{s.Namespace, s.ServiceName}
 	r := m.slices[key]
-	if r != nil && r.group.key == owner {
+	if r != nil && r.group.key() == owner {
 		r.uid = s.UID
 		if r.usable == usable && r.usableLocal == local {
 			return dst, nil // the common update: nothing that decides changed
