@@ -216,6 +216,9 @@ func BenchmarkStream(b *testing.B) {
 			}
 			p.report(b, b.N*benchEvents, "event")
 			b.ReportMetric(float64(mallocs)/float64(b.N*benchEvents), "allocs/event")
+			if tc.clusters == benchClusters {
+				b.ReportMetric(3, "x-target") // issue 17, with at most 2 allocs/event
+			}
 		})
 	}
 	b.Run("cold/AppendStep", func(b *testing.B) {

@@ -46,8 +46,8 @@ func writeBatch(b *testing.B, verb string, gw netip.Addr) string {
 // through the adapter (one Sync: a targeted replace per route, then the
 // dump that checks it) and, side by side in the same iteration, with
 // `ip -batch` of `route replace` in another namespace. It reports the
-// adapter's speed relative to ip's as x-baseline (issue 13's target: at
-// least 0.7).
+// adapter's time as a multiple of ip's as x-baseline (issue 13's target,
+// at least 0.7 of ip's speed, is x-baseline at most 1.43).
 func BenchmarkGatewayMove2k(b *testing.B) {
 	testenv.RequireRoot(b)
 	if _, err := exec.LookPath("ip"); err != nil {
@@ -96,7 +96,7 @@ func BenchmarkGatewayMove2k(b *testing.B) {
 	n := float64(b.N * moveRoutes)
 	b.ReportMetric(n/adapterTime.Seconds(), "adapter-routes/s")
 	b.ReportMetric(n/ipTime.Seconds(), "ip-routes/s")
-	b.ReportMetric(ipTime.Seconds()/adapterTime.Seconds(), "x-baseline")
+	b.ReportMetric(adapterTime.Seconds()/ipTime.Seconds(), "x-baseline")
 }
 
 // BenchmarkFlushRepair10k flushes the 10,000 owned routes under a

@@ -40,8 +40,8 @@ func countTable(b testing.TB, h *netlink.Handle) int {
 // gateway on a veth, with a source address) into a fresh namespace through
 // the adapter, and, side by side in the same iteration, the same routes
 // into another fresh namespace with `ip -batch`. It reports each side's
-// rate and the ratio of the adapter's speed to ip's as x-baseline (issue
-// 13's target: at least 0.8).
+// rate, and the adapter's time as a multiple of ip's as x-baseline (issue
+// 13's target, at least 0.8 of ip's speed, is x-baseline at most 1.25).
 func BenchmarkApply10k(b *testing.B) {
 	testenv.RequireRoot(b)
 	if _, err := exec.LookPath("ip"); err != nil {
@@ -94,7 +94,7 @@ func BenchmarkApply10k(b *testing.B) {
 	n := float64(b.N * benchRoutes)
 	b.ReportMetric(n/adapterTime.Seconds(), "adapter-routes/s")
 	b.ReportMetric(n/ipTime.Seconds(), "ip-routes/s")
-	b.ReportMetric(ipTime.Seconds()/adapterTime.Seconds(), "x-baseline")
+	b.ReportMetric(adapterTime.Seconds()/ipTime.Seconds(), "x-baseline")
 }
 
 // ipNamespace creates a named namespace with the same veth and address as
