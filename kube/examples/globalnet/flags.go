@@ -72,16 +72,8 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 	fs.Float64Var(&o.qps, "qps", 100, "API requests per second, sustained")
 	fs.IntVar(&o.burst, "burst", 200, "API requests in a burst")
 	fs.StringVar(&o.MetricsAddr, "metrics-addr", prog.DefaultMetricsAddr, "deprecated: use --metrics-bind-address")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: globalnet --pool CIDR [--pool CIDR ...] [flags]\n\n"+
-			"Allocates the addresses of GlobalIPs (meshstate.io/v1alpha1) from the pools.\n"+
-			"Exit status: 0 when interrupted or for -h, 2 on bad usage, 1 on failure.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := prog.Parse(fs, args, w); err != nil {
-		return o, err
-	}
-	if err := o.Check(fs); err != nil {
+	if err := o.ParseChecked(fs, args, w, "globalnet --pool CIDR [--pool CIDR ...] [flags]",
+		"Allocates the addresses of GlobalIPs (meshstate.io/v1alpha1) from the pools."); err != nil {
 		return o, err
 	}
 	switch {

@@ -30,16 +30,8 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 	fs.BoolVar(&o.vips, "vips", true, "run the VIP side (vipkube)")
 	fs.BoolVar(&o.exports, "exports", true, "run the export side (mcskube); needs the MCS CRDs")
 	fs.StringVar(&o.trace, "trace", "", "record every event fed to the machines in this file (.vips and .exports), as JSON lines")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: servicediscovery --cluster-id ID [flags]\n\n"+
-			"Announces load-balancer VIPs (vipkube) and writes this cluster's ServiceImports (mcskube).\n"+
-			"Exit status: 0 when interrupted or for -h, 2 on bad usage, 1 on failure.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := prog.Parse(fs, args, w); err != nil {
-		return o, err
-	}
-	if err := o.Check(fs); err != nil {
+	if err := o.ParseChecked(fs, args, w, "servicediscovery --cluster-id ID [flags]",
+		"Announces load-balancer VIPs (vipkube) and writes this cluster's ServiceImports (mcskube)."); err != nil {
 		return o, err
 	}
 	switch {

@@ -140,6 +140,21 @@ func Parse(fs *flag.FlagSet, args []string, w io.Writer) error {
 	return nil
 }
 
+// ParseChecked sets fs's usage (synopsis and what the program does, the
+// exit statuses, then the flags), parses args as Parse does, and checks
+// the common flags as Check does: what both programs' flag parsing shares.
+func (o *Options) ParseChecked(fs *flag.FlagSet, args []string, w io.Writer, synopsis, does string) error {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s\n"+
+			"Exit status: 0 when interrupted or for -h, 2 on bad usage, 1 on failure.\n\nFlags:\n", synopsis, does)
+		fs.PrintDefaults()
+	}
+	if err := Parse(fs, args, w); err != nil {
+		return err
+	}
+	return o.Check(fs)
+}
+
 // ExitCode is the exit code of a program whose run returned err:
 // ExitOK for nil (the program was interrupted and stopped
 // cleanly) and flag.ErrHelp, ExitUsage for ErrUsage, ExitFailure otherwise.
