@@ -257,3 +257,23 @@ func Load[C, E any, F fmt.Stringer](fsys fs.FS, dir string, kit Kit[C, E, F]) ([
 	}
 	return out, nil
 }
+
+// LoadAs is Load for a kit whose Scenario type is a File under its own
+// name (type Scenario struct{ transcript.File }): the kit's Scenarios is
+// one call.
+func LoadAs[S ~struct{ File }, C, E any, F fmt.Stringer](fsys fs.FS, dir string, kit Kit[C, E, F]) ([]S, error) {
+	files, err := Load(fsys, dir, kit)
+	out := make([]S, len(files))
+	for i, f := range files {
+		out[i] = S(struct{ File }{f})
+	}
+	return out, err
+}
+
+// ReplayKeeping is Replay with a kit that stores the machine it starts in
+// *last, returning that machine too: what a kit's Scenario.Replay returns.
+func ReplayKeeping[M, C, E any, F fmt.Stringer](f File, kit func(last *M) Kit[C, E, F]) ([]Line[E, F], M, error) {
+	var m M
+	lines, err := Replay(f, kit(&m))
+	return lines, m, err
+}

@@ -22,12 +22,7 @@ type Line = transcript.Line[cni.Event, cni.Effect]
 
 // Scenarios returns the scenarios shipped with the kit, by file name.
 func Scenarios() ([]Scenario, error) {
-	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, err
+	return transcript.LoadAs[Scenario](scenarioFiles, "testdata/scenarios", kit(nil))
 }
 
 // Replay runs the scenario through a fresh machine, checking each step's
@@ -35,9 +30,7 @@ func Scenarios() ([]Scenario, error) {
 // transcript and the machine. The error is non-nil if any step has a
 // Problem.
 func (s Scenario) Replay() ([]Line, *cni.Machine, error) {
-	var m *cni.Machine
-	lines, err := transcript.Replay(s.File, kit(&m))
-	return lines, m, err
+	return transcript.ReplayKeeping(s.File, kit)
 }
 
 var sentinels = map[string]error{

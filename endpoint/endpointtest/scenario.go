@@ -26,12 +26,7 @@ type ScenarioStep = transcript.Step
 
 // Scenarios returns the scenarios shipped with the kit, by file name.
 func Scenarios() ([]Scenario, error) {
-	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit())
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, err
+	return transcript.LoadAs[Scenario](scenarioFiles, "testdata/scenarios", kit())
 }
 
 // ParseScenario reads a transcript and checks that its configuration and

@@ -26,8 +26,10 @@
 // # Adopting the runner
 //
 // A kit needs a transcript.Kit for its machine, the files embedded for its
-// public Scenarios, and a test that calls Run. For the ipam kit
-// (ipamtest/scenario.go):
+// public Scenarios, and a test that calls Run. The ipam kit
+// (ipamtest/scenario.go) is the model; besides its kit function, which
+// starts the machine and checks the kit's invariants after each step, it
+// holds only:
 //
 //	//go:embed testdata/scenarios/*.txt
 //	var scenarioFiles embed.FS
@@ -36,36 +38,11 @@
 //	type Line = transcript.Line[ipam.Event, ipam.Effect]
 //
 //	func Scenarios() ([]Scenario, error) {
-//		files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
-//		out := make([]Scenario, len(files))
-//		for i, f := range files {
-//			out[i] = Scenario{f}
-//		}
-//		return out, err
+//		return transcript.LoadAs[Scenario](scenarioFiles, "testdata/scenarios", kit(nil))
 //	}
 //
 //	func (s Scenario) Replay() ([]Line, *ipam.Machine, error) {
-//		var m *ipam.Machine
-//		lines, err := transcript.Replay(s.File, kit(&m))
-//		return lines, m, err
-//	}
-//
-//	func kit(last **ipam.Machine) transcript.Kit[ipam.Config, ipam.Event, ipam.Effect] {
-//		return transcript.Kit[ipam.Config, ipam.Event, ipam.Effect]{
-//			Decode:    ipam.UnmarshalEvent,
-//			Sentinels: map[string]error{"ErrInvalidOwner": ipam.ErrInvalidOwner, ...},
-//			Start: func(cfg ipam.Config) (transcript.Machine[ipam.Event, ipam.Effect], error) {
-//				m, err := ipam.New(cfg)
-//				if last != nil {
-//					*last = m
-//				}
-//				var before map[string]ipam.Holding
-//				return transcript.Machine[ipam.Event, ipam.Effect]{
-//					Step:  func(ev ipam.Event) ([]ipam.Effect, error) { before = holdings(m); return m.Step(ev) },
-//					Check: func(ev ipam.Event, _ []ipam.Effect, _ error) error { return Invariants(m, before, ev, false) },
-//				}, err
-//			},
-//		}
+//		return transcript.ReplayKeeping(s.File, kit)
 //	}
 //
 // and ipamtest/scenario_test.go, an internal test so that it reaches kit:

@@ -22,21 +22,14 @@ type Line = transcript.Line[vip.Event, vip.Effect]
 
 // Scenarios returns the scenarios shipped with the kit, by file name.
 func Scenarios() ([]Scenario, error) {
-	files, err := transcript.Load(scenarioFiles, "testdata/scenarios", kit(nil))
-	out := make([]Scenario, len(files))
-	for i, f := range files {
-		out[i] = Scenario{f}
-	}
-	return out, err
+	return transcript.LoadAs[Scenario](scenarioFiles, "testdata/scenarios", kit(nil))
 }
 
 // Replay runs the scenario through a fresh machine, checking each step's
 // expectations and the Checker's rules, and returns the transcript and the
 // machine. The error is non-nil if any step has a Problem.
 func (s Scenario) Replay() ([]Line, *vip.Machine, error) {
-	var m *vip.Machine
-	lines, err := transcript.Replay(s.File, kit(&m))
-	return lines, m, err
+	return transcript.ReplayKeeping(s.File, kit)
 }
 
 var sentinels = map[string]error{
