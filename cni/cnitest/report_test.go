@@ -10,14 +10,10 @@ import (
 	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
-var capture = rapidreport.Capture
-
-var readable = rapidreport.Readable
-
 // A property that fails at the first address added: rapid's report shows
 // the drawn address as text.
 func TestHistoryDrawsReadably(t *testing.T) {
-	out, failed := capture(t, func(t *rapid.T) {
+	out, failed := rapidreport.Capture(t, func(t *rapid.T) {
 		for _, ev := range cnitest.History(t, 3) {
 			if a, ok := ev.(cni.AddrAdded); ok {
 				t.Fatalf("address %v added", a.Address)
@@ -27,5 +23,5 @@ func TestHistoryDrawsReadably(t *testing.T) {
 	if !failed {
 		t.Fatalf("the property passed; rapid said:\n%s", out)
 	}
-	readable(t, out, `draw addr: (10\.244|fd00:244|192\.168|2001:db8|127\.0)[0-9a-f.:]*/\d+\n`)
+	rapidreport.Readable(t, out, `draw addr: (10\.244|fd00:244|192\.168|2001:db8|127\.0)[0-9a-f.:]*/\d+\n`)
 }

@@ -10,15 +10,13 @@ import (
 	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
-var report = rapidreport.Capture
-
 // The field's health checker, which ignores stale removals, must be caught
 // with a report a person can read: the shrunk stream as a transcript of
 // short lines (the events by name, no netip or time internals), followed by
 // the property's complaint.
 func TestHandlerPropertyReportIsATranscript(t *testing.T) {
 	legacy := func() endpoint.Handler { return &prober{probing: map[string]bool{}} }
-	out, failed := report(t, endpointtest.HandlerProperty(endpointtest.GenConfig{}, legacy, probesMatch))
+	out, failed := rapidreport.Capture(t, endpointtest.HandlerProperty(endpointtest.GenConfig{}, legacy, probesMatch))
 	if !failed {
 		t.Fatalf("the legacy prober passed; rapid said:\n%s", out)
 	}

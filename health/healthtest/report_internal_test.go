@@ -10,10 +10,6 @@ import (
 	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
-var capture = rapidreport.Capture
-
-var readable = rapidreport.Readable
-
 // A property that fails at the first notification with a health-check IP
 // or the first probe answered: rapid's report shows the drawn address and
 // round-trip time as text.
@@ -33,7 +29,7 @@ func TestDrawEventReadably(t *testing.T) {
 		}, `draw rtt: [0-9.]+(ms|µs|s)\n`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, failed := capture(t, func(t *rapid.T) {
+			out, failed := rapidreport.Capture(t, func(t *rapid.T) {
 				m, err := health.New(health.Config{})
 				if err != nil {
 					t.Fatal(err)
@@ -45,7 +41,7 @@ func TestDrawEventReadably(t *testing.T) {
 			if !failed {
 				t.Fatalf("the property passed; rapid said:\n%s", out)
 			}
-			readable(t, out, tc.pattern)
+			rapidreport.Readable(t, out, tc.pattern)
 		})
 	}
 }

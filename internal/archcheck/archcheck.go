@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"go/token"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -117,18 +116,7 @@ func Check(ctx context.Context, moduleDir string, pkgDirs []string, rules Rules)
 		out = append(out, vs...)
 	}
 	relativize(out, moduleDir)
-	slices.SortFunc(out, func(a, b Violation) int {
-		if c := strings.Compare(a.Pos.Filename, b.Pos.Filename); c != 0 {
-			return c
-		}
-		if c := a.Pos.Line - b.Pos.Line; c != 0 {
-			return c
-		}
-		if c := a.Pos.Column - b.Pos.Column; c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
+	sortViolations(out)
 	return out, nil
 }
 

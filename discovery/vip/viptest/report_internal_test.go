@@ -11,15 +11,11 @@ import (
 	"github.com/meshstate/meshstate/transcript"
 )
 
-var capture = rapidreport.Capture
-
-var readable = rapidreport.Readable
-
 // A property over the VIP properties' draws that fails once a Service
 // with VIPs and a slice with an endpoint have both been delivered: rapid's
 // report lists the histories and the order as transcript lines.
 func TestVIPDrawsReadably(t *testing.T) {
-	out, failed := capture(t, func(t *rapid.T) {
+	out, failed := rapidreport.Capture(t, func(t *rapid.T) {
 		hs := drawHistories(t, GenConfig{}.withDefaults(), "histories")
 		var vips, endpoints bool
 		for _, ev := range drawOrder(t, hs, "order") {
@@ -37,7 +33,7 @@ func TestVIPDrawsReadably(t *testing.T) {
 	if !failed {
 		t.Fatalf("the property passed; rapid said:\n%s", out)
 	}
-	readable(t, out,
+	rapidreport.Readable(t, out,
 		`draw histories: \n# (service|slice) \S+\n`,
 		`\nServiceUpsert service: .*vips=\[[0-9a-f.:]+`,
 		`\nSliceUpsert slice: .*endpoints\.0\.`,
