@@ -37,7 +37,6 @@ type record struct {
 	ep        Endpoint
 	version   version  // ep.ResourceVersion, parsed
 	cluster   *cluster // saves a lookup by cluster ID on every update and delete
-	active    bool     // the cluster's active endpoint: its top
 	announced bool     // a Created notification was emitted and no retirement yet
 }
 
@@ -150,7 +149,7 @@ func (m *Machine) upsert(dst []Effect, ep *Endpoint) ([]Effect, error) {
 		return dst, nil
 	}
 	m.store(r, ep)
-	if r.active && r.announced {
+	if r.cluster.top == r && r.announced {
 		dst = append(dst, Effect{Kind: m.kind(r, LocalEndpointUpdated, RemoteEndpointUpdated), Endpoint: r.ep})
 	}
 	return dst, nil
@@ -197,11 +196,11 @@ func (m *Machine) markSynced(dst []Effect) []Effect {
 		return dst
 	}
 	m.synced = true
-	if c := m.clusters[m.local]; c != nil && c.top.active {
+	if c := m.clusters[m.local]; c != nil {
 		dst = m.announce(dst, c.top)
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.clusters)) {
-		if c := m.clusters[id]; id != m.local && c.top.active {
+		if c := m.clusters[id]; id != m.local {
 			dst = m.announce(dst, c.top)
 		}
 	}
@@ -220,10 +219,7 @@ func (m *Machine) add(dst []Effect, ep *Endpoint) []Effect {
 	c.members = append(c.members, r)
 	if c.top == nil || m.total(&r.ep, &c.top.ep) > 0 {
 		// The old top, if any, is superseded: it stays stale until deleted.
-		if c.top != nil {
-			c.top.active = false
-		}
-		c.top, r.active = r, true
+		c.top = r
 		if m.synced {
 			dst = m.announce(dst, r)
 		}
@@ -259,7 +255,8 @@ func (m *Machine) unlink(dst []Effect, r *record) ([]Effect, *record) {
 	c.members[last] = nil
 	c.members = c.members[:last]
 	var next *record
-	if c.top == r {
+	wasTop := c.top == r
+	if wasTop {
 		// A cluster with a live endpoint is served: the greatest remaining
 		// one takes over, whatever superseded it before, so the active
 		// endpoint depends on the present set only, never on history.
@@ -272,7 +269,7 @@ func (m *Machine) unlink(dst []Effect, r *record) ([]Effect, *record) {
 	if r.announced {
 		r.announced = false
 		kind := m.kind(r, StaleLocalEndpointRemoved, StaleRemoteEndpointRemoved)
-		if r.active {
+		if wasTop {
 			kind = m.kind(r, LocalEndpointRemoved, RemoteEndpointRemoved)
 		}
 		dst = append(dst, Effect{Kind: kind, Endpoint: r.ep})
@@ -290,7 +287,6 @@ func (m *Machine) promote(dst []Effect, next *record) []Effect {
 	if next == nil {
 		return dst
 	}
-	next.active = true
 	if m.synced {
 		dst = m.announce(dst, next)
 	}

@@ -12,7 +12,7 @@ func (m *Machine) HasSynced() bool { return m.synced }
 // endpoint. Every cluster with a present endpoint has one.
 func (m *Machine) Active(clusterID string) (Endpoint, bool) {
 	c := m.clusters[clusterID]
-	if c == nil || !c.top.active {
+	if c == nil {
 		return Endpoint{}, false
 	}
 	return c.top.ep, true
@@ -33,7 +33,7 @@ func (m *Machine) Stale(name string) bool {
 	if !ok {
 		return false
 	}
-	return !r.active
+	return r.cluster.top != r
 }
 
 // Clusters returns the IDs of the clusters with at least one tracked
@@ -52,11 +52,7 @@ type Stats struct {
 // metrics, not per event.
 func (m *Machine) Stats() Stats {
 	s := Stats{Clusters: len(m.clusters), Endpoints: len(m.byName)}
-	for _, c := range m.clusters {
-		if c.top.active {
-			s.Active++
-		}
-	}
+	s.Active = len(m.clusters) // every cluster with an endpoint has an active one
 	for _, r := range m.byName {
 		if r.announced {
 			s.Announced++
