@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -106,7 +107,7 @@ func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, re
 	if ok {
 		status = metav1.ConditionTrue
 	}
-	c := findCondition(h.conds, typ)
+	c := meta.FindStatusCondition(h.conds, typ)
 	if c == nil {
 		h.conds = append(h.conds, metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg,
 			LastTransitionTime: metav1.NewTime(at)})
@@ -129,22 +130,6 @@ func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, re
 	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *c}), c
 }
 
-// findCondition is meta.FindStatusCondition.
-func findCondition(conds []metav1.Condition, typ string) *metav1.Condition {
-	for i := range conds {
-		if conds[i].Type == typ {
-			return &conds[i]
-		}
-	}
-	return nil
-}
-
-// conditionTrue is meta.IsStatusConditionTrue.
-func conditionTrue(conds []metav1.Condition, typ string) bool {
-	c := findCondition(conds, typ)
-	return c != nil && c.Status == metav1.ConditionTrue
-}
-
 // updateReady sets the Ready condition from the others: True when the
 // owner holds its addresses and its dependency, if it has one, is ready;
 // otherwise False with the reason and message of what blocks it.
@@ -155,7 +140,7 @@ func (m *Machine) updateReady(out []Effect, h *holding, at time.Time) []Effect {
 }
 
 func (m *Machine) readiness(h *holding) (bool, string, string) {
-	alloc := findCondition(h.conds, ConditionAllocated)
+	alloc := meta.FindStatusCondition(h.conds, ConditionAllocated)
 	switch {
 	case alloc == nil:
 		return false, ReasonPending, "no address allocated yet"
@@ -164,7 +149,7 @@ func (m *Machine) readiness(h *holding) (bool, string, string) {
 	case !h.depends:
 		return true, ReasonReady, "the addresses are allocated"
 	}
-	dep := findCondition(h.conds, ConditionDependencyReady)
+	dep := meta.FindStatusCondition(h.conds, ConditionDependencyReady)
 	switch {
 	case dep == nil:
 		return false, ReasonDependencyPending, m.pendingMessage(h)

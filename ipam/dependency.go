@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // dependency is what the machine knows of an owner's dependency (its
@@ -89,7 +91,7 @@ func (m *Machine) found(out []Effect, h *holding, carried []netip.Addr, at time.
 // just created): rewriting only the reason would be a status write that
 // tells nobody anything.
 func (m *Machine) ready(out []Effect, h *holding, reason string, at time.Time) []Effect {
-	if conditionTrue(h.conds, ConditionDependencyReady) {
+	if meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
 		return out
 	}
 	return m.setCondition(out, h, ConditionDependencyReady, true, reason, "", at)

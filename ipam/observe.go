@@ -26,8 +26,8 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", o.At)
 		}
 		if h.depends != o.DependsOn && h.addrs != nil {
-			// spec.internalService was switched: Ready means another thing.
-			h.depends = o.DependsOn
+			// spec.internalService was switched: Ready means another thing
+			// (reobserve records the switch).
 			m.readyDue(h)
 		}
 		return m.settled(m.reobserve(out, h, o), h, o.At), nil

@@ -67,7 +67,7 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 	if err != nil {
 		return dst, err
 	}
-	if ev.Effect != WriteStatus && ev.Effect != EnsureDependency || ev.Outcome < Done || ev.Outcome > Unknown {
+	if ev.Effect != WriteStatus && ev.Effect != EnsureDependency || !ev.Outcome.Valid() {
 		return dst, &RejectedError{Owner: ev.Owner, Field: "effect",
 			Reason: fmt.Sprintf("%v %v", ev.Effect, ev.Outcome), Err: ErrInvalidEvent}
 	}

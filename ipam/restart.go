@@ -13,6 +13,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // recover reserves the addresses h's status records, if they are what h
@@ -49,10 +51,7 @@ func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonWantChangeRefused, fmt.Sprintf(
 			"kept %v, which its status records; the number of addresses cannot change from %d to %d: recreate the object to change it",
 			h.addrs, h.want, h.asked), at)
-		m.readyDue(h)
-		return m.lookup(out, h)
-	}
-	if !conditionTrue(h.conds, ConditionAllocated) {
+	} else if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
 		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", at)
 	}
 	// A status written before the Ready condition existed gets it now;

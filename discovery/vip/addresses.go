@@ -3,6 +3,7 @@ package vip
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -127,10 +128,8 @@ func (p *parsed) add(source, v string, trim bool) {
 		p.bad = append(p.bad, AddressProblem{Source: source, Value: v, Reason: r})
 		return
 	}
-	for _, x := range p.vips {
-		if x == a {
-			return
-		}
+	if slices.Contains(p.vips, a) {
+		return
 	}
 	p.vips = append(p.vips, a)
 }
