@@ -21,27 +21,13 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 		if e == nil || e.inFlight != op.Kind || e.flight != op.Route {
 			return dst, notInFlight(op)
 		}
-		out, ok := m.outcome(dst, op, ev, &e.inFlight, &e.backingOff, &e.attempts, &e.lastReason, &e.lastMessage)
-		if ok {
-			e.had, e.have = op.Kind == ReplaceRoute, op.Route
-			if !e.had {
-				e.have = Route{}
-			}
-		}
-		return m.finishRoute(out, e), nil
+		return m.finishRoute(outcome(m, dst, op, ev, e, ReplaceRoute), e), nil
 	case op.Kind.IsWrite():
 		e := m.rules.find(op.Rule)
 		if e == nil || e.inFlight != op.Kind || e.flight != op.Rule {
 			return dst, notInFlight(op)
 		}
-		out, ok := m.outcome(dst, op, ev, &e.inFlight, &e.backingOff, &e.attempts, &e.lastReason, &e.lastMessage)
-		if ok {
-			e.had, e.have = op.Kind == AddRule, op.Rule
-			if !e.had {
-				e.have = Rule{}
-			}
-		}
-		return m.finishRule(out, e), nil
+		return m.finishRule(outcome(m, dst, op, ev, e, AddRule), e), nil
 	}
 	return dst, notInFlight(op)
 }
@@ -50,15 +36,20 @@ func notInFlight(op Effect) error {
 	return &RejectedError{Field: "op", Reason: op.String() + " is not in flight", Err: ErrInvalidEvent}
 }
 
-// outcome clears the in-flight mark and, for a failure, counts it and
-// appends its RetryAfter. It reports whether the write took effect.
-func (m *Machine) outcome(dst []Effect, op Effect, ev Applied,
-	inFlight *Kind, backingOff *bool, attempts *int, reason, msg *string) ([]Effect, bool) {
-	*inFlight = 0
-	add := op.Kind == ReplaceRoute || op.Kind == AddRule
-	if ev.Class == OK || add && ev.Class == Exists || !add && ev.Class == Gone {
-		*attempts, *reason, *msg = 0, "", ""
-		return dst, true
+// outcome clears e's in-flight mark. A write that took effect becomes
+// what e has (nothing, for a deletion; add is the kind that adds); a
+// failure is counted and answered with its RetryAfter.
+func outcome[K, V comparable](m *Machine, dst []Effect, op Effect, ev Applied, e *entry[K, V], add Kind) []Effect {
+	e.inFlight = 0
+	adds := op.Kind == add
+	if ev.Class == OK || adds && ev.Class == Exists || !adds && ev.Class == Gone {
+		e.attempts, e.lastReason, e.lastMessage = 0, "", ""
+		var none V
+		e.had, e.have = adds, none
+		if adds {
+			e.have = e.flight
+		}
+		return dst
 	}
 	sched, why := m.cfg.Retry, ReasonFailed
 	switch ev.Class {
@@ -67,14 +58,14 @@ func (m *Machine) outcome(dst []Effect, op Effect, ev Applied,
 	case Permanent:
 		sched, why = m.cfg.SlowRetry, ReasonFailedPermanently
 	}
-	*backingOff = true
-	*attempts++
-	*reason, *msg = why, ev.Message
+	e.backingOff = true
+	e.attempts++
+	e.lastReason, e.lastMessage = why, ev.Message
 	target := op.String()
 	r := Effect{Kind: RetryAfter, Retry: op.Kind, Route: op.Route, Rule: op.Rule,
-		Delay: sched.Delay(target, *attempts-1), Reason: why,
-		Message: fmt.Sprintf("%s failed (%s, attempt %d): %s", target, ev.Class, *attempts, ev.Message)}
-	return append(dst, r), false
+		Delay: sched.Delay(target, e.attempts-1), Reason: why,
+		Message: fmt.Sprintf("%s failed (%s, attempt %d): %s", target, ev.Class, e.attempts, ev.Message)}
+	return append(dst, r)
 }
 
 // retryDue re-decides a target whose backoff has passed: what it needs now
