@@ -77,16 +77,8 @@ func New(cfg Config) (*Machine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	if cfg.Retry == (retry.Schedule{}) {
-		cfg.Retry = retry.DefaultSchedule()
-	}
-	if cfg.SlowRetry == (retry.Schedule{}) {
-		cfg.SlowRetry = retry.SlowSchedule()
-	}
-	for _, s := range []retry.Schedule{cfg.Retry, cfg.SlowRetry} {
-		if err := s.Validate(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
-		}
+	if _, err := retry.Defaults(&cfg.Retry, &cfg.SlowRetry); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	return &Machine{cfg: cfg, pool: pool, owners: map[ownerKey]*holding{},
 		waiting: map[ownerKey]*holding{}}, nil

@@ -41,6 +41,26 @@ func SlowSchedule() Schedule {
 	return Schedule{Initial: 5 * time.Minute, Max: 5 * time.Minute, Multiplier: 1, Jitter: 0.2}
 }
 
+// Defaults fills a zero *fast with DefaultSchedule and a zero *slow with
+// SlowSchedule, as every machine's Config does for its Retry and
+// SlowRetry, then validates both. On error, field names the one at fault:
+// "retry" or "slowRetry".
+func Defaults(fast, slow *Schedule) (field string, err error) {
+	if *fast == (Schedule{}) {
+		*fast = DefaultSchedule()
+	}
+	if *slow == (Schedule{}) {
+		*slow = SlowSchedule()
+	}
+	if err := fast.Validate(); err != nil {
+		return "retry", err
+	}
+	if err := slow.Validate(); err != nil {
+		return "slowRetry", err
+	}
+	return "", nil
+}
+
 // ErrInvalidSchedule is wrapped by every error of Validate.
 var ErrInvalidSchedule = errors.New("retry: invalid schedule")
 

@@ -59,16 +59,8 @@ func (c *Config) validate() error {
 	if c.RulePriority == 0 {
 		c.RulePriority = DefaultRulePriority
 	}
-	if c.Retry == (retry.Schedule{}) {
-		c.Retry = retry.DefaultSchedule()
-	}
-	if c.SlowRetry == (retry.Schedule{}) {
-		c.SlowRetry = retry.SlowSchedule()
-	}
-	for _, s := range []retry.Schedule{c.Retry, c.SlowRetry} {
-		if err := s.Validate(); err != nil {
-			return &RejectedError{Field: "retry", Reason: err.Error(), Err: ErrInvalidConfig}
-		}
+	if _, err := retry.Defaults(&c.Retry, &c.SlowRetry); err != nil {
+		return &RejectedError{Field: "retry", Reason: err.Error(), Err: ErrInvalidConfig}
 	}
 	return nil
 }

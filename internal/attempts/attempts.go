@@ -26,17 +26,8 @@ type Schedules struct{ fast, slow retry.Schedule }
 // default (retry.DefaultSchedule, retry.SlowSchedule). The errors name the
 // configuration fields, Retry and SlowRetry.
 func NewSchedules(fast, slow retry.Schedule) (Schedules, error) {
-	if fast == (retry.Schedule{}) {
-		fast = retry.DefaultSchedule()
-	}
-	if slow == (retry.Schedule{}) {
-		slow = retry.SlowSchedule()
-	}
-	if err := fast.Validate(); err != nil {
-		return Schedules{}, fmt.Errorf("retry: %w", err)
-	}
-	if err := slow.Validate(); err != nil {
-		return Schedules{}, fmt.Errorf("slowRetry: %w", err)
+	if field, err := retry.Defaults(&fast, &slow); err != nil {
+		return Schedules{}, fmt.Errorf("%s: %w", field, err)
 	}
 	return Schedules{fast, slow}, nil
 }

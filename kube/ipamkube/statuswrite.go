@@ -201,16 +201,11 @@ func (s *session) retryFlush(rec *record, class lookup.Class) {
 	s.timers.AddAfter(flushKey(rec.key), delay)
 }
 
-// schedules returns the machine's retry schedules, defaults filled in as
-// ipam.New fills them.
+// schedules returns the machine's retry schedules, defaults filled in by
+// retry.Defaults, as ipam.New fills them (which has validated them).
 func schedules(c ipam.Config) (fast, slow retry.Schedule) {
 	fast, slow = c.Retry, c.SlowRetry
-	if fast == (retry.Schedule{}) {
-		fast = retry.DefaultSchedule()
-	}
-	if slow == (retry.Schedule{}) {
-		slow = retry.SlowSchedule()
-	}
+	_, _ = retry.Defaults(&fast, &slow)
 	return fast, slow
 }
 
