@@ -7,6 +7,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/meshstate/meshstate/cni"
+	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
 // PodCIDRs returns the pod CIDRs the generators draw addresses around, a
@@ -44,7 +45,7 @@ func History(t *rapid.T, n int) []cni.Event {
 
 func event(t *rapid.T, at time.Time) cni.Event {
 	index := rapid.IntRange(1, len(names)-1).Draw(t, "index")
-	addr := draw(t, rapid.SampledFrom(addrs), "addr")
+	addr := rapidreport.Draw(t, rapid.SampledFrom(addrs), "addr")
 	switch rapid.IntRange(0, 9).Draw(t, "kind") {
 	case 0:
 		return cni.NodeReady{Ready: rapid.Bool().Draw(t, "ready"), At: at}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshstate/meshstate/endpoint"
 	"github.com/meshstate/meshstate/health"
+	"github.com/meshstate/meshstate/internal/rapidreport"
 )
 
 var (
@@ -173,7 +174,7 @@ func drawEvent(t *rapid.T, m *health.Machine, now time.Time) health.Event {
 		n := endpoint.Effect{
 			Kind: endpoint.Kind(rapid.IntRange(int(endpoint.LocalEndpointCreated), int(endpoint.StaleRemoteEndpointRemoved)).Draw(t, "kind")),
 			Endpoint: endpoint.Endpoint{Name: rapid.SampledFrom(names).Draw(t, "name"), ClusterID: "c",
-				UID: rapid.SampledFrom(uids).Draw(t, "uid"), HealthCheckIP: draw(t, rapid.SampledFrom(ips), "ip")},
+				UID: rapid.SampledFrom(uids).Draw(t, "uid"), HealthCheckIP: rapidreport.Draw(t, rapid.SampledFrom(ips), "ip")},
 		}
 		return health.Notified{Notification: n, At: now}
 	case 2:
@@ -194,7 +195,7 @@ func drawEvent(t *rapid.T, m *health.Machine, now time.Time) health.Event {
 	case 3:
 		r.Received = now.Add(-time.Nanosecond) // malformed
 	default:
-		r.Received = now.Add(draw(t, rapid.SampledFrom(rtts), "rtt"))
+		r.Received = now.Add(rapidreport.Draw(t, rapid.SampledFrom(rtts), "rtt"))
 	}
 	return r
 }

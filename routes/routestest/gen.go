@@ -6,6 +6,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/meshstate/meshstate/internal/rapidreport"
 	"github.com/meshstate/meshstate/routes"
 )
 
@@ -55,7 +56,7 @@ func Desired(t *rapid.T) routes.Desired {
 		}
 		v6 := rapid.Bool().Draw(t, c+"-v6")
 		r := routes.Remote{Cluster: c}
-		for _, p := range draw(t, rapid.SliceOfNDistinct(rapid.SampledFrom(subnets), 0, 3, netip.Prefix.String), c+"-subnets") {
+		for _, p := range rapidreport.Draw(t, rapid.SliceOfNDistinct(rapid.SampledFrom(subnets), 0, 3, netip.Prefix.String), c+"-subnets") {
 			if p.Addr().Is6() == v6 {
 				r.Subnets = append(r.Subnets, p)
 			}
@@ -63,9 +64,9 @@ func Desired(t *rapid.T) routes.Desired {
 		if rapid.Bool().Draw(t, c+"-device") {
 			r.LinkIndex = rapid.IntRange(2, 3).Draw(t, c+"-link")
 		} else if v6 {
-			r.Gateway = draw(t, rapid.SampledFrom(gateways6), c+"-gw")
+			r.Gateway = rapidreport.Draw(t, rapid.SampledFrom(gateways6), c+"-gw")
 		} else {
-			r.Gateway = draw(t, rapid.SampledFrom(gateways4), c+"-gw")
+			r.Gateway = rapidreport.Draw(t, rapid.SampledFrom(gateways4), c+"-gw")
 		}
 		ev.Remotes = append(ev.Remotes, r)
 	}
@@ -81,14 +82,14 @@ func Foreign(t *rapid.T, cfg routes.Config) routes.Route {
 		r.Protocol = 4 // static, as `ip route add` sets it
 	} else {
 		r.Table = 254
-		r.Dst = draw(t, rapid.SampledFrom(subnets[:4]), "main-dst")
+		r.Dst = rapidreport.Draw(t, rapid.SampledFrom(subnets[:4]), "main-dst")
 	}
 	return r
 }
 
 // ForeignRule generates a rule that is not ours.
 func ForeignRule(t *rapid.T, cfg routes.Config) routes.Rule {
-	return routes.Rule{Priority: 100, Table: 200, Dst: draw(t, rapid.SampledFrom(subnets[:4]), "rule-dst"),
+	return routes.Rule{Priority: 100, Table: 200, Dst: rapidreport.Draw(t, rapid.SampledFrom(subnets[:4]), "rule-dst"),
 		Protocol: cfg.Protocol}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/meshstate/meshstate/internal/rapidreport"
 	"github.com/meshstate/meshstate/routes"
 )
 
@@ -48,7 +49,7 @@ func Property(cfg routes.Config) func(*rapid.T) {
 		s := &session{cfg: m.Config(), m: m, k: NewKernel(), inFlight: map[string]routes.Effect{},
 			retries: map[string]routes.Effect{}, foreign: map[string]bool{}}
 		// The kernel may start with stale owned routes from a previous run.
-		for _, r := range draw(t, rapid.SliceOfN(rapid.SampledFrom(subnets[:6]), 0, 3), "stale") {
+		for _, r := range rapidreport.Draw(t, rapid.SliceOfN(rapid.SampledFrom(subnets[:6]), 0, 3), "stale") {
 			rt := routes.Route{Dst: r, LinkIndex: 2, Table: s.cfg.Table, Protocol: s.cfg.Protocol}
 			s.k.Routes[rt.Key()] = rt
 		}
@@ -147,7 +148,7 @@ func (s *session) apply(t *rapid.T) {
 	k := rapid.SampledFrom(keys).Draw(t, "op")
 	op := s.inFlight[k]
 	delete(s.inFlight, k)
-	class := draw(t, rapid.SampledFrom([]routes.Class{routes.OK, routes.OK, routes.Transient, routes.Unreachable, routes.Permanent}), "class")
+	class := rapidreport.Draw(t, rapid.SampledFrom([]routes.Class{routes.OK, routes.OK, routes.Transient, routes.Unreachable, routes.Permanent}), "class")
 	if class == routes.OK {
 		class = s.k.Apply(op)
 	}
@@ -177,7 +178,7 @@ func (s *session) flush(t *rapid.T) {
 	if len(rs) == 0 {
 		t.Skip("nothing to flush")
 	}
-	r := draw(t, rapid.SampledFrom(rs), "flushed")
+	r := rapidreport.Draw(t, rapid.SampledFrom(rs), "flushed")
 	delete(s.k.Routes, r.Key())
 	s.step(t, routes.RouteUpdate{Route: r, Deleted: true})
 }
