@@ -153,3 +153,22 @@ func TestOutcomeJSON(t *testing.T) {
 		}
 	}
 }
+
+// HoldsSlice follows the slices the machine accepted: a refused upsert is
+// not held, a deleted slice no longer is.
+func TestHoldsSlice(t *testing.T) {
+	m := vipWorld(t)
+	if !m.HoldsSlice("default", "web-1") || m.HoldsSlice("default", "other") {
+		t.Fatal("HoldsSlice does not follow the accepted slices")
+	}
+	if _, err := m.Step(vip.SliceUpsert{Slice: vip.Slice{Namespace: "default", Name: "bad"}}); err == nil {
+		t.Fatal("a slice without its Service's name was accepted")
+	}
+	if m.HoldsSlice("default", "bad") {
+		t.Error("a refused slice is held")
+	}
+	mustStep(t, m.Step, vip.Event(vip.SliceDeleted{Namespace: "default", Name: "web-1", UID: "s1"}))
+	if m.HoldsSlice("default", "web-1") {
+		t.Error("a deleted slice is still held")
+	}
+}

@@ -63,3 +63,10 @@ func (m *Machine) Stats() Stats {
 	}
 	return s
 }
+
+// HoldsSlice reports whether the machine holds the EndpointSlice of that
+// namespace and name: an adapter steps a slice's deletion only then, since
+// the machine refuses one it does not know (ErrUnknownSlice).
+func (m *Machine) HoldsSlice(namespace, name string) bool {
+	return m.slices[vipKey{namespace, name}] != nil
+}

@@ -63,7 +63,7 @@ func (s *session) apply(e ipam.Effect) {
 		s.a.metrics.retries.WithLabelValues(e.Retry.String()).Inc()
 		// A key and a kind, never data: when it fires the machine is
 		// asked (RetryDue) and decides from what it holds then.
-		s.timers.AddAfter(timerKey{key: keyOf(e.Owner), kind: e.Retry}, e.Delay)
+		s.timers.AddAfter(timerKey{key: e.Owner.String(), kind: e.Retry}, e.Delay)
 		return
 	}
 	if e.Kind == ipam.Release {
@@ -71,7 +71,7 @@ func (s *session) apply(e ipam.Effect) {
 		s.log.Info("released", "owner", e.Owner.String(), "addresses", e.Addresses)
 		return // the status goes with the object
 	}
-	rec := s.owners[keyOf(e.Owner)]
+	rec := s.owners[e.Owner.String()]
 	if rec == nil || rec.owner.UID != e.Owner.UID {
 		return
 	}

@@ -47,7 +47,7 @@ func (s *session) refused(ev ipam.Event, err error) bool {
 	if !ok {
 		return false
 	}
-	rec := s.owners[keyOf(rej.Owner)]
+	rec := s.owners[rej.Owner.String()]
 	if rec == nil || rec.owner.UID != rej.Owner.UID {
 		return true
 	}

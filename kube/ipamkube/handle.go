@@ -58,7 +58,7 @@ func (s *session) upsert(it *informer.Item) {
 		s.skip(it.Key, err)
 		return
 	}
-	key := keyOf(ev.Owner)
+	key := ev.Owner.String()
 	rec := s.owners[key]
 	switch {
 	case rec == nil:
@@ -83,7 +83,7 @@ func (s *session) deleted(it *informer.Item) {
 	}
 	// A late delete of an earlier incarnation leaves the current one's
 	// record alone; the machine refuses it too.
-	if rec := s.owners[keyOf(o)]; rec != nil && (o.UID == "" || o.UID == rec.owner.UID) {
+	if rec := s.owners[o.String()]; rec != nil && (o.UID == "" || o.UID == rec.owner.UID) {
 		s.forget(rec)
 		delete(s.owners, rec.key)
 	}

@@ -30,7 +30,7 @@ var ownConditions = []string{ipam.ConditionAllocated, ipam.ConditionDependencyRe
 // written; nor is anything for an edit the machine refused (its
 // conditions are those of the generation it acts on).
 func (s *session) restamp(o ipam.Owner) {
-	rec := s.owners[keyOf(o)]
+	rec := s.owners[o.String()]
 	if rec == nil || rec.owner.UID != o.UID {
 		return
 	}

@@ -169,5 +169,3 @@ func (s *session) settle(context.Context) {
 }
 
 func (s *session) now() time.Time { return s.a.cfg.Clock() }
-
-func keyOf(o ipam.Owner) string { return o.Namespace + "/" + o.Name }

@@ -63,7 +63,6 @@ type Adapter struct {
 	core *adaptercore.Core
 	cfg  Config
 	m    *vip.Machine
-	held map[string]bool // the slices the machine holds, by namespace/name
 	// annotations are the address annotation keys, defaults applied.
 	annotations []string
 	// Loop state: the effects of the current batch, the outcomes of its
@@ -108,7 +107,7 @@ func New(cfg Config) (*Adapter, error) {
 		}
 	}
 	return &Adapter{core: adaptercore.New("vipkube", cfg.Log, cfg.Trace), cfg: cfg, m: m,
-		held: map[string]bool{}, failures: map[vipRetry]*adapter.WriteError{}, annotations: slices.Clone(annotations)}, nil
+		failures: map[vipRetry]*adapter.WriteError{}, annotations: slices.Clone(annotations)}, nil
 }
 
 // Run watches Services and EndpointSlices and announces until ctx is done,

@@ -37,7 +37,7 @@ func (a *Adapter) flush(ctx context.Context) {
 				}
 			}
 		}
-		if a.m.HasSynced() && (wrote || !a.committed || a.recommit) {
+		if wrote && a.m.HasSynced() || a.owesCommit() {
 			a.commit(ctx)
 		}
 		for _, ev := range a.outcomes {

@@ -52,7 +52,7 @@ func (a *Adapter) event(it informer.Item) vip.Event {
 		}
 		return vip.ServiceUpsert{Service: svc}
 	case it.Op == informer.Delete:
-		if !a.held[it.Key] {
+		if !a.m.HoldsSlice(ns, name) {
 			return nil // never accepted: the machine does not know it
 		}
 		uid := ""
@@ -70,7 +70,7 @@ func (a *Adapter) event(it informer.Item) vip.Event {
 	if !labelled {
 		// A slice of no Service (a custom one, or its label removed): if
 		// the machine holds an older version, it no longer counts.
-		if a.held[it.Key] {
+		if a.m.HoldsSlice(ns, name) {
 			return vip.SliceDeleted{Namespace: ns, Name: name}
 		}
 		return nil
@@ -87,11 +87,7 @@ func (a *Adapter) step(ev vip.Event) {
 	if err != nil {
 		return
 	}
-	switch ev := ev.(type) {
-	case vip.SliceUpsert:
-		a.held[ev.Slice.Key()] = true
-	case vip.SliceDeleted:
-		delete(a.held, ev.Namespace+"/"+ev.Name)
+	switch ev.(type) {
 	case vip.ServicesSynced, vip.SlicesSynced:
 		a.core.MarkSynced(a.m.HasSynced())
 	}
