@@ -86,7 +86,7 @@ func (c *Core) Run(ctx context.Context, srcs []loop.Source, factories []loop.Fac
 	if !c.started.CompareAndSwap(false, true) {
 		return fmt.Errorf("%s: %w", c.name, adapter.ErrStarted)
 	}
-	r, err := loop.New(loop.Config{Sources: srcs, Factories: factories, Log: withoutErrors(c.log),
+	r, err := loop.New(loop.Config{Sources: srcs, Factories: factories, Log: c.log, QuietWatchErrors: true,
 		OnWatchError: c.watchFailed})
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.name, err)
@@ -206,24 +206,6 @@ func watchKey(we *adapter.WatchError) string {
 	}
 	return we.Err.Error()
 }
-
-// withoutErrors is log without its Error lines, for internal/loop (see
-// the package doc).
-func withoutErrors(log logr.Logger) logr.Logger {
-	if log.GetSink() == nil {
-		return log
-	}
-	return logr.New(noErrors{log.GetSink()})
-}
-
-// noErrors is a LogSink that drops Error calls.
-type noErrors struct{ logr.LogSink }
-
-func (s noErrors) Error(error, string, ...any) {}
-
-func (s noErrors) WithValues(kv ...any) logr.LogSink { return noErrors{s.LogSink.WithValues(kv...)} }
-
-func (s noErrors) WithName(name string) logr.LogSink { return noErrors{s.LogSink.WithName(name)} }
 
 // wrote logs a write's failure and keeps it in Status; the machine, told
 // the outcome, decides the retry.

@@ -53,6 +53,10 @@ type Config struct {
 	// each list or watch failure that is not routine, after it is logged:
 	// an adapter keeps it in its status.
 	OnWatchError func(*adapter.WatchError)
+	// QuietWatchErrors leaves the logging of those failures to
+	// OnWatchError, for an adapter that logs each once rather than at
+	// every retry; the loop still logs a routine end of a watch at V(1).
+	QuietWatchErrors bool
 }
 
 // Runner is the one loop every Kubernetes adapter runs: its sources'

@@ -31,7 +31,9 @@ func (r *Runner) watchError(source string) cache.WatchErrorHandlerWithContext {
 			return
 		}
 		we := &adapter.WatchError{Source: source, Class: lookup.Classify(err), Err: err}
-		r.log.Error(we, "list or watch failed; the informer retries with backoff", "source", source, "class", we.Class.String())
+		if !r.cfg.QuietWatchErrors {
+			r.log.Error(we, "list or watch failed; the informer retries with backoff", "source", source, "class", we.Class.String())
+		}
 		r.mu.Lock()
 		r.lastErr = we
 		r.mu.Unlock()
