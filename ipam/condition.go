@@ -2,11 +2,7 @@ package ipam
 
 import (
 	"net/netip"
-	"slices"
 	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Condition types the machine sets on owners.
@@ -52,13 +48,13 @@ const (
 // (updateReadies). The transition time is the event's, never the clock's.
 // An empty msg is replaced by one that says what the reason means: every
 // condition the machine sets has a message.
-func (m *Machine) setCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) []Effect {
-	out, c := m.putCondition(out, h, typ, ok, reason, msg, at)
-	if c == nil {
+func (m *Machine) setCondition(out []Effect, h *holding, typ condType, ok bool, reason, msg string, at time.Time) []Effect {
+	out, changed := m.putCondition(out, h, typ, ok, reason, msg, at)
+	if !changed {
 		return out
 	}
 	m.readyDue(h)
-	return m.notify(out, h, c)
+	return m.notify(out, h, &out[len(out)-1].Condition)
 }
 
 // readyDue has h's Ready condition looked at once the step is done: a
@@ -82,19 +78,20 @@ func (m *Machine) updateReadies(out []Effect, at time.Time) []Effect {
 		m.touched[i] = nil
 	}
 	m.touched = m.touched[:0]
-	m.pending = pendingText{}
+	if room := len(m.owners) - len(m.spare); room > 0 {
+		m.spare = append(m.spare, m.forgotten[:min(room, len(m.forgotten))]...)
+	}
+	clear(m.forgotten)
+	m.forgotten = m.forgotten[:0]
 	return out
 }
 
-// putCondition sets one condition and returns it if it changed, nil
-// otherwise. It does what meta.SetStatusCondition does, without its
-// clock and its repeated searches: a new condition is appended; an
-// existing one takes the new status (and then the transition time), reason
-// and message. The observed generation is the adapter's to stamp: the
-// machine keeps the one the status has, so that it never counts as a
-// change. The returned condition lives in h.conds: it is valid until the
-// next condition is added.
-func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, reason, msg string, at time.Time) ([]Effect, *metav1.Condition) {
+// putCondition sets one condition and, if it changed, appends its
+// SetCondition effect and reports true. It does what
+// meta.SetStatusCondition does, without its clock and its repeated
+// searches: a new condition is added; an existing one takes the new
+// status (and then the transition time), reason and message.
+func (m *Machine) putCondition(out []Effect, h *holding, typ condType, ok bool, reason, msg string, at time.Time) ([]Effect, bool) {
 	if at.IsZero() {
 		// apimachinery would have read the clock for a zero transition
 		// time; the machine never does.
@@ -103,31 +100,29 @@ func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, re
 	if msg == "" {
 		msg = defaultMessage(reason, h.addrs)
 	}
-	status := metav1.ConditionFalse
+	status := condFalse
 	if ok {
-		status = metav1.ConditionTrue
+		status = condTrue
 	}
-	c := meta.FindStatusCondition(h.conds, typ)
-	if c == nil {
-		h.conds = append(h.conds, metav1.Condition{Type: typ, Status: status, Reason: reason, Message: msg,
-			LastTransitionTime: metav1.NewTime(at)})
-		c = &h.conds[len(h.conds)-1]
+	c := &h.conds[typ]
+	if c.status == condAbsent {
+		*c = cond{status: status, reason: reason, msg: msg, at: at}
 	} else {
 		changed := false
-		if c.Status != status {
-			c.Status, c.LastTransitionTime, changed = status, metav1.NewTime(at), true
+		if c.status != status {
+			c.status, c.at, changed = status, at, true
 		}
-		if c.Reason != reason {
-			c.Reason, changed = reason, true
+		if c.reason != reason {
+			c.reason, changed = reason, true
 		}
-		if c.Message != msg {
-			c.Message, changed = msg, true
+		if c.msg != msg {
+			c.msg, changed = msg, true
 		}
 		if !changed {
-			return out, nil
+			return out, false
 		}
 	}
-	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: *c}), c
+	return append(out, Effect{Kind: SetCondition, Owner: h.owner, Condition: c.condition(typ)}), true
 }
 
 // updateReady sets the Ready condition from the others: True when the
@@ -135,55 +130,35 @@ func (m *Machine) putCondition(out []Effect, h *holding, typ string, ok bool, re
 // otherwise False with the reason and message of what blocks it.
 func (m *Machine) updateReady(out []Effect, h *holding, at time.Time) []Effect {
 	ok, reason, msg := m.readiness(h)
-	out, _ = m.putCondition(out, h, ConditionReady, ok, reason, msg, at)
+	out, _ = m.putCondition(out, h, condReady, ok, reason, msg, at)
 	return out
 }
 
 func (m *Machine) readiness(h *holding) (bool, string, string) {
-	alloc := meta.FindStatusCondition(h.conds, ConditionAllocated)
+	alloc := &h.conds[condAllocated]
 	switch {
-	case alloc == nil:
+	case alloc.status == condAbsent:
 		return false, ReasonPending, "no address allocated yet"
-	case alloc.Status != metav1.ConditionTrue:
-		return false, alloc.Reason, alloc.Message
+	case alloc.status != condTrue:
+		return false, alloc.reason, alloc.msg
 	case !h.depends:
 		return true, ReasonReady, "the addresses are allocated"
 	}
-	dep := meta.FindStatusCondition(h.conds, ConditionDependencyReady)
+	dep := &h.conds[condDependencyReady]
 	switch {
-	case dep == nil:
-		return false, ReasonDependencyPending, m.pendingMessage(h)
-	case dep.Status != metav1.ConditionTrue:
-		return false, dep.Reason, dep.Message
+	case dep.status == condAbsent:
+		return false, ReasonDependencyPending, pendingMessage
+	case dep.status != condTrue:
+		return false, dep.reason, dep.msg
 	}
 	return true, ReasonReady, "the addresses are allocated and the dependency carries them"
 }
 
-// The DependencyPending message: the addresses, then that the dependency
-// does not carry them yet.
-const pendingBefore, pendingAfter = "holds ", "; waiting for the dependency to carry them"
-
-// allocatedText returns the Allocated message of addrs, just allocated to
-// h, as defaultMessage would, and keeps the DependencyPending message its
-// Ready condition will most likely take at the end of the step, both in
-// one allocation: a new owner's two messages cost one.
-func (m *Machine) allocatedText(h *holding, addrs []netip.Addr) string {
-	var buf [192]byte
-	b := appendAddrsText(buf[:0], "allocated ", addrs, "")
-	n := len(b)
-	s := string(appendAddrsText(b, pendingBefore, addrs, pendingAfter))
-	m.pending = pendingText{h: h, addrs: addrs, msg: s[n:]}
-	return s[:n]
-}
-
-// pendingMessage is h's DependencyPending message: the one allocatedText
-// kept, if it names h's addresses.
-func (m *Machine) pendingMessage(h *holding) string {
-	if p := m.pending; p.h == h && slices.Equal(p.addrs, h.addrs) {
-		return p.msg
-	}
-	return addrsText(pendingBefore, h.addrs, pendingAfter)
-}
+// pendingMessage is the Ready condition's message while the dependency
+// does not carry the addresses yet. Like Ready's other messages it does
+// not name them: the Allocated condition's message and the status's
+// addresses do.
+const pendingMessage = "the addresses are allocated; waiting for the dependency to carry them"
 
 // defaultMessage says what a reason means, for a condition set without a
 // message of its own (a lookup or write that failed without one).

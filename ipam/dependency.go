@@ -5,8 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // dependency is what the machine knows of an owner's dependency (its
@@ -81,7 +79,7 @@ func (m *Machine) found(out []Effect, h *holding, carried []netip.Addr, at time.
 		return out
 	}
 	out = m.ensure(out, h)
-	return m.setCondition(out, h, ConditionDependencyReady, false, ReasonDependencyMismatch,
+	return m.setCondition(out, h, condDependencyReady, false, ReasonDependencyMismatch,
 		fmt.Sprintf("the dependency carries %v, not %v: repairing", carried, h.addrs), at)
 }
 
@@ -91,8 +89,8 @@ func (m *Machine) found(out []Effect, h *holding, carried []netip.Addr, at time.
 // just created): rewriting only the reason would be a status write that
 // tells nobody anything.
 func (m *Machine) ready(out []Effect, h *holding, reason string, at time.Time) []Effect {
-	if meta.IsStatusConditionTrue(h.conds, ConditionDependencyReady) {
+	if h.conds[condDependencyReady].isTrue() {
 		return out
 	}
-	return m.setCondition(out, h, ConditionDependencyReady, true, reason, "", at)
+	return m.setCondition(out, h, condDependencyReady, true, reason, "", at)
 }

@@ -51,17 +51,14 @@ type Machine struct {
 	// touched are the owners whose conditions the current step changed:
 	// their Ready condition is decided at its end.
 	touched []*holding
-	// pending is the DependencyPending message (the Ready condition's)
-	// of an owner allocated in the current step, built with its Allocated
-	// message in one allocation (allocatedText); cleared at its end.
-	pending pendingText
-}
-
-// pendingText is a DependencyPending message and the addresses it names.
-type pendingText struct {
-	h     *holding
-	addrs []netip.Addr
-	msg   string
+	// spare are records of owners forgotten in earlier steps, for new
+	// owners to take; forgotten are those of the current step, which the
+	// step may still look at (touched). Only records forgotten after
+	// Synced are kept (arrivals refer to the others), and no more of them
+	// than there are owners, so that a mass deletion does not pin its
+	// memory. A record's address slices are never taken back: effects
+	// share them.
+	spare, forgotten []*holding
 }
 
 // arrival is an owner observed before Synced, with its creation time,
@@ -249,21 +246,14 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	}
 	if errors.Is(err, ErrPoolFull) {
 		m.wait(h)
-		return m.setCondition(out, h, ConditionAllocated, false, ReasonPoolExhausted,
+		return m.setCondition(out, h, condAllocated, false, ReasonPoolExhausted,
 			fmt.Sprintf("no %d free contiguous addresses in the pool: waiting for some to come free", h.want), at)
 	}
-	var addrs []netip.Addr
-	if want == 1 && !h.first[0].IsValid() {
-		// An owner's first single address lives in its holding: one
-		// allocation fewer for every new owner. Written once, never again,
-		// so the effects that share it never see it change.
-		h.first[0] = first
-		addrs = h.first[:]
-	} else {
-		addrs = make([]netip.Addr, want)
-		for i, a := 0, first; i < want; i, a = i+1, a.Next() {
-			addrs[i] = a
-		}
+	// A slice of their own: the effects share it, so it is never
+	// written again.
+	addrs := make([]netip.Addr, want)
+	for i, a := 0, first; i < want; i, a = i+1, a.Next() {
+		addrs[i] = a
 	}
 	h.addrs, h.lost = addrs, notLost
 	m.unwait(h)
@@ -271,11 +261,9 @@ func (m *Machine) allocate(out []Effect, h *holding, reason, msg string, at time
 	case msg != "":
 		var buf [128]byte
 		msg = string(appendAddrsText(append(buf[:0], msg...), ": allocated ", addrs, ""))
-	case reason == ReasonAllocated && h.depends:
-		msg = m.allocatedText(h, addrs)
 	}
 	out = m.writeStatus(out, h)
-	out = m.setCondition(out, h, ConditionAllocated, true, reason, msg, at)
+	out = m.setCondition(out, h, condAllocated, true, reason, msg, at)
 	// The dependency gets the addresses once the status records them.
 	return m.ensure(out, h)
 }

@@ -23,7 +23,7 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		if h.asked != 0 {
 			// The refused count was put back: nothing is refused now.
 			h.asked = 0
-			out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", o.At)
+			out = m.setCondition(out, h, condAllocated, true, ReasonRecovered, "", o.At)
 		}
 		if h.depends != o.DependsOn && h.addrs != nil {
 			// spec.internalService was switched: Ready means another thing
@@ -38,8 +38,8 @@ func (m *Machine) observe(dst []Effect, o *Observed) ([]Effect, error) {
 		// its addresses may serve someone waiting.
 		out = m.serveWaiting(m.forget(out, h), o.At)
 	}
-	h = &holding{owner: o.Owner, want: int32(o.Want), depends: o.DependsOn} // validated: at most maxWant
-	h.conds = append(h.condBuf[:0], o.Status.Conditions...)
+	h = m.newHolding(o)
+	h.keepConditions(o.Status.Conditions)
 	h.shown = o.Status.Addresses
 	m.owners[o.Owner.key()] = h
 	if !m.synced {
@@ -70,6 +70,9 @@ func (m *Machine) forget(out []Effect, h *holding) []Effect {
 	m.unwait(h)
 	h.gone = true
 	delete(m.owners, h.owner.key())
+	if m.synced {
+		m.forgotten = append(m.forgotten, h)
+	}
 	return out
 }
 

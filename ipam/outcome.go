@@ -39,22 +39,22 @@ func (m *Machine) lookedUp(dst []Effect, ev LookupResult) ([]Effect, error) {
 			// nothing comes free here.
 			m.retire(h)
 			out = m.allocate(out, h, ReasonReallocated, "the dependency was gone; released its addresses", ev.At)
-			return m.setCondition(out, h, ConditionDependencyReady, false, ReasonReallocated, because(ReasonReallocated, h.addrs, ev.Message), ev.At), nil
+			return m.setCondition(out, h, condDependencyReady, false, ReasonReallocated, because(ReasonReallocated, h.addrs, ev.Message), ev.At), nil
 		}
 		// While the machine's own ensure is pending, the dependency is
 		// missing because it was not created yet: no news.
 		h.quiet = h.dep.ensuring
 		out = m.ensure(out, h)
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonRecreating, because(ReasonRecreating, h.addrs, ev.Message), ev.At)
+		out = m.setCondition(out, h, condDependencyReady, false, ReasonRecreating, because(ReasonRecreating, h.addrs, ev.Message), ev.At)
 		h.quiet = false
 		return out, nil
 	case lookup.Permanent:
 		attempt := bump(&h.lookups) - 1
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupDenied, because(ReasonLookupDenied, h.addrs, ev.Message), ev.At)
+		out = m.setCondition(out, h, condDependencyReady, false, ReasonLookupDenied, because(ReasonLookupDenied, h.addrs, ev.Message), ev.At)
 		return m.retry(out, h, Lookup, m.cfg.SlowRetry, attempt), nil
 	default: // Transient or Conflict, both unknown: keep everything, look again later
 		attempt := bump(&h.lookups) - 1
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonLookupFailed, because(ReasonLookupFailed, h.addrs, ev.Message), ev.At)
+		out = m.setCondition(out, h, condDependencyReady, false, ReasonLookupFailed, because(ReasonLookupFailed, h.addrs, ev.Message), ev.At)
 		return m.retry(out, h, Lookup, m.cfg.Retry, attempt), nil
 	}
 }
@@ -92,7 +92,7 @@ func (m *Machine) applied(dst []Effect, ev Applied) ([]Effect, error) {
 		// Not seen done, whether it failed or its answer was lost: that
 		// shows on the owner while it lasts. A status write's own
 		// failure cannot, it would need a status write.
-		out = m.setCondition(out, h, ConditionDependencyReady, false, ReasonEnsureFailed, because(ReasonEnsureFailed, h.addrs, ev.Message), ev.At)
+		out = m.setCondition(out, h, condDependencyReady, false, ReasonEnsureFailed, because(ReasonEnsureFailed, h.addrs, ev.Message), ev.At)
 	}
 	attempt := bump(&h.failures) - 1
 	schedule := m.cfg.Retry

@@ -76,11 +76,11 @@ func validateObserved(o *Observed) error {
 }
 
 // holding is the machine's record of one owner. Its fields are laid out
-// so that it fits the 512-byte size class, the largest whose objects the
-// runtime allocates without a header: counts are int32 (a want is at most
-// maxWant, a recorded count at most PoolMaxSize, a retry attempt saturates),
-// the flags and the lost reason share one word, and the creation time,
-// which only recovery compares, stays with the arrivals.
+// so that it fits the 416-byte size class: counts are int32 (a want is at
+// most maxWant, a recorded count at most PoolMaxSize, a retry attempt
+// saturates), the flags and the lost reason share one word, conditions
+// are kept by type without their type's name (cond), and the creation
+// time, which only recovery compares, stays with the arrivals.
 type holding struct {
 	owner Owner
 	want  int32
@@ -90,19 +90,15 @@ type holding struct {
 	// status records, as a running machine would have refused the edit.
 	asked int32
 	addrs []netip.Addr // held addresses; nil while waiting for some
-	// first backs addrs when the first addresses allocated to the owner
-	// are one: set once, never modified, as addrs may be shared.
-	first [1]netip.Addr
 	// retiring are addresses h gave up for new ones (a dependency gone,
 	// with ReleaseOnNotFound) that its status may still record: no other
 	// owner gets them until the status is known to show the new ones, or a
 	// restart would find two owners recording them.
 	retiring []netip.Addr
-	shown    []netip.Addr // what the status shows, as far as the machine knows: before Synced, what to recover
-	conds    []metav1.Condition
-	condBuf  [3]metav1.Condition // backs conds: the three condition types need no allocation
-	lookups  int32               // consecutive unknown lookup results: the backoff attempt, saturating
-	failures int32               // consecutive failed writes: the backoff attempt, saturating
+	shown    []netip.Addr   // what the status shows, as far as the machine knows: before Synced, what to recover
+	conds    [numConds]cond // by type: what the status has or the machine set
+	lookups  int32          // consecutive unknown lookup results: the backoff attempt, saturating
+	failures int32          // consecutive failed writes: the backoff attempt, saturating
 	dep      dependency
 	lost     lostReason // why recorded addresses were not kept, for the condition
 	// retrying are the kinds with a retry scheduled and not superseded
@@ -121,6 +117,21 @@ type holding struct {
 	// readyDue: in Machine.touched, its Ready condition to be looked at
 	// at the end of the step.
 	readyDue bool
+}
+
+// newHolding returns the record of a new owner: a spare one if there is
+// one (see Machine.spare), so that an owner deleted and another created,
+// the churn of a running cluster, cost no allocation of a record.
+func (m *Machine) newHolding(o *Observed) *holding {
+	n := len(m.spare)
+	if n == 0 {
+		return &holding{owner: o.Owner, want: int32(o.Want), depends: o.DependsOn} // validated: at most maxWant
+	}
+	h := m.spare[n-1]
+	m.spare[n-1] = nil
+	m.spare = m.spare[:n-1]
+	*h = holding{owner: o.Owner, want: int32(o.Want), depends: o.DependsOn}
+	return h
 }
 
 // lostReason says why an owner's recorded addresses were not kept.

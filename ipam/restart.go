@@ -13,8 +13,6 @@ import (
 	"net/netip"
 	"slices"
 	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // recover reserves the addresses h's status records, if they are what h
@@ -48,11 +46,11 @@ func (m *Machine) recover(h *holding) bool {
 // not say so already, and has its dependency verified.
 func (m *Machine) recovered(out []Effect, h *holding, at time.Time) []Effect {
 	if h.asked != 0 {
-		out = m.setCondition(out, h, ConditionAllocated, true, ReasonWantChangeRefused, fmt.Sprintf(
+		out = m.setCondition(out, h, condAllocated, true, ReasonWantChangeRefused, fmt.Sprintf(
 			"kept %v, which its status records; the number of addresses cannot change from %d to %d: recreate the object to change it",
 			h.addrs, h.want, h.asked), at)
-	} else if !meta.IsStatusConditionTrue(h.conds, ConditionAllocated) {
-		out = m.setCondition(out, h, ConditionAllocated, true, ReasonRecovered, "", at)
+	} else if !h.conds[condAllocated].isTrue() {
+		out = m.setCondition(out, h, condAllocated, true, ReasonRecovered, "", at)
 	}
 	// A status written before the Ready condition existed gets it now;
 	// one that has it, consistent, gets nothing.

@@ -33,8 +33,9 @@ func TestAddrsTextIsFmt(t *testing.T) {
 	}
 }
 
-// A new owner's messages: allocatedText builds its Allocated and
-// DependencyPending messages together, with the words they always had.
+// A new owner's messages: Allocated names the addresses; Ready's, like
+// every Ready message, does not (the Allocated message and the status's
+// addresses do).
 func TestNewOwnerMessages(t *testing.T) {
 	m, err := New(Config{Prefixes: []netip.Prefix{netip.MustParsePrefix("242.0.0.0/24")}})
 	if err != nil {
@@ -42,7 +43,7 @@ func TestNewOwnerMessages(t *testing.T) {
 	}
 	m.Step(Synced{})
 	want := map[Kind][]string{
-		SetCondition: {"allocated [242.0.0.1]", "holds [242.0.0.1]; waiting for the dependency to carry them"},
+		SetCondition: {"allocated [242.0.0.1]", "the addresses are allocated; waiting for the dependency to carry them"},
 		Notify:       {"allocated [242.0.0.1]"},
 	}
 	effects, err := m.Step(Observed{Owner: Owner{Namespace: "ns", Name: "a", UID: "u"}, Want: 1, DependsOn: true})
@@ -61,16 +62,13 @@ func TestNewOwnerMessages(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
-	if m.pending.h != nil || m.pending.msg != "" {
-		t.Errorf("pending kept after the step: %+v", m.pending)
-	}
 	// Two addresses, and an owner without a dependency.
 	for _, c := range []struct {
 		ev   Observed
 		want []string
 	}{
 		{Observed{Owner: Owner{Namespace: "ns", Name: "b", UID: "v"}, Want: 2, DependsOn: true},
-			[]string{"allocated [242.0.0.2 242.0.0.3]", "holds [242.0.0.2 242.0.0.3]; waiting for the dependency to carry them"}},
+			[]string{"allocated [242.0.0.2 242.0.0.3]", "the addresses are allocated; waiting for the dependency to carry them"}},
 		{Observed{Owner: Owner{Namespace: "ns", Name: "c", UID: "w"}, Want: 1},
 			[]string{"allocated [242.0.0.4]", "the addresses are allocated"}},
 	} {

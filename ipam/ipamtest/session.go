@@ -29,6 +29,16 @@ type session struct {
 	log     []ipam.Event
 	synced  bool
 	restart bool // the lifetime began with a restart: recorded statuses must be kept
+	// given are the effects every step returned, with a copy taken at
+	// once: the machine never changes what it gave (it shares address
+	// slices with them, and reuses the records of deleted owners).
+	given []given
+}
+
+// given is what one step returned, and a copy of it taken at once.
+type given struct {
+	ev            ipam.Event
+	effects, then []ipam.Effect
 }
 
 // Property returns a rapid property: generated sessions of owners created,
@@ -49,6 +59,7 @@ func Property(cfg ipam.Config) func(*rapid.T) {
 		for range n {
 			s.act()
 		}
+		s.checkGiven()
 		s.checkDeterminism()
 		s.checkRestart()
 	}
@@ -146,6 +157,7 @@ func (s *session) step(ev ipam.Event) {
 		s.t.Fatalf("%T%+v rejected: %v", ev, ev, err)
 	}
 	s.log = append(s.log, ev)
+	s.given = append(s.given, given{ev, effects, cloneEffects(effects)})
 	if err := Notices(effects); err != nil {
 		s.t.Fatalf("after %T%+v -> %v: %v", ev, ev, effects, err)
 	}
@@ -220,6 +232,26 @@ func (s *session) checkRecovered() {
 			s.t.Fatalf("invariant 3/5: %s recorded %v but holds %v after the restart", name, o.Status.Addresses, h.Addresses)
 		}
 	}
+}
+
+// checkGiven checks that the effects every step returned are still what
+// they were when it returned them.
+func (s *session) checkGiven() {
+	for i, g := range s.given {
+		if diff := cmp.Diff(g.then, g.effects, equateNetip); diff != "" {
+			s.t.Fatalf("the effects of step %d (%T) changed after they were returned (-then +now):\n%s", i, g.ev, diff)
+		}
+	}
+}
+
+// cloneEffects copies effects and the address slices they share with the
+// machine.
+func cloneEffects(effects []ipam.Effect) []ipam.Effect {
+	out := slices.Clone(effects)
+	for i := range out {
+		out[i].Addresses = slices.Clone(out[i].Addresses)
+	}
+	return out
 }
 
 // checkDeterminism replays this lifetime's events into a fresh machine and
