@@ -51,24 +51,58 @@ func Subdomain(s string) string {
 }
 
 // label checks one dot-free part; subdomain parts have no length limit of
-// their own in apimachinery's rule.
+// their own in apimachinery's rule. Names are checked on every event, so
+// the common case, a part of lower-case letters, digits and inner
+// hyphens, is one table load per byte (kind); the reasons are worked out
+// only for a part that fails.
 func label(s, charReason string) string {
 	if s == "" {
 		return reasonEdge
 	}
+	bad := byte(0)
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case alnum(c):
-		case c == '-':
+		bad |= kind[s[i]]
+	}
+	if bad&other == 0 && s[0] != '-' && s[len(s)-1] != '-' {
+		return ""
+	}
+	// The first offence decides the reason.
+	for i := 0; i < len(s); i++ {
+		switch kind[s[i]] {
+		case hyphen:
 			if i == 0 || i == len(s)-1 {
 				return reasonEdge
 			}
-		default:
+		case other:
 			return charReason
 		}
 	}
 	return ""
 }
 
-func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+// kind classes the bytes of a name: 0 for a lower-case letter or digit,
+// hyphen for '-', other for anything else. A constant string, so that a
+// lookup is one load and no table is package state.
+const kind = "" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" + // 0x00
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" + // 0x10
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x02\x02" + // 0x20: '-' is 0x2d
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x02\x02\x02\x02\x02" + // 0x30: digits
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" + // 0x40
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" + // 0x50
+	"\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x60: 'a' is 0x61
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x02\x02\x02\x02" + // 0x70: 'z' is 0x7a
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" + // 0x80 and up
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02"
+
+// The classes of kind.
+const (
+	hyphen = 1
+	other  = 2
+)

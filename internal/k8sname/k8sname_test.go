@@ -53,3 +53,22 @@ func BenchmarkSubdomain(b *testing.B) {
 		}
 	}
 }
+
+// The table agrees with the rule it encodes, byte by byte.
+func TestKindTable(t *testing.T) {
+	if len(kind) != 256 {
+		t.Fatalf("kind has %d entries, want 256", len(kind))
+	}
+	for c := range 256 {
+		want := byte(other)
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			want = 0
+		case c == '-':
+			want = hyphen
+		}
+		if kind[c] != want {
+			t.Errorf("kind[%#x] = %d, want %d", c, kind[c], want)
+		}
+	}
+}
