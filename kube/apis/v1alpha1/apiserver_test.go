@@ -91,6 +91,47 @@ func TestCountImmutable(t *testing.T) {
 	setReady(t, gips, "two", "242.254.0.1", "242.254.0.2")
 }
 
+const clusterIDImmutable = "spec.clusterID is immutable: delete the endpoint and create one for the other cluster"
+
+// The API server refuses a GatewayEndpoint whose clusterID is not a
+// DNS-1123 label, and any edit of it, with the CRD's message; other spec
+// edits go through.
+func TestClusterIDImmutable(t *testing.T) {
+	env := kubetest.Shared(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	geps := dynamic.NewForConfigOrDie(env.Config).Resource(v1alpha1.GatewayEndpointResource).Namespace(ns)
+	create := func(name, clusterID string) error {
+		u, err := v1alpha1.ToUnstructured(&v1alpha1.GatewayEndpoint{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec:       v1alpha1.GatewayEndpointSpec{ClusterID: clusterID, HealthCheckIP: "10.1.0.1"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = geps.Create(ctx, u, metav1.CreateOptions{})
+		return err
+	}
+	for _, bad := range []string{"", "East", "east_1", "-east", strings.Repeat("a", 64)} {
+		if err := create("bad", bad); !apierrors.IsInvalid(err) {
+			t.Errorf("create with clusterID %q: %v, want Invalid", bad, err)
+		}
+	}
+	if err := create("gw", "east"); err != nil {
+		t.Fatal(err)
+	}
+	patch := func(p string) error {
+		_, err := geps.Patch(ctx, "gw", types.MergePatchType, []byte(p), metav1.PatchOptions{})
+		return err
+	}
+	if err := patch(`{"spec":{"clusterID":"west"}}`); !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), clusterIDImmutable) {
+		t.Errorf("moving the endpoint to another cluster: %v, want Invalid with %q", err, clusterIDImmutable)
+	}
+	if err := patch(`{"spec":{"healthCheckIP":"10.1.0.9","sequence":2}}`); err != nil {
+		t.Errorf("editing the rest of the spec: %v, want it accepted", err)
+	}
+}
+
 // setReady writes the status an allocator would: the addresses and a
 // Ready condition.
 func setReady(t *testing.T, gips dynamic.ResourceInterface, name string, addrs ...string) {

@@ -39,7 +39,14 @@ type GatewayEndpoint struct {
 // validates them.
 type GatewayEndpointSpec struct {
 	// ClusterID names the cluster the endpoint belongs to, a DNS-1123
-	// label; it must not change over the object's life.
+	// label; it is immutable: an endpoint never moves to another cluster
+	// (the endpoint machine would see one cluster lose a gateway and
+	// another gain one, from one object), so a new cluster means a new
+	// object.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.clusterID is immutable: delete the endpoint and create one for the other cluster"
 	ClusterID string `json:"clusterID"`
 	// CableName names the tunnel ("cable") this endpoint terminates,
 	// passed through to handlers; empty means none.
