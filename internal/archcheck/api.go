@@ -1,17 +1,13 @@
 package archcheck
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"go/importer"
 	"go/token"
 	"go/types"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,39 +32,27 @@ const (
 // and directories that hold only tests.
 // Nested modules are not included, as go list leaves them out.
 func PublicPackages(ctx context.Context, moduleDir string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Error", "./...")
-	cmd.Dir = moduleDir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("archcheck: go list ./...: %v\n%s", err, stderr.Bytes())
-	}
 	base, err := filepath.Abs(moduleDir)
 	if err != nil {
 		return nil, fmt.Errorf("archcheck: %w", err)
 	}
 	var out []string
-	dec := json.NewDecoder(&stdout)
-	for {
-		var p listedPackage
-		err := dec.Decode(&p)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("archcheck: decoding go list output: %w", err)
-		}
+	err = goList(ctx, moduleDir, []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Error", "./..."}, func(p *listedPackage) error {
 		if p.Error != nil {
-			return nil, fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
+			return fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
 		}
 		if p.Name == "main" || isInternal(p.ImportPath) || len(p.GoFiles)+len(p.CgoFiles) == 0 {
-			continue
+			return nil
 		}
 		rel, err := filepath.Rel(base, p.Dir)
 		if err != nil {
-			return nil, fmt.Errorf("archcheck: %w", err)
+			return fmt.Errorf("archcheck: %w", err)
 		}
 		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -112,32 +96,20 @@ func ExposedInternals(ctx context.Context, moduleDir string, pkgDirs []string) (
 	for _, d := range pkgDirs {
 		args = append(args, listArg(d))
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = moduleDir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("archcheck: go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
-	}
 	exports := map[string]string{}
 	var targets []string
-	dec := json.NewDecoder(&stdout)
-	for {
-		var p exportedPackage
-		err := dec.Decode(&p)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("archcheck: decoding go list output: %w", err)
-		}
+	err := goList(ctx, moduleDir, args, func(p *exportedPackage) error {
 		if p.Error != nil {
-			return nil, fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
+			return fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
 		}
 		exports[p.ImportPath] = p.Export
 		if !p.DepOnly {
 			targets = append(targets, p.ImportPath)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	fset := token.NewFileSet()
 	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {

@@ -34,6 +34,33 @@ type graph map[string]*listedPackage
 // list from computing the rest (staleness, embed patterns, ...).
 const listFields = "ImportPath,Name,Dir,GoFiles,CgoFiles,Imports,ImportMap,Deps,DepOnly,Error"
 
+// goList runs `go <args>` in moduleDir, whose -json output is a stream of
+// objects, and hands each, decoded into a new T, to each, stopping at its
+// first error.
+func goList[T any](ctx context.Context, moduleDir string, args []string, each func(*T) error) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = moduleDir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("archcheck: go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	dec := json.NewDecoder(&stdout)
+	for {
+		p := new(T)
+		err := dec.Decode(p)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("archcheck: decoding go list output: %w", err)
+		}
+		if err := each(p); err != nil {
+			return err
+		}
+	}
+}
+
 // load runs go list on pkgDirs and their dependencies. -e keeps go list
 // going past broken packages so that the error names the package; -deps
 // brings the import graph that explains each transitive dependency.
@@ -42,33 +69,21 @@ func load(ctx context.Context, moduleDir string, pkgDirs []string) (graph, []*li
 	for _, d := range pkgDirs {
 		args = append(args, listArg(d))
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = moduleDir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, nil, fmt.Errorf("archcheck: go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
-	}
 	g := graph{}
 	var targets []*listedPackage
-	dec := json.NewDecoder(&stdout)
-	for {
-		p := new(listedPackage)
-		err := dec.Decode(p)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("archcheck: decoding go list output: %w", err)
-		}
+	err := goList(ctx, moduleDir, args, func(p *listedPackage) error {
 		g[p.ImportPath] = p
 		if p.DepOnly {
-			continue
+			return nil
 		}
 		if p.Error != nil {
-			return nil, nil, fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
+			return fmt.Errorf("archcheck: package %s: %s", p.ImportPath, p.Error.Err)
 		}
 		targets = append(targets, p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(targets) != len(pkgDirs) {
 		return nil, nil, fmt.Errorf("archcheck: go list reported %d packages for %d directories %q", len(targets), len(pkgDirs), pkgDirs)
