@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,8 +74,9 @@ func (f File) DecodeConfig(cfg any) error {
 	if err != nil {
 		return fmt.Errorf("%s: config: %w", f.Name, err)
 	}
-	data, _ := ParseJSON(f.Config)
-	if err := json.Unmarshal(data, cfg); err != nil {
+	var data bytes.Buffer
+	in.encodeJSON(&data)
+	if err := json.Unmarshal(data.Bytes(), cfg); err != nil {
 		return fmt.Errorf("%s: config: %w", f.Name, err)
 	}
 	if back, err := json.Marshal(cfg); err == nil {
