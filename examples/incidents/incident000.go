@@ -91,12 +91,11 @@ func (r *routeHandler) funcs() endpoint.HandlerFuncs {
 type asHandler struct{ endpoint.Handler }
 
 func replay000(w io.Writer) (res result, _ error) {
-	s, err := scenario("000")
+	s, err := open(w, endpointtest.Scenarios, "000")
 	if err != nil {
 		return res, err
 	}
 	res.title = s.Title
-	fmt.Fprintf(w, "== incident 000: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	checker, err := newHealthChecker()
 	if err != nil {
 		return res, err
@@ -180,19 +179,6 @@ func fieldHealthProbes(lines []endpointtest.Line) []string {
 		}
 	}
 	return slices.Sorted(maps.Values(probing))
-}
-
-func scenario(incident string) (endpointtest.Scenario, error) {
-	all, err := endpointtest.Scenarios()
-	if err != nil {
-		return endpointtest.Scenario{}, err
-	}
-	for _, s := range all {
-		if s.Incident == incident {
-			return s, nil
-		}
-	}
-	return endpointtest.Scenario{}, fmt.Errorf("no scenario for incident %s", incident)
 }
 
 func describe(ev endpoint.Event) string {

@@ -11,17 +11,11 @@ import (
 )
 
 func replay001(w io.Writer) (res result, _ error) {
-	all, err := mcstest.Scenarios()
+	s, err := open(w, mcstest.Scenarios, "001")
 	if err != nil {
 		return res, err
 	}
-	i := slices.IndexFunc(all, func(s mcstest.Scenario) bool { return s.Incident == "001" })
-	if i < 0 {
-		return res, fmt.Errorf("no scenario for incident 001")
-	}
-	s := all[i]
 	res.title = s.Title
-	fmt.Fprintf(w, "== incident 001: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, _, replayErr := s.Replay()
 	var deleted []string
 	for i, l := range lines {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/meshstate/meshstate/cni"
@@ -20,17 +19,11 @@ const (
 )
 
 func replay002(w io.Writer) (res result, _ error) {
-	all, err := cnitest.Scenarios()
+	s, err := open(w, cnitest.Scenarios, "002")
 	if err != nil {
 		return res, err
 	}
-	i := slices.IndexFunc(all, func(s cnitest.Scenario) bool { return s.Incident == "002" })
-	if i < 0 {
-		return res, fmt.Errorf("no scenario for incident 002")
-	}
-	s := all[i]
 	res.title = s.Title
-	fmt.Fprintf(w, "== incident 002: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	var start, found time.Time
 	discoveries, waited := 0, false

@@ -11,17 +11,11 @@ import (
 )
 
 func replay003(w io.Writer) (res result, _ error) {
-	all, err := ipamtest.Scenarios()
+	s, err := open(w, ipamtest.Scenarios, "003")
 	if err != nil {
 		return res, err
 	}
-	i := slices.IndexFunc(all, func(s ipamtest.Scenario) bool { return s.Incident == "003" })
-	if i < 0 {
-		return res, fmt.Errorf("no scenario for incident 003")
-	}
-	s := all[i]
 	res.title = s.Title
-	fmt.Fprintf(w, "== incident 003: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	released := 0
 	for i, l := range lines {

@@ -11,17 +11,11 @@ import (
 )
 
 func replay004(w io.Writer) (res result, _ error) {
-	all, err := viptest.Scenarios()
+	s, err := open(w, viptest.Scenarios, "004")
 	if err != nil {
 		return res, err
 	}
-	i := slices.IndexFunc(all, func(s viptest.Scenario) bool { return s.Incident == "004" })
-	if i < 0 {
-		return res, fmt.Errorf("no scenario for incident 004")
-	}
-	s := all[i]
 	res.title = s.Title
-	fmt.Fprintf(w, "== incident 004: %s\n%s\n\n", s.Title, wrap(s.Story, "   "))
 	lines, m, replayErr := s.Replay()
 	for i, l := range lines {
 		printStep(w, i, l.Step.Note, describeVIP(l.Event), l.Effects, l.Err, l.Problem)

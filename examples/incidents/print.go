@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/meshstate/meshstate/transcript"
 )
 
 // printStep prints one replayed step: its note, the event, its effects and
@@ -21,6 +23,24 @@ func printStep[E fmt.Stringer](w io.Writer, i int, note, event string, effects [
 	if problem != "" {
 		fmt.Fprintf(w, "    PROBLEM %s\n", problem)
 	}
+}
+
+// open finds the scenario of an incident among a kit's scenarios (each
+// kit's Scenario is a transcript.File of its own type) and prints its
+// title and story.
+func open[S ~struct{ transcript.File }](w io.Writer, scenarios func() ([]S, error), incident string) (S, error) {
+	all, err := scenarios()
+	for _, s := range all {
+		if f := struct{ transcript.File }(s).File; f.Incident == incident {
+			fmt.Fprintf(w, "== incident %s: %s\n%s\n\n", incident, f.Title, wrap(f.Story, "   "))
+			return s, nil
+		}
+	}
+	if err == nil {
+		err = fmt.Errorf("no scenario for incident %s", incident)
+	}
+	var none S
+	return none, err
 }
 
 // wrap folds text into lines of about 88 columns, each indented.
