@@ -35,14 +35,6 @@ throwaway() {
 	printf 'module meshstate.local/%s\n\ngo 1.26.0\n' "$1" >go.mod
 }
 
-if [[ ! -x $dir/etcd ]]; then
-	echo "building etcd $ETCD_VERSION into $dir" >&2
-	throwaway etcd
-	go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
-	go build -trimpath -ldflags '-s -w' -o "$dir/etcd.tmp" go.etcd.io/etcd/server/v3
-	mv "$dir/etcd.tmp" "$dir/etcd"
-fi
-
 # A throwaway module requiring k8s.io/kubernetes. It points every staging
 # module at ./staging; replace directives of a dependency do not apply to
 # us, so repeat them with the published versions.
@@ -64,21 +56,23 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 	ld+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
 done
 
-if [[ ! -x $dir/kube-apiserver ]]; then
-	echo "building kube-apiserver $K8S_VERSION into $dir (about 6 minutes on 2 cores)" >&2
-	kubernetes_module apiserver
-	go get "k8s.io/kubernetes/cmd/kube-apiserver@$K8S_VERSION" >&2
-	go build -trimpath -ldflags "$ld" -o "$dir/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-	mv "$dir/kube-apiserver.tmp" "$dir/kube-apiserver"
-fi
+# build NAME PACKAGE VERSION MODULE LDFLAGS [NOTE] builds PACKAGE at VERSION
+# into $dir/NAME, unless it is there, in the throwaway module MODULE sets up.
+build() {
+	local name=$1 pkg=$2 version=$3 module=$4 ldflags=$5 note=${6:-}
+	[[ -x $dir/$name ]] && return 0
+	echo "building $name $version into $dir$note" >&2
+	"$module" "$name"
+	go get "$pkg@$version" >&2
+	go build -trimpath -ldflags "$ldflags" -o "$dir/$name.tmp" "$pkg"
+	mv "$dir/$name.tmp" "$dir/$name"
+}
 
-if [[ ! -x $dir/kubectl ]]; then
-	echo "building kubectl $K8S_VERSION into $dir (about 3 minutes on 2 cores, less after kube-apiserver)" >&2
-	kubernetes_module kubectl
-	go get "k8s.io/kubernetes/cmd/kubectl@$K8S_VERSION" >&2
-	go build -trimpath -ldflags "$ld" -o "$dir/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
-	mv "$dir/kubectl.tmp" "$dir/kubectl"
-fi
+build etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" throwaway '-s -w'
+build kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$K8S_VERSION" kubernetes_module "$ld" \
+	" (about 6 minutes on 2 cores)"
+build kubectl k8s.io/kubernetes/cmd/kubectl "$K8S_VERSION" kubernetes_module "$ld" \
+	" (about 3 minutes on 2 cores, less after kube-apiserver)"
 
 "$dir/etcd" --version >&2
 "$dir/kube-apiserver" --version >&2
