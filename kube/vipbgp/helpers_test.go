@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr/testr"
 	"go.uber.org/goleak"
 
 	"github.com/meshstate/meshstate/kube/vipbgp"
@@ -17,11 +18,12 @@ import (
 const wait = 30 * time.Second
 
 // config is an announcer configuration for peer.
-func config(peer *vipbgptest.Peer) vipbgp.Config {
+func config(t *testing.T, peer *vipbgptest.Peer) vipbgp.Config {
 	return vipbgp.Config{
 		ASN:      65000,
 		RouterID: peer.LocalAddress(),
 		Peers:    []vipbgp.Peer{{Address: peer.Address(), ASN: peer.ASN()}},
+		Log:      testr.New(t),
 	}
 }
 

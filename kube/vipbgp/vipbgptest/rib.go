@@ -37,8 +37,10 @@ type Event struct {
 	// after End-of-RIB or when the restart time ran out).
 	Withdraw bool
 	// EndOfRIB is set for an End-of-RIB marker received from the
-	// announcer.
+	// announcer; GoBGP sends one per family, IPv4 then IPv6 unicast.
 	EndOfRIB bool
+	// IPv6 is set for an End-of-RIB marker of IPv6 unicast.
+	IPv6 bool
 	// At is when the kit received the event.
 	At time.Time
 }
@@ -135,7 +137,8 @@ func (p *Peer) watch(stream api.GobgpApi_WatchEventClient, done chan struct{}) {
 		var evs []Event
 		for _, path := range r.GetTable().GetPaths() {
 			if path.GetNlri() == nil {
-				evs = append(evs, Event{EndOfRIB: true, At: now})
+				v6 := path.GetFamily().GetAfi() == api.Family_AFI_IP6
+				evs = append(evs, Event{EndOfRIB: true, IPv6: v6, At: now})
 				continue
 			}
 			route, err := toRoute(path)
@@ -176,13 +179,14 @@ func (p *Peer) Count(prefix netip.Prefix) (announced, withdrawn int) {
 	return announced, withdrawn
 }
 
-// EndOfRIBs is how many End-of-RIB markers the peer has received.
+// EndOfRIBs is how many IPv4-unicast End-of-RIB markers the peer has
+// received: one per session that sent its whole table.
 func (p *Peer) EndOfRIBs() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := 0
 	for _, e := range p.events {
-		if e.EndOfRIB {
+		if e.EndOfRIB && !e.IPv6 {
 			n++
 		}
 	}
