@@ -3,7 +3,6 @@ package vipbgp
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -11,15 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
-
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
 )
-
-// tcpEstablished is the kernel's TCP_ESTABLISHED socket state.
-const tcpEstablished = 1
 
 // resetSessions ends every established session without a NOTIFICATION,
 // as a crash would: the kernel aborts the TCP connection (SOCK_DESTROY,
@@ -29,7 +22,7 @@ const tcpEstablished = 1
 // a Cease on. Only this process's sockets are touched (matched by inode
 // against /proc/self/fd), and of those only the ones to a peer's address
 // and port (or from ListenPort). A session that cannot be reset this way
-// (IPv6, a kernel without CONFIG_INET_DIAG_DESTROY, no CAP_NET_ADMIN) is
+// (a kernel without CONFIG_INET_DIAG_DESTROY, no CAP_NET_ADMIN) is
 // logged, and receives StopBgp's Cease.
 func (a *Announcer) resetSessions(ctx context.Context, s *server.BgpServer) {
 	up := a.established(ctx, s)
@@ -71,16 +64,16 @@ func (a *Announcer) established(ctx context.Context, s *server.BgpServer) map[ne
 	return up
 }
 
-// destroySockets aborts this process's established IPv4 TCP connections
-// with the peers in up, and returns the peers whose connection it aborted.
+// destroySockets aborts this process's established TCP connections with
+// the peers in up, and returns the peers whose connection it aborted.
 func (a *Announcer) destroySockets(up map[netip.Addr]bool) (map[netip.Addr]bool, error) {
 	own, err := ownSockets()
 	if err != nil {
 		return nil, err
 	}
-	socks, err := netlink.SocketDiagTCP(unix.AF_INET)
+	socks, err := ownTCPSockets(own)
 	if err != nil {
-		return nil, fmt.Errorf("vipbgp: listing TCP sockets: %w", err)
+		return nil, err
 	}
 	ports := map[netip.Addr]uint16{}
 	for _, p := range a.cfg.Peers {
@@ -91,18 +84,15 @@ func (a *Announcer) destroySockets(up map[netip.Addr]bool) (map[netip.Addr]bool,
 	}
 	reset := map[netip.Addr]bool{}
 	for _, sk := range socks {
-		dst, ok := netip.AddrFromSlice(sk.ID.Destination)
-		dst = dst.Unmap()
-		if !ok || !own[sk.INode] || sk.State != tcpEstablished || !up[dst] {
+		dst := sk.remote.Addr()
+		if !up[dst] {
 			continue
 		}
-		if sk.ID.DestinationPort != ports[dst] && (a.cfg.ListenPort == 0 || int32(sk.ID.SourcePort) != a.cfg.ListenPort) {
+		if sk.remote.Port() != ports[dst] && (a.cfg.ListenPort == 0 || int32(sk.local.Port()) != a.cfg.ListenPort) {
 			continue
 		}
-		local := &net.TCPAddr{IP: sk.ID.Source, Port: int(sk.ID.SourcePort)}
-		remote := &net.TCPAddr{IP: sk.ID.Destination, Port: int(sk.ID.DestinationPort)}
-		if err := netlink.SocketDestroy(local, remote); err != nil {
-			return reset, fmt.Errorf("vipbgp: resetting %v -> %v: %w", local, remote, err)
+		if err := sk.destroy(); err != nil {
+			return reset, fmt.Errorf("vipbgp: resetting %v -> %v: %w", sk.local, sk.remote, err)
 		}
 		reset[dst] = true
 	}
