@@ -193,8 +193,8 @@ func (p *Peer) EndOfRIBs() int {
 	return n
 }
 
-// Established reports whether the peer's session with the announcer is
-// established.
+// Established reports whether a session of the peer with the announcer
+// (from its IPv4 or its IPv6 address) is established.
 func (p *Peer) Established() bool {
 	p.mu.Lock()
 	client := p.client
