@@ -34,7 +34,7 @@ func sameAndStale(t *testing.T, peer *vipbgptest.Peer, want []netip.Prefix, eors
 		if peer.EndOfRIBs() >= eors {
 			break // the table may already be settling
 		}
-		if !slices.Equal(prefixes(got), want) {
+		if !slices.Equal(vipbgptest.Prefixes(got), want) {
 			t.Fatalf("during the restart the peer's table changed: %d routes, want %d", len(got), len(want))
 		}
 		for _, r := range got {
@@ -166,7 +166,7 @@ func TestPlannedStop(t *testing.T) {
 			}
 			vipbgptest.WaitFor(t, wait, "the session down", func() bool { return !peer.Established() })
 			got := rib(t, peer)
-			if !slices.Equal(prefixes(got), hosts(all)) || slices.ContainsFunc(got, func(r vipbgptest.Route) bool { return !r.Stale }) {
+			if !slices.Equal(vipbgptest.Prefixes(got), hosts(all)) || slices.ContainsFunc(got, func(r vipbgptest.Route) bool { return !r.Stale }) {
 				t.Errorf("after a planned stop the peer holds %d routes (stale: %v), want %d stale", len(got), got, len(all))
 			}
 			for _, v := range all {

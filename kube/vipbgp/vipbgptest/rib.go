@@ -232,3 +232,22 @@ func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Prefixes are the prefixes of routes, in their order.
+func Prefixes(routes []Route) []netip.Prefix {
+	out := make([]netip.Prefix, len(routes))
+	for i, r := range routes {
+		out[i] = r.Prefix
+	}
+	return out
+}
+
+// WaitRIB waits until the peer's table holds exactly the prefixes want
+// (sorted, as RIB sorts them), failing t after timeout.
+func (p *Peer) WaitRIB(t testing.TB, timeout time.Duration, want []netip.Prefix) {
+	t.Helper()
+	WaitFor(t, timeout, fmt.Sprintf("the peer's table to hold %d routes", len(want)), func() bool {
+		got, err := p.RIB()
+		return err == nil && slices.Equal(Prefixes(got), want)
+	})
+}
