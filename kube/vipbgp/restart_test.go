@@ -153,7 +153,11 @@ func TestPlannedStop(t *testing.T) {
 				t.Fatal(err)
 			}
 			ribIs(t, peer, hosts(all))
-			r.stop(t)
+			r.stop(t) // within GoBGP's selection deferral of the session coming up
+			// A timer GoBGP set when the session came up would fire now
+			// and block on the ended loop: give it time to, so that the
+			// leak check sees it.
+			time.Sleep(2 * time.Second)
 			if err := a.Announce(ctx, netip.MustParseAddr("198.51.100.1"), nil); err != vipbgp.ErrStopped {
 				t.Errorf("Announce after Run returned: %v, want ErrStopped", err)
 			}
