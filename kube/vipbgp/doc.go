@@ -35,10 +35,10 @@
 // set), the helper drops exactly the stale routes that were not announced
 // again: one withdrawal per VIP that is really gone, none for the others.
 //
-// It is off by default, the zero value, as in kube-vip and GoBGP: a
-// helper keeps forwarding to an announcer that died for good until the
-// restart time runs out, which only a user who runs the announcer as a
-// restartable workload should opt into.
+// It is off by default, the zero value, as in GoBGP: a helper keeps
+// forwarding to an announcer that died for good until the restart time
+// runs out, which only a user who runs the announcer as a restartable
+// workload should opt into.
 //
 // Each session's OPEN sets the Restart State bit and, per family, the
 // Forwarding State bit: forwarding to a VIP is the node's (kube-proxy's,
@@ -77,6 +77,9 @@
 //
 // GoBGP v3's serve loop never returns by itself; Run ends it after
 // StopBgp with GoBGP's own hooks (see loop.go), so that a Run that
-// returned leaves no goroutine behind. GoBGP keeps route-selection options
-// in package variables, so one process should run one speaker.
+// returned leaves no goroutine behind. For the same reason, a Run with
+// graceful restart that stops within two seconds of a session coming up
+// first waits for GoBGP's deferral timer to fire. GoBGP keeps
+// route-selection options in package variables, so one process should
+// run one speaker.
 package vipbgp
