@@ -40,10 +40,12 @@ PKG ?= ./...
 FUZZTIME ?= 30s
 COUNT ?= 1
 
-# The repository holds two modules: the root one (machines, kits, lookup,
-# retry, kernel adapters; no client-go) and kube/ (the Kubernetes adapters,
-# API types, CRDs and controllers). Every step runs in both.
-MODULES := . kube
+# The repository holds three modules: the root one (machines, kits, lookup,
+# retry, kernel adapters; no client-go), kube/ (the Kubernetes adapters,
+# API types, CRDs and controllers) and kube/vipbgp (the BGP announcer, so
+# that GoBGP's gRPC and protobuf stay out of the other two). Every step
+# runs in each.
+MODULES := . kube kube/vipbgp
 
 .PHONY: test fmt-check vet staticcheck floor crds tools kube-assets rapid-version unit bench bench-compare fuzz incidents
 
