@@ -24,14 +24,6 @@ type options struct {
 	bgp                 vipbgp.Config
 }
 
-// maxRestartTime is the largest graceful-restart time BGP can carry: the
-// Restart Time field of the capability is 12 bits of seconds (RFC 4724).
-const maxRestartTime = 4095 * time.Second
-
-// defaultRestartTime is --graceful-restart-time's default, the Restart
-// Time RFC 4724 suggests and most speakers use.
-const defaultRestartTime = 120 * time.Second
-
 // peerFlags is the repeatable --peer flag. Each value is one neighbor,
 // ADDRESS:ASN[:PASSWORD]; the port and multihop TTL, set by their own
 // flags, are filled in once every flag has been read.
@@ -229,9 +221,9 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 	fs.UintVar(&ttl, "peer-multihop-ttl", 0, "eBGP multihop: the TTL of packets to peers that are not directly connected, 2 to 255 (default 0: directly connected, TTL 1)")
 	fs.Var(addrFlag{&o.bgp.NextHop, 4}, "next-hop", "next hop of the IPv4 VIPs' routes, this node's address on the peers' network (default: the local address of each session)")
 	fs.Var(addrFlag{&o.bgp.NextHopV6, 6}, "next-hop-v6", "next hop of the IPv6 VIPs' routes (default: the local address of each session)")
-	fs.Var(&communities, "community", "a community attached to every route, `ASN:VALUE` (or a well-known name as vipbgp accepts); repeat for several")
-	fs.IntVar(&listen, "bgp-listen-port", -1, "TCP port on which to accept BGP sessions; -1 accepts none and only connects out to the peers (179 is BGP's own port)")
-	fs.DurationVar(&restart, "graceful-restart-time", defaultRestartTime, "graceful restart (RFC 4724): how long peers keep this speaker's routes across its restart, up to 4095s; 0 disables graceful restart")
+	fs.Var(&communities, "community", "a standard community attached to every route, `AS:VALUE` (two 16-bit numbers, as in 64512:100); repeat for several")
+	fs.IntVar(&listen, "bgp-listen-port", 0, "TCP port on which to accept BGP sessions (179 is BGP's own); 0 accepts none and only connects out to the peers")
+	fs.DurationVar(&restart, "graceful-restart-time", 0, "enable graceful restart (RFC 4724): how long peers keep this speaker's routes while it restarts, in whole seconds up to 4095s, as in 120s; 0 disables it")
 	if err := o.ParseChecked(fs, args, w, "bgpvip --asn ASN --peer ADDRESS:ASN[:PASSWORD] [--peer ...] [flags]",
 		"Announces the load-balancer VIPs this node serves (vipkube) to BGP peers (vipbgp, GoBGP)."); err != nil {
 		return o, err
@@ -248,10 +240,10 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 		return usage("--peer-port %d: want 1 to 65535", port)
 	case ttl == 1 || ttl > math.MaxUint8:
 		return usage("--peer-multihop-ttl %d: want 0 (directly connected) or 2 to 255", ttl)
-	case listen < -1 || listen > math.MaxUint16:
-		return usage("--bgp-listen-port %d: want -1 (none) or 0 to 65535", listen)
-	case restart < 0 || restart > maxRestartTime:
-		return usage("--graceful-restart-time %v: want 0 (disabled) to %v", restart, maxRestartTime)
+	case listen < 0 || listen > math.MaxUint16:
+		return usage("--bgp-listen-port %d: want 0 (do not listen) or a port up to 65535", listen)
+	case restart < 0 || restart > vipbgp.MaxRestartTime:
+		return usage("--graceful-restart-time %v: want 0 (disabled) to %v", restart, vipbgp.MaxRestartTime)
 	case restart%time.Second != 0:
 		return usage("--graceful-restart-time %v: BGP carries whole seconds", restart)
 	case o.nodeName == "":

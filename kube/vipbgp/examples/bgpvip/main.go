@@ -10,8 +10,8 @@
 // --next-hop, as their next hop. The speaker opens no session before the
 // first commit after sync (the sync gate), so a restarted node never
 // offers its peers a partial table that they would act on by withdrawing
-// the rest; with graceful restart (on by default) the peers keep its
-// routes meanwhile.
+// the rest; with graceful restart (--graceful-restart-time) the peers keep
+// its routes meanwhile.
 //
 // Usage:
 //
@@ -27,8 +27,8 @@
 //	--next-hop a             next hop of IPv4 VIPs (default: the session's local address)
 //	--next-hop-v6 a          next hop of IPv6 VIPs (default: the session's local address)
 //	--community c            a community on every route, ASN:VALUE; repeatable
-//	--bgp-listen-port n      accept sessions on this port; -1 (default) only connects out
-//	--graceful-restart-time d  how long peers keep the routes across a restart (default 2m; 0 disables)
+//	--bgp-listen-port n      accept sessions on this port (default 0: only connect out)
+//	--graceful-restart-time d  enable graceful restart: how long peers keep the routes across a restart (120s is usual; default 0: off)
 //	--node-name name         this node, for externalTrafficPolicy Local (default: $NODE_NAME or the hostname)
 //	--namespace ns           watch one namespace only (default: all)
 //	--kubeconfig path        kubeconfig file (default: $KUBECONFIG; if both are empty, in-cluster)
@@ -61,6 +61,15 @@
 // ("peer session state", with the peer, its old and new state), as are the
 // adapter's lifecycle and failures, and at -v 1 every announcement and
 // withdrawal.
+//
+// Graceful restart is off by default, as in vipbgp: a peer keeps the
+// routes of a speaker that died for good until the restart time runs out.
+// Turn it on (--graceful-restart-time 120s) when bgpvip runs as a
+// restartable workload, a DaemonSet's rolling update say: on SIGTERM the
+// speaker then drops its sessions without a NOTIFICATION (which needs
+// CAP_NET_ADMIN), the peers keep its routes as stale, and the new
+// speaker's first UPDATEs, sent only once its caches synced, settle them
+// with no withdrawal of a VIP that is still served.
 //
 // The service account needs the ClusterRole in kube/config/rbac/discovery.yaml
 // (it reads Services and EndpointSlices). The program runs until

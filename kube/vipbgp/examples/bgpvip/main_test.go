@@ -59,7 +59,7 @@ func TestFlagsRefused(t *testing.T) {
 		{with("--next-hop", "2001:db8::1"), "not an IPv4 address"},
 		{with("--next-hop-v6", "192.0.2.10"), "not an IPv6 address"},
 		{with("--next-hop-v6", "::ffff:192.0.2.10"), "not an IPv6 address"},
-		{with("--bgp-listen-port", "-2"), "--bgp-listen-port"},
+		{with("--bgp-listen-port", "-1"), "--bgp-listen-port"},
 		{with("--bgp-listen-port", "65536"), "--bgp-listen-port"},
 		{with("--graceful-restart-time", "-1s"), "--graceful-restart-time"},
 		{with("--graceful-restart-time", "4096s"), "--graceful-restart-time"},
@@ -113,21 +113,24 @@ func TestFlagsAccepted(t *testing.T) {
 		t.Errorf("parsed %+v", o)
 	}
 
-	// Defaults: the router ID from --next-hop, no listening, graceful
-	// restart for two minutes, directly connected peers on port 179.
+	// Defaults: the router ID from --next-hop, no listening, no graceful
+	// restart, directly connected peers on port 179.
 	o, err = parseFlags([]string{"--asn", "64512", "--next-hop", "192.0.2.11", "--peer", "192.0.2.1:64500", "--node-name", "n"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b = o.bgp
-	if b.RouterID != netip.MustParseAddr("192.0.2.11") || b.ListenPort != -1 ||
-		b.GracefulRestart != (vipbgp.GracefulRestart{Enabled: true, RestartTime: 2 * time.Minute}) ||
+	if b.RouterID != netip.MustParseAddr("192.0.2.11") || b.ListenPort != 0 || b.GracefulRestart.Enabled ||
 		b.Peers[0].Port != 179 || b.Peers[0].MultihopTTL != 0 || b.Peers[0].Password != "" {
 		t.Errorf("defaults: %+v", b)
 	}
 	o, err = parseFlags(with("--graceful-restart-time", "0"), io.Discard)
 	if err != nil || o.bgp.GracefulRestart.Enabled {
 		t.Errorf("--graceful-restart-time 0: %+v, %v", o.bgp.GracefulRestart, err)
+	}
+	o, err = parseFlags(with("--graceful-restart-time", "4095s"), io.Discard)
+	if err != nil || o.bgp.GracefulRestart != (vipbgp.GracefulRestart{Enabled: true, RestartTime: vipbgp.MaxRestartTime}) {
+		t.Errorf("--graceful-restart-time 4095s: %+v, %v", o.bgp.GracefulRestart, err)
 	}
 	if _, err := parseFlags([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)

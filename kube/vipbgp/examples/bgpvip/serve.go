@@ -67,7 +67,7 @@ func (p program) run(ctx context.Context, args []string) error {
 	}
 	log.Info("starting bgpvip", "kubeconfig", source, "host", rc.Host, "nodeName", o.nodeName, "namespace", o.namespace,
 		"asn", cfg.ASN, "routerID", cfg.RouterID.String(), "peers", strings.Join(peers, " "),
-		"gracefulRestart", cfg.GracefulRestart.RestartTime.String())
+		"gracefulRestart", cfg.GracefulRestart.Enabled, "restartTime", cfg.GracefulRestart.RestartTime.String())
 	ready := func() error {
 		if st := a.Status(); !st.Synced {
 			msg := "informers not synced"
@@ -125,9 +125,13 @@ func watchPeers(ctx context.Context, peers func() []vipbgp.PeerState, poll time.
 	defer t.Stop()
 	for {
 		for _, p := range peers() {
-			key, state := p.Address.String(), p.State.String()
+			key, state := p.Address.String(), string(p.State)
 			if old, ok := last[key]; !ok || old != state {
-				log.Info("peer session state", "peer", key, "from", old, "to", state)
+				kv := []any{"peer", key, "asn", p.ASN, "from", old, "to", state}
+				if p.LastError != "" && p.State != vipbgp.StateEstablished {
+					kv = append(kv, "lastError", p.LastError)
+				}
+				log.Info("peer session state", kv...)
 				last[key] = state
 			}
 		}
