@@ -102,6 +102,40 @@ func (c cluster) deleteService(name string) {
 	}
 }
 
+// hostRoute is vip's host route.
+func hostRoute(vip netip.Addr) netip.Prefix { return netip.PrefixFrom(vip, vip.BitLen()) }
+
+// hostRoutes are the host routes of vips, sorted as the peer's table is.
+func hostRoutes(vips []netip.Addr) []netip.Prefix {
+	out := make([]netip.Prefix, len(vips))
+	for i, v := range vips {
+		out[i] = hostRoute(v)
+	}
+	slices.SortFunc(out, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	return out
+}
+
+// peerTable is the peer's table, failing t if it cannot be read.
+func peerTable(t testing.TB, p *vipbgptest.Peer) []vipbgptest.Route {
+	t.Helper()
+	routes, err := p.RIB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return routes
+}
+
+// tablePrefixes are the prefixes of the peer's table, in its order.
+func tablePrefixes(t testing.TB, p *vipbgptest.Peer) []netip.Prefix {
+	t.Helper()
+	routes := peerTable(t, p)
+	out := make([]netip.Prefix, len(routes))
+	for i, r := range routes {
+		out[i] = r.Prefix
+	}
+	return out
+}
+
 // firstAnnounced is when the peer first received an announcement of
 // prefix; zero if never.
 func firstAnnounced(p *vipbgptest.Peer, prefix netip.Prefix) time.Time {
@@ -187,13 +221,13 @@ func TestIncident004OverBGP(t *testing.T) {
 	for i := range n {
 		c.service(fmt.Sprintf("web-%d", i), vipOf(i))
 		if i%5 != 4 {
-			want = append(want, host(vipOf(i)))
+			want = append(want, hostRoute(vipOf(i)))
 		}
 	}
 	shared := netip.MustParseAddr("198.51.100.200")
 	c.service("shared-a", shared)
 	c.service("shared-b", shared)
-	want = append(want, host(shared))
+	want = append(want, hostRoute(shared))
 	slices.SortFunc(want, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
 
 	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
@@ -218,7 +252,7 @@ func TestIncident004OverBGP(t *testing.T) {
 	speaker := kubetest.Go(bgp.Run)
 	adapter := kubetest.Go(a.Run)
 	kubetest.WaitFor(t, 30*time.Second, fmt.Sprintf("the %d VIPs in the peer's table", len(want)), func() bool {
-		return slices.Equal(prefixes(rib(t, peer)), want)
+		return slices.Equal(tablePrefixes(t, peer), want)
 	})
 	st := a.Status()
 	if !st.Synced {
@@ -242,7 +276,7 @@ func TestIncident004OverBGP(t *testing.T) {
 			t.Errorf("the peer saw a withdrawal at startup: %+v", e)
 		}
 	}
-	for _, r := range rib(t, peer) {
+	for _, r := range peerTable(t, peer) {
 		if r.NextHop != peer.LocalAddress() || r.Stale {
 			t.Errorf("route %+v: want next hop %v (next hop self), not stale", r, peer.LocalAddress())
 		}
@@ -263,7 +297,7 @@ func TestIncident004OverBGP(t *testing.T) {
 		c.slice(name, thisNode, true)
 		c.service(name, vip)
 		kubetest.WaitFor(t, 10*time.Second, name+"'s VIP in the peer's table", func() bool {
-			return slices.Contains(prefixes(rib(t, peer)), host(vip))
+			return slices.Contains(tablePrefixes(t, peer), hostRoute(vip))
 		})
 	}
 
@@ -271,10 +305,10 @@ func TestIncident004OverBGP(t *testing.T) {
 	gone := vipOf(0)
 	c.deleteService("web-0")
 	kubetest.WaitFor(t, 10*time.Second, "web-0's VIP withdrawn", func() bool {
-		return !slices.Contains(prefixes(rib(t, peer)), host(gone))
+		return !slices.Contains(tablePrefixes(t, peer), hostRoute(gone))
 	})
 	barrier()
-	if ann, wd := peer.Count(host(gone)); ann != 1 || wd != 1 {
+	if ann, wd := peer.Count(hostRoute(gone)); ann != 1 || wd != 1 {
 		t.Errorf("web-0's VIP %v: the peer saw %d announcements and %d withdrawals, want 1 and 1", gone, ann, wd)
 	}
 
@@ -283,18 +317,18 @@ func TestIncident004OverBGP(t *testing.T) {
 	c.deleteService("shared-a")
 	kubetest.WaitFor(t, 10*time.Second, "the adapter to step shared-a's deletion", func() bool { return a.Status().Events > before })
 	barrier()
-	if !slices.Contains(prefixes(rib(t, peer)), host(shared)) {
+	if !slices.Contains(tablePrefixes(t, peer), hostRoute(shared)) {
 		t.Errorf("the shared VIP %v left the peer's table while shared-b still uses it", shared)
 	}
-	if ann, wd := peer.Count(host(shared)); ann != 1 || wd != 0 {
+	if ann, wd := peer.Count(hostRoute(shared)); ann != 1 || wd != 0 {
 		t.Errorf("the shared VIP %v after shared-a's deletion: %d announcements and %d withdrawals, want 1 and 0", shared, ann, wd)
 	}
 	c.deleteService("shared-b")
 	kubetest.WaitFor(t, 10*time.Second, "the shared VIP withdrawn once its last Service is gone", func() bool {
-		return !slices.Contains(prefixes(rib(t, peer)), host(shared))
+		return !slices.Contains(tablePrefixes(t, peer), hostRoute(shared))
 	})
 	barrier()
-	if ann, wd := peer.Count(host(shared)); ann != 1 || wd != 1 {
+	if ann, wd := peer.Count(hostRoute(shared)); ann != 1 || wd != 1 {
 		t.Errorf("the shared VIP %v after both deletions: %d announcements and %d withdrawals, want 1 and 1", shared, ann, wd)
 	}
 
@@ -302,20 +336,20 @@ func TestIncident004OverBGP(t *testing.T) {
 	late := netip.MustParseAddr("198.51.100.150")
 	c.slice("late", thisNode, true)
 	barrier() // the slice alone announces nothing: the barrier's VIP arrives, late's does not
-	if slices.Contains(prefixes(rib(t, peer)), host(late)) {
+	if slices.Contains(tablePrefixes(t, peer), hostRoute(late)) {
 		t.Fatalf("late's VIP %v announced before its Service exists", late)
 	}
 	created := time.Now()
 	c.service("late", late)
 	kubetest.WaitFor(t, 10*time.Second, "late's VIP in the peer's table", func() bool {
-		return slices.Contains(prefixes(rib(t, peer)), host(late))
+		return slices.Contains(tablePrefixes(t, peer), hostRoute(late))
 	})
 	t.Logf("a Service created after its slice, while running: in the peer's table %v after its creation",
-		firstAnnounced(peer, host(late)).Sub(created).Round(time.Microsecond))
+		firstAnnounced(peer, hostRoute(late)).Sub(created).Round(time.Microsecond))
 
 	// Nothing was withdrawn but web-0's and the shared VIP.
 	for _, e := range peer.Events() {
-		if e.Withdraw && e.Prefix != host(gone) && e.Prefix != host(shared) {
+		if e.Withdraw && e.Prefix != hostRoute(gone) && e.Prefix != hostRoute(shared) {
 			t.Errorf("unexpected withdrawal %+v", e)
 		}
 	}
