@@ -17,7 +17,7 @@ func TestAnnounceAndWithdraw(t *testing.T) {
 	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
 	defer noLeaks(t)()
 	ctx := context.Background()
-	cfg := config(peer)
+	cfg := config(t, peer)
 	cfg.Communities = []string{"65000:100", "65000:200"}
 	cfg.NextHopV6 = netip.MustParseAddr("2001:db8::1")
 	a, err := vipbgp.New(cfg)

@@ -63,8 +63,10 @@
 // does), without a NOTIFICATION, exactly as if the process had been
 // killed: the helper keeps the routes as stale, and the next announcer's
 // End-of-RIB settles them. Only then does it stop the speaker. The N bit
-// is not advertised. This needs CAP_NET_ADMIN and CONFIG_INET_DIAG_DESTROY
-// and, with the vishvananda/netlink version used, IPv4 sessions; a session
+// is not advertised. Only this process's own sockets to the configured
+// peers are reset (matched by inode against /proc/self/fd). This needs
+// CAP_NET_ADMIN (which an announcer has) and a kernel built with
+// CONFIG_INET_DIAG_DESTROY (the distributions' kernels are); a session
 // that cannot be reset is logged and gets the Cease. Without graceful
 // restart, stopping sends the Cease, and the peers withdraw the routes at
 // once, which is then the right thing.

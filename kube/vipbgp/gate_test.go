@@ -18,7 +18,7 @@ func TestNothingBeforeFirstCommit(t *testing.T) {
 	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
 	defer noLeaks(t)()
 	ctx := context.Background()
-	cfg := config(peer)
+	cfg := config(t, peer)
 	cfg.GracefulRestart.Enabled = true
 	a, err := vipbgp.New(cfg)
 	if err != nil {
@@ -81,7 +81,7 @@ func TestAnnounceAgainSendsNothing(t *testing.T) {
 	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
 	defer noLeaks(t)()
 	ctx := context.Background()
-	a, err := vipbgp.New(config(peer))
+	a, err := vipbgp.New(config(t, peer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestPeerRestartResendsRoutes(t *testing.T) {
 	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
 	defer noLeaks(t)()
 	ctx := context.Background()
-	a, err := vipbgp.New(config(peer))
+	a, err := vipbgp.New(config(t, peer))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,12 @@ package vipbgp_test
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr/testr"
 	"go.uber.org/goleak"
 
 	"github.com/meshstate/meshstate/kube/vipbgp"
@@ -17,11 +17,12 @@ import (
 const wait = 30 * time.Second
 
 // config is an announcer configuration for peer.
-func config(peer *vipbgptest.Peer) vipbgp.Config {
+func config(t *testing.T, peer *vipbgptest.Peer) vipbgp.Config {
 	return vipbgp.Config{
 		ASN:      65000,
 		RouterID: peer.LocalAddress(),
 		Peers:    []vipbgp.Peer{{Address: peer.Address(), ASN: peer.ASN()}},
+		Log:      testr.New(t),
 	}
 }
 
@@ -70,15 +71,6 @@ func vips(n int) []netip.Addr {
 	return out
 }
 
-// prefixes of a RIB, in its order.
-func prefixes(rib []vipbgptest.Route) []netip.Prefix {
-	out := make([]netip.Prefix, len(rib))
-	for i, r := range rib {
-		out[i] = r.Prefix
-	}
-	return out
-}
-
 // hosts are the host routes of vips, sorted.
 func hosts(vips []netip.Addr) []netip.Prefix {
 	out := make([]netip.Prefix, len(vips))
@@ -102,9 +94,5 @@ func rib(t testing.TB, p *vipbgptest.Peer) []vipbgptest.Route {
 // ribIs waits until the peer's table holds exactly want.
 func ribIs(t testing.TB, p *vipbgptest.Peer, want []netip.Prefix) {
 	t.Helper()
-	var last []netip.Prefix
-	vipbgptest.WaitFor(t, wait, fmt.Sprintf("the peer's table to hold %d routes", len(want)), func() bool {
-		last = prefixes(rib(t, p))
-		return slices.Equal(last, want)
-	})
+	p.WaitRIB(t, wait, want)
 }

@@ -65,10 +65,11 @@ func (g *logger) Warn(msg string, fields gobgplog.Fields) {
 	g.log.Info(msg, kv(fields)...)
 }
 
-// Info logs msg at V(1) and records why a peer went down.
+// Info logs msg at V(1), sessions going up or down at V(0), and records
+// why a peer went down.
 func (g *logger) Info(msg string, fields gobgplog.Fields) {
-	if msg == "Peer Down" {
-		if key, ok := fields["Key"].(string); ok {
+	if msg == "Peer Down" || msg == "Peer Up" {
+		if key, ok := fields["Key"].(string); ok && msg == "Peer Down" {
 			reason, _ := fields["Reason"].(string)
 			g.mu.Lock()
 			g.down[key] = reason

@@ -7,10 +7,12 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // plug joins the child's namespace (pid) to the test's with a veth pair:
-// LocalAddress on the test's end, Address on the child's, both /24.
+// LocalAddress and LocalAddress6 on the test's end, Address and Address6
+// on the child's (/24 and /64).
 func (p *Peer) plug(pid int) error {
 	la := netlink.NewLinkAttrs()
 	la.Name = p.link
@@ -29,7 +31,7 @@ func (p *Peer) plug(pid int) error {
 	if err := netlink.LinkSetNsPid(remote, pid); err != nil {
 		return fmt.Errorf("moving %s into the peer's namespace: %w", peerName, err)
 	}
-	if err := addrUp(netlink.Handle{}, local, p.LocalAddress()); err != nil {
+	if err := addrUp(netlink.Handle{}, local, p.LocalAddress(), p.LocalAddress6()); err != nil {
 		return err
 	}
 	ns, err := netns.GetFromPid(pid)
@@ -53,22 +55,28 @@ func (p *Peer) plug(pid int) error {
 			}
 			continue
 		}
-		if err := addrUp(*h, l, p.cfg.Address); err != nil {
+		if err := addrUp(*h, l, p.cfg.Address, p.Address6()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addrUp gives link addr/24 and brings it up, through h (the zero Handle
-// works in the caller's namespace).
-func addrUp(h netlink.Handle, link netlink.Link, addr netip.Addr) error {
-	a, err := netlink.ParseAddr(netip.PrefixFrom(addr, 24).String())
-	if err != nil {
-		return err
-	}
-	if err := h.AddrAdd(link, a); err != nil {
-		return fmt.Errorf("address %v on %s: %w", addr, link.Attrs().Name, err)
+// addrUp gives link addr/24 and addr6/64 (without duplicate address
+// detection, so that it is usable at once) and brings it up, through h
+// (the zero Handle works in the caller's namespace).
+func addrUp(h netlink.Handle, link netlink.Link, addr, addr6 netip.Addr) error {
+	for _, p := range []netip.Prefix{netip.PrefixFrom(addr, 24), netip.PrefixFrom(addr6, 64)} {
+		a, err := netlink.ParseAddr(p.String())
+		if err != nil {
+			return err
+		}
+		if p.Addr().Is6() {
+			a.Flags = unix.IFA_F_NODAD
+		}
+		if err := h.AddrAdd(link, a); err != nil {
+			return fmt.Errorf("address %v on %s: %w", p, link.Attrs().Name, err)
+		}
 	}
 	if err := h.LinkSetUp(link); err != nil {
 		return fmt.Errorf("%s up: %w", link.Attrs().Name, err)

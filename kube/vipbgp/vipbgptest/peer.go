@@ -27,6 +27,8 @@ type PeerConfig struct {
 	// Address is the peer's address on the link; the zero value means
 	// 10.200.0.2. The announcer's side of the link gets the same /24 with
 	// last byte 1 (LocalAddress). Peers in one test need distinct /24s.
+	// The link also carries IPv6 (Address6, LocalAddress6), and the peer
+	// accepts a session from either of the announcer's addresses.
 	Address netip.Addr
 	// NoGracefulRestart turns the peer's graceful-restart helper off; it
 	// is on by default.
@@ -95,6 +97,20 @@ func (p *Peer) LocalAddress() netip.Addr {
 	a := p.cfg.Address.As4()
 	a[3] = 1
 	return netip.AddrFrom4(a)
+}
+
+// Address6 is the peer's IPv6 address: fd00:200:X::Y for Address
+// 10.200.X.Y.
+func (p *Peer) Address6() netip.Addr { return six(p.cfg.Address) }
+
+// LocalAddress6 is the IPv6 address of the announcer's side of the link,
+// the next hop of next-hop-self IPv6 paths over an IPv6 session.
+func (p *Peer) LocalAddress6() netip.Addr { return six(p.LocalAddress()) }
+
+// six maps 10.200.X.Y to fd00:200:X::Y.
+func six(a netip.Addr) netip.Addr {
+	v := a.As4()
+	return netip.AddrFrom16([16]byte{0: 0xfd, 2: 0x02, 5: v[2], 15: v[3]})
 }
 
 // ASN is the peer's AS number.
@@ -209,14 +225,16 @@ func (p *Peer) configure(sock string) error {
 		return fmt.Errorf("the peer's API: %w", err)
 	}
 	if _, err := client.StartBgp(ctx, &api.StartBgpRequest{Global: &api.Global{
-		Asn: p.cfg.ASN, RouterId: p.cfg.Address.String(), ListenPort: 179, ListenAddresses: []string{"0.0.0.0"},
+		Asn: p.cfg.ASN, RouterId: p.cfg.Address.String(), ListenPort: 179, ListenAddresses: []string{"0.0.0.0", "::"},
 	}}); err != nil {
 		_ = conn.Close()
 		return fmt.Errorf("StartBgp: %w", err)
 	}
-	if _, err := client.AddPeer(ctx, &api.AddPeerRequest{Peer: p.neighbor()}); err != nil {
-		_ = conn.Close()
-		return fmt.Errorf("AddPeer: %w", err)
+	for _, local := range []netip.Addr{p.LocalAddress(), p.LocalAddress6()} {
+		if _, err := client.AddPeer(ctx, &api.AddPeerRequest{Peer: p.neighbor(local)}); err != nil {
+			_ = conn.Close()
+			return fmt.Errorf("AddPeer: %w", err)
+		}
 	}
 	wctx, wcancel := context.WithCancel(context.Background())
 	stream, err := client.WatchEvent(wctx, &api.WatchEventRequest{Table: &api.WatchEventRequest_Table{
@@ -237,11 +255,11 @@ func (p *Peer) configure(sock string) error {
 	return nil
 }
 
-// neighbor is the peer's configuration of the announcer.
-func (p *Peer) neighbor() *api.Peer {
+// neighbor is the peer's configuration of the announcer at addr.
+func (p *Peer) neighbor(addr netip.Addr) *api.Peer {
 	gr := !p.cfg.NoGracefulRestart
 	n := &api.Peer{
-		Conf:      &api.PeerConf{NeighborAddress: p.LocalAddress().String(), PeerAsn: p.cfg.AnnouncerASN, AuthPassword: p.cfg.Password},
+		Conf:      &api.PeerConf{NeighborAddress: addr.String(), PeerAsn: p.cfg.AnnouncerASN, AuthPassword: p.cfg.Password},
 		Transport: &api.Transport{PassiveMode: true},
 	}
 	if gr {

@@ -37,8 +37,10 @@ type Event struct {
 	// after End-of-RIB or when the restart time ran out).
 	Withdraw bool
 	// EndOfRIB is set for an End-of-RIB marker received from the
-	// announcer.
+	// announcer; GoBGP sends one per family, IPv4 then IPv6 unicast.
 	EndOfRIB bool
+	// IPv6 is set for an End-of-RIB marker of IPv6 unicast.
+	IPv6 bool
 	// At is when the kit received the event.
 	At time.Time
 }
@@ -135,7 +137,8 @@ func (p *Peer) watch(stream api.GobgpApi_WatchEventClient, done chan struct{}) {
 		var evs []Event
 		for _, path := range r.GetTable().GetPaths() {
 			if path.GetNlri() == nil {
-				evs = append(evs, Event{EndOfRIB: true, At: now})
+				v6 := path.GetFamily().GetAfi() == api.Family_AFI_IP6
+				evs = append(evs, Event{EndOfRIB: true, IPv6: v6, At: now})
 				continue
 			}
 			route, err := toRoute(path)
@@ -176,21 +179,22 @@ func (p *Peer) Count(prefix netip.Prefix) (announced, withdrawn int) {
 	return announced, withdrawn
 }
 
-// EndOfRIBs is how many End-of-RIB markers the peer has received.
+// EndOfRIBs is how many IPv4-unicast End-of-RIB markers the peer has
+// received: one per session that sent its whole table.
 func (p *Peer) EndOfRIBs() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := 0
 	for _, e := range p.events {
-		if e.EndOfRIB {
+		if e.EndOfRIB && !e.IPv6 {
 			n++
 		}
 	}
 	return n
 }
 
-// Established reports whether the peer's session with the announcer is
-// established.
+// Established reports whether a session of the peer with the announcer
+// (from its IPv4 or its IPv6 address) is established.
 func (p *Peer) Established() bool {
 	p.mu.Lock()
 	client := p.client
@@ -227,4 +231,23 @@ func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// Prefixes are the prefixes of routes, in their order.
+func Prefixes(routes []Route) []netip.Prefix {
+	out := make([]netip.Prefix, len(routes))
+	for i, r := range routes {
+		out[i] = r.Prefix
+	}
+	return out
+}
+
+// WaitRIB waits until the peer's table holds exactly the prefixes want
+// (sorted, as RIB sorts them), failing t after timeout.
+func (p *Peer) WaitRIB(t testing.TB, timeout time.Duration, want []netip.Prefix) {
+	t.Helper()
+	WaitFor(t, timeout, fmt.Sprintf("the peer's table to hold %d routes", len(want)), func() bool {
+		got, err := p.RIB()
+		return err == nil && slices.Equal(Prefixes(got), want)
+	})
 }
