@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -197,6 +198,11 @@ func benchSyncToPeer(b *testing.B, n int) {
 			b.Fatalf("the peer's table holds the %d routes, but its events from the Commit on do not announce them all", n)
 		}
 		total += at.Sub(committed)
+		// The session was up by the time the last route arrived, whatever
+		// the 10 ms polling saw.
+		if at.Before(upAt) {
+			upAt = at
+		}
 		toEstablished += upAt.Sub(committed)
 		stop()
 		waitEmpty(b, peer)
@@ -210,32 +216,32 @@ func benchSyncToPeer(b *testing.B, n int) {
 
 // BenchmarkAnnounce10kVsGoBGP announces 10,000 VIPs through the
 // Announcer, its session with the peer already established, and the same
-// 10,000 paths straight through GoBGP's API (BgpServer.AddPath) on a fresh
-// speaker with the same configuration and the same peer, one after the
-// other in each iteration, alternating which goes first. Each time runs
-// from the first call to the last route in the peer's table.
+// 10,000 paths straight through GoBGP's API (building each path and
+// calling BgpServer.AddPath) on a fresh speaker with the same
+// configuration and the same peer, one after the other, in pairs that
+// alternate which goes first (three pairs per op). Each time runs from
+// the first call to the last route in the peer's table.
 //
 // x-gobgp is GoBGP's time over the announcer's (goal: 0.8 or more);
 // x-baseline its inverse, the announcer's cost as a multiple of GoBGP's
-// (x-target 1.25, the same goal); x-gobgp-calls compares the calls alone
-// (Announce against AddPath), without the wire and the peer.
+// (x-target 1.25, the same goal); both are medians over the pairs, as a
+// preemption on a shared 2-core machine (the peer, the speaker and the
+// benchmark compete for it) moves one pair's ratio, not the median.
+// x-gobgp-calls compares the calls alone (Announce against building and
+// adding the path), without the wire and the peer.
 func BenchmarkAnnounce10kVsGoBGP(b *testing.B) {
-	const n = 10000
+	const n, pairs = 10000, 3
 	peer := vipbgptest.StartPeer(b, vipbgptest.PeerConfig{NoGracefulRestart: true})
 	addrs := benchVIPs(n)
 	want := hostRoutes(addrs)
-	var ann, base, annCalls, baseCalls time.Duration
+	var ann, base time.Duration
+	var ratios, callRatios []float64
 	b.ResetTimer()
 	b.StopTimer()
-	for i := range b.N {
-		announcer := func() {
-			d, calls := benchAnnouncer(b, peer, addrs, want)
-			ann, annCalls = ann+d, annCalls+calls
-		}
-		gobgp := func() {
-			d, calls := benchGoBGP(b, peer, addrs, want)
-			base, baseCalls = base+d, baseCalls+calls
-		}
+	for i := range b.N * pairs {
+		var d, bd, calls, bcalls time.Duration
+		announcer := func() { d, calls = benchAnnouncer(b, peer, addrs, want) }
+		gobgp := func() { bd, bcalls = benchGoBGP(b, peer, addrs, want) }
 		if i%2 == 0 {
 			announcer()
 			gobgp()
@@ -243,13 +249,27 @@ func BenchmarkAnnounce10kVsGoBGP(b *testing.B) {
 			gobgp()
 			announcer()
 		}
+		ann, base = ann+d, base+bd
+		ratios = append(ratios, bd.Seconds()/d.Seconds())
+		callRatios = append(callRatios, bcalls.Seconds()/calls.Seconds())
 	}
-	b.ReportMetric(ann.Seconds()*1000/float64(b.N), "ms/op")
-	b.ReportMetric(base.Seconds()*1000/float64(b.N), "gobgp-ms/op")
-	b.ReportMetric(base.Seconds()/ann.Seconds(), "x-gobgp")
-	b.ReportMetric(ann.Seconds()/base.Seconds(), "x-baseline")
+	x := benchMedian(ratios)
+	b.ReportMetric(ann.Seconds()*1000/float64(b.N*pairs), "ms/op")
+	b.ReportMetric(base.Seconds()*1000/float64(b.N*pairs), "gobgp-ms/op")
+	b.ReportMetric(x, "x-gobgp")
+	b.ReportMetric(1/x, "x-baseline")
 	b.ReportMetric(1.25, "x-target") // issue 18: the announcer at 0.8 of GoBGP's speed or better
-	b.ReportMetric(baseCalls.Seconds()/annCalls.Seconds(), "x-gobgp-calls")
+	b.ReportMetric(benchMedian(callRatios), "x-gobgp-calls")
+}
+
+// benchMedian is the median of xs, which is not empty.
+func benchMedian(xs []float64) float64 {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	if len(xs)%2 == 1 {
+		return xs[len(xs)/2]
+	}
+	return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
 }
 
 // benchAnnouncer runs a fresh announcer, committed with nothing, until its
@@ -304,16 +324,12 @@ func benchGoBGP(b *testing.B, peer *vipbgptest.Peer, addrs []netip.Addr, want []
 		return up
 	})
 	vipbgptest.WaitFor(b, benchWait, "the peer's session established", peer.Established)
-	paths := make([]*api.Path, len(addrs))
-	for i, v := range addrs {
-		paths[i] = gobgpPath(b, v)
-	}
 	offset := len(peer.Events())
 	before, _ := peer.Count(want[len(want)-1])
 	b.StartTimer()
 	start := time.Now()
-	for _, p := range paths {
-		if _, err := s.AddPath(ctx, &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: p}); err != nil {
+	for _, v := range addrs {
+		if _, err := s.AddPath(ctx, &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: gobgpPath(b, v)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -330,8 +346,7 @@ func benchGoBGP(b *testing.B, peer *vipbgptest.Peer, addrs []netip.Addr, want []
 }
 
 // gobgpPath is vip's host route as the announcer builds it: origin IGP,
-// next hop self (GoBGP's unspecified next hop), no communities. Building
-// it is not timed.
+// next hop self (GoBGP's unspecified next hop), no communities.
 func gobgpPath(b *testing.B, vip netip.Addr) *api.Path {
 	nlri := bgp.NewIPAddrPrefix(32, vip.String())
 	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(bgp.BGP_ORIGIN_ATTR_TYPE_IGP), bgp.NewPathAttributeNextHop("0.0.0.0")}
@@ -429,18 +444,33 @@ func (e *serveEnd) Observe(op server.FSMOperation, _, _ time.Duration) {
 	}
 }
 
+// Warn notices the failed bind to serveEndDevice, and arms the end.
 func (e *serveEnd) Warn(_ string, fields gobgplog.Fields) {
 	if dev, ok := fields["BindToDev"].(string); ok && dev == serveEndDevice {
 		e.armed.Store(true)
 	}
 }
+
+// Panic drops the line (GoBGP's logger interface, as the rest below).
 func (e *serveEnd) Panic(string, gobgplog.Fields) {}
+
+// Fatal drops the line.
 func (e *serveEnd) Fatal(string, gobgplog.Fields) {}
+
+// Error drops the line.
 func (e *serveEnd) Error(string, gobgplog.Fields) {}
-func (e *serveEnd) Info(string, gobgplog.Fields)  {}
+
+// Info drops the line.
+func (e *serveEnd) Info(string, gobgplog.Fields) {}
+
+// Debug drops the line.
 func (e *serveEnd) Debug(string, gobgplog.Fields) {}
-func (e *serveEnd) SetLevel(gobgplog.LogLevel)    {}
-func (e *serveEnd) GetLevel() gobgplog.LogLevel   { return gobgplog.InfoLevel }
+
+// SetLevel ignores the level.
+func (e *serveEnd) SetLevel(gobgplog.LogLevel) {}
+
+// GetLevel is Info: GoBGP skips building its debug lines.
+func (e *serveEnd) GetLevel() gobgplog.LogLevel { return gobgplog.InfoLevel }
 
 // BenchmarkRestart1k restarts an announcer process holding 1,000 VIPs, with
 // graceful restart, against a peer that helps: the process is killed

@@ -128,12 +128,7 @@ func peerTable(t testing.TB, p *vipbgptest.Peer) []vipbgptest.Route {
 // tablePrefixes are the prefixes of the peer's table, in its order.
 func tablePrefixes(t testing.TB, p *vipbgptest.Peer) []netip.Prefix {
 	t.Helper()
-	routes := peerTable(t, p)
-	out := make([]netip.Prefix, len(routes))
-	for i, r := range routes {
-		out[i] = r.Prefix
-	}
-	return out
+	return vipbgptest.Prefixes(peerTable(t, p))
 }
 
 // firstAnnounced is when the peer first received an announcement of
@@ -170,6 +165,7 @@ type recordingAnnouncer struct {
 	log []string
 }
 
+// Announce records the call and passes it on.
 func (c *recordingAnnouncer) Announce(ctx context.Context, vip netip.Addr, services []string) error {
 	c.mu.Lock()
 	c.log = append(c.log, fmt.Sprintf("announce %v %v", vip, services))
@@ -177,6 +173,7 @@ func (c *recordingAnnouncer) Announce(ctx context.Context, vip netip.Addr, servi
 	return c.Announcer.Announce(ctx, vip, services)
 }
 
+// Withdraw records the call and passes it on.
 func (c *recordingAnnouncer) Withdraw(ctx context.Context, vip netip.Addr) error {
 	c.mu.Lock()
 	c.log = append(c.log, fmt.Sprintf("withdraw %v", vip))

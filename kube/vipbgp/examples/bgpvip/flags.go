@@ -29,6 +29,7 @@ type options struct {
 // flags, are filled in once every flag has been read.
 type peerFlags []vipbgp.Peer
 
+// String is the peers as --peer takes them, without their passwords.
 func (p *peerFlags) String() string {
 	if p == nil {
 		return ""
@@ -134,6 +135,7 @@ func parseASN(s string) (uint32, error) {
 // asnFlag is a flag.Value for one AS number.
 type asnFlag struct{ n *uint32 }
 
+// String is the AS number, or empty if unset.
 func (a asnFlag) String() string {
 	if a.n == nil || *a.n == 0 {
 		return ""
@@ -141,6 +143,7 @@ func (a asnFlag) String() string {
 	return strconv.FormatUint(uint64(*a.n), 10)
 }
 
+// Set parses an AS number.
 func (a asnFlag) Set(v string) error {
 	n, err := parseASN(v)
 	if err == nil {
@@ -155,6 +158,7 @@ type addrFlag struct {
 	family int
 }
 
+// String is the address, or empty if unset.
 func (f addrFlag) String() string {
 	if f.a == nil || !f.a.IsValid() {
 		return ""
@@ -162,6 +166,7 @@ func (f addrFlag) String() string {
 	return f.a.String()
 }
 
+// Set parses a unicast address of the flag's family.
 func (f addrFlag) Set(v string) error {
 	a, err := netip.ParseAddr(v)
 	switch {
@@ -183,6 +188,7 @@ func (f addrFlag) Set(v string) error {
 // stringsFlag is a repeatable string flag.
 type stringsFlag []string
 
+// String is the values, comma-separated.
 func (s *stringsFlag) String() string {
 	if s == nil {
 		return ""
@@ -190,6 +196,7 @@ func (s *stringsFlag) String() string {
 	return strings.Join(*s, ",")
 }
 
+// Set adds a value; an empty one is refused.
 func (s *stringsFlag) Set(v string) error {
 	if v == "" {
 		return errors.New("empty")

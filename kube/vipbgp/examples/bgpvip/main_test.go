@@ -5,18 +5,33 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr"
+	"go.uber.org/goleak"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
+	"github.com/meshstate/meshstate/internal/testenv"
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/internal/prog"
 	"github.com/meshstate/meshstate/kube/internal/progtest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
+	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
+
+// TestMain runs the tests in a network namespace of their own, as root
+// (vipbgptest.Main), where TestProgram's peer lives; as any other user
+// they run here, and TestProgram skips.
+func TestMain(m *testing.M) { os.Exit(vipbgptest.Main(m)) }
 
 // with is the flags every case below needs, unless it tests their
 // absence, followed by extra.
@@ -172,4 +187,94 @@ func TestExitCodes(t *testing.T) {
 			t.Errorf("bgpvip %q: exit %d, want %d, saying %q:\n%s", c.args, code, c.code, c.says, out)
 		}
 	}
+}
+
+// The program against a real API server and a real BGP peer: a
+// LoadBalancer Service with a ready endpoint on this node, its slice
+// created first, reaches the peer's table; the peer's session state
+// changes are logged; /readyz answers 200 and the adapter's metrics are
+// served; interrupting it stops it cleanly, leaving no goroutine behind.
+func TestProgram(t *testing.T) {
+	vipbgptest.RequireRoot(t)
+	env, err := kubetest.Start() // not kubetest.Shared: vipbgptest.Main, not kubetest.Main, runs the tests
+	switch {
+	case errors.Is(err, kubetest.ErrNoAssets):
+		testenv.SkipUnlessCI(t, err.Error(), "make kube-assets, then make test")
+	case err != nil:
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := env.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	ns := env.Namespace(t)
+	cs := kubernetes.NewForConfigOrDie(env.Config)
+	ctx := context.Background()
+	ready, node, no := true, "node-a", false
+	if _, err := cs.DiscoveryV1().EndpointSlices(ns).Create(ctx, &discoveryv1.EndpointSlice{
+		ObjectMeta:  metav1.ObjectMeta{Name: "web-abc12", Labels: map[string]string{discoveryv1.LabelServiceName: "web"}},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Endpoints: []discoveryv1.Endpoint{{Addresses: []string{"10.244.0.5"},
+			Conditions: discoveryv1.EndpointConditions{Ready: &ready}, NodeName: &node}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Services(ns).Create(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web"},
+		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, LoadBalancerIP: "198.51.100.10", AllocateLoadBalancerNodePorts: &no,
+			Ports: []corev1.ServicePort{{Port: 80}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	peer := vipbgptest.StartPeer(t, vipbgptest.PeerConfig{})
+	kubeconfig := progtest.WriteKubeconfig(t, env.Config)
+
+	defer goleak.VerifyNone(t, append([]goleak.Option{goleak.IgnoreCurrent()}, kubetest.LeakOptions()...)...)
+	var logs kubetest.SyncBuffer
+	p := program{routeKlog: func(logr.Logger, int) {}, logs: &logs}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- p.run(runCtx, []string{"--kubeconfig", kubeconfig, "--namespace", ns, "--node-name", node,
+			"--asn", "65000", "--router-id", peer.LocalAddress().String(),
+			"--peer", fmt.Sprintf("%v:%d", peer.Address(), peer.ASN()), "--community", "65000:100",
+			"--log-format", "json", "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0"})
+	}()
+	vip := netip.MustParsePrefix("198.51.100.10/32")
+	peer.WaitRIB(t, 30*time.Second, []netip.Prefix{vip})
+	routes, err := peer.RIB()
+	if err != nil || len(routes) != 1 || routes[0].NextHop != peer.LocalAddress() || strings.Join(routes[0].Communities, " ") != "65000:100" {
+		t.Errorf("the peer's table: %+v, %v; want %v via %v with community 65000:100", routes, err, vip, peer.LocalAddress())
+	}
+	probes := "http://" + progtest.Address(t, &logs, "serving health probes")
+	if code, body := progtest.Get(t, probes+"/readyz"); code != 200 {
+		t.Errorf("/readyz once synced: %d %s", code, body)
+	}
+	metrics := "http://" + progtest.Address(t, &logs, "serving metrics")
+	if code, body := progtest.Get(t, metrics+"/metrics"); code != 200 || !strings.Contains(body, "meshstate_vip_synced 1") {
+		t.Errorf("metrics: %d, no meshstate_vip_synced 1", code)
+	}
+	kubetest.WaitFor(t, 10*time.Second, "the session's establishment logged", func() bool {
+		for _, l := range progtest.Lines(t, logs.String()) {
+			if l["msg"] == "peer session state" && l["to"] == string(vipbgp.StateEstablished) && l["peer"] == peer.Address().String() {
+				return true
+			}
+		}
+		return false
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the program did not stop within 30s of its context ending")
+	}
+	var states []string
+	for _, l := range progtest.Lines(t, logs.String()) {
+		if l["msg"] == "peer session state" {
+			states = append(states, fmt.Sprintf("%v->%v", l["from"], l["to"]))
+		}
+	}
+	t.Logf("peer session states logged: %v", states)
 }
