@@ -35,19 +35,21 @@
 // set), the helper drops exactly the stale routes that were not announced
 // again: one withdrawal per VIP that is really gone, none for the others.
 //
-// It is off by default, the zero value, as in kube-vip and GoBGP: a
-// helper keeps forwarding to an announcer that died for good until the
-// restart time runs out, which only a user who runs the announcer as a
-// restartable workload should opt into.
+// It is off by default, the zero value, as in GoBGP: a helper keeps
+// forwarding to an announcer that died for good until the restart time
+// runs out, which only a user who runs the announcer as a restartable
+// workload should opt into.
 //
-// GoBGP ties the Forwarding State bit of the capability to its own
-// "restarting" mode, which also holds every update back until each peer
-// has sent End-of-RIB (or a deferral timer of minutes has passed): a peer
-// that is down would delay announcements to the others, incident 004's
-// symptom. The Announcer does not use that mode, so its OPEN carries F=0:
-// GoBGP helpers keep the stale routes until End-of-RIB regardless; a
-// helper that follows RFC 4724 4.2 to the letter flushes them when the
-// session comes back, and receives the complete set again at once.
+// Each session's OPEN sets the Restart State bit and, per family, the
+// Forwarding State bit: forwarding to a VIP is the node's (kube-proxy's,
+// the kernel's), and survives the announcer's restart, so a helper that
+// follows RFC 4724 4.2 to the letter keeps the stale routes through the
+// reconnection instead of flushing them when the session comes back. In
+// GoBGP that bit comes with its "restarting" mode, which holds the first
+// updates of a session back until the peer's End-of-RIB; the Announcer
+// bounds that wait with a selection deferral of one second (GoBGP's
+// default is 360 s), so that a peer that never sends End-of-RIB delays
+// nothing by more than that, and a peer that is down delays nothing.
 //
 // # Stopping: a planned restart keeps the routes
 //
@@ -75,6 +77,9 @@
 //
 // GoBGP v3's serve loop never returns by itself; Run ends it after
 // StopBgp with GoBGP's own hooks (see loop.go), so that a Run that
-// returned leaves no goroutine behind. GoBGP keeps route-selection options
-// in package variables, so one process should run one speaker.
+// returned leaves no goroutine behind. For the same reason, a Run with
+// graceful restart that stops within two seconds of a session coming up
+// first waits for GoBGP's deferral timer to fire. GoBGP keeps
+// route-selection options in package variables, so one process should
+// run one speaker.
 package vipbgp

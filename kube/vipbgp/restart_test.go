@@ -62,8 +62,11 @@ func TestAnnouncerKilledAndRestarted(t *testing.T) {
 	gone := all[500]
 	kept := slices.Delete(slices.Clone(all), 500, 501)
 
+	began := time.Now()
 	first := startChild(t, childSpec{Config: cfg, VIPs: all})
 	ribIs(t, peer, hosts(all))
+	t.Logf("1,000 VIPs in the peer's table %v after the announcer process started (a measure, not a bound)",
+		time.Since(began).Round(time.Millisecond))
 	vipbgptest.WaitFor(t, wait, "the first End-of-RIB", func() bool { return peer.EndOfRIBs() == 1 })
 	if err := first.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -74,10 +77,13 @@ func TestAnnouncerKilledAndRestarted(t *testing.T) {
 		return len(got) == len(all) && !slices.ContainsFunc(got, func(r vipbgptest.Route) bool { return !r.Stale })
 	})
 
+	began = time.Now()
 	second := startChild(t, childSpec{Config: cfg, VIPs: kept, CommitAfter: 2 * time.Second})
 	looks := sameAndStale(t, peer, hosts(all), 2)
 	t.Logf("the peer's table was the same 1,000 stale routes at each of %d looks during the restart", looks)
 	ribIs(t, peer, hosts(kept))
+	t.Logf("the gone VIP withdrawn and the 999 fresh %v after the new announcer started (its Commit came after 2s)",
+		time.Since(began).Round(time.Millisecond))
 	vipbgptest.WaitFor(t, wait, "the gone VIP withdrawn", func() bool { _, wd := peer.Count(host(gone)); return wd == 1 })
 	checkWithdrawals(t, peer, kept, gone)
 	if slices.ContainsFunc(rib(t, peer), func(r vipbgptest.Route) bool { return r.Stale }) {
@@ -153,7 +159,11 @@ func TestPlannedStop(t *testing.T) {
 				t.Fatal(err)
 			}
 			ribIs(t, peer, hosts(all))
-			r.stop(t)
+			r.stop(t) // within GoBGP's selection deferral of the session coming up
+			// A timer GoBGP set when the session came up would fire now
+			// and block on the ended loop: give it time to, so that the
+			// leak check sees it.
+			time.Sleep(2 * time.Second)
 			if err := a.Announce(ctx, netip.MustParseAddr("198.51.100.1"), nil); err != vipbgp.ErrStopped {
 				t.Errorf("Announce after Run returned: %v, want ErrStopped", err)
 			}

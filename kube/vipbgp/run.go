@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
@@ -80,6 +81,7 @@ func (a *Announcer) stop(s *server.BgpServer, end *loopEnd, err error) error {
 	a.mu.Unlock()
 	ctx := context.Background()
 	if running && a.cfg.GracefulRestart.Enabled {
+		a.awaitDeferral(ctx, s)
 		a.resetSessions(ctx, s)
 	}
 	if stopErr := s.StopBgp(ctx, &api.StopBgpRequest{}); stopErr != nil && err == nil {
@@ -92,4 +94,24 @@ func (a *Announcer) stop(s *server.BgpServer, end *loopEnd, err error) error {
 		err = endErr
 	}
 	return err
+}
+
+// awaitDeferral waits until GoBGP's selection deferral timer of each
+// session that came up has fired. That timer (time.AfterFunc) queues an
+// operation on the serve loop, and would block forever, a leaked
+// goroutine, if it fired after the loop ended. It fires deferral after a
+// session comes up; the speaker reports that time in whole seconds.
+func (a *Announcer) awaitDeferral(ctx context.Context, s *server.BgpServer) {
+	var latest time.Time
+	_ = s.ListPeer(ctx, &api.ListPeerRequest{}, func(p *api.Peer) {
+		if up := p.GetTimers().GetState().GetUptime(); up.GetSeconds() > 0 && up.AsTime().After(latest) {
+			latest = up.AsTime()
+		}
+	})
+	if latest.IsZero() {
+		return
+	}
+	if d := time.Until(latest.Add(deferral + 1100*time.Millisecond)); d > 0 {
+		time.Sleep(d)
+	}
 }
