@@ -248,6 +248,15 @@ func TestIncident004OverBGP(t *testing.T) {
 	began := time.Now()
 	speaker := kubetest.Go(bgp.Run)
 	adapter := kubetest.Go(a.Run)
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			adapter.Stop(t)
+			speaker.Stop(t)
+		}
+	}
+	defer stop() // also when the test fails: before the control plane stops, and before the leak check
 	kubetest.WaitFor(t, 30*time.Second, fmt.Sprintf("the %d VIPs in the peer's table", len(want)), func() bool {
 		return slices.Equal(tablePrefixes(t, peer), want)
 	})
@@ -350,8 +359,7 @@ func TestIncident004OverBGP(t *testing.T) {
 			t.Errorf("unexpected withdrawal %+v", e)
 		}
 	}
-	adapter.Stop(t)
-	speaker.Stop(t)
+	stop()
 	if st := a.Status(); st.Rejected != 0 || st.Skipped != 0 || st.LastError != nil {
 		t.Errorf("adapter status %+v", st)
 	}
