@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/meshstate/meshstate/ipam"
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 )
 
 // options are the parsed flags.

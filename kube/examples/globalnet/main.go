@@ -92,7 +92,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 )
 
 func main() {

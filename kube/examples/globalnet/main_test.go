@@ -15,9 +15,9 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/meshstate/meshstate/kube/apis/v1alpha1"
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
-	"github.com/meshstate/meshstate/kube/examples/internal/progtest"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/progtest"
 )
 
 func TestMain(m *testing.M) {

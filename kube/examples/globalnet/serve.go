@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/meshstate/meshstate/ipam"
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 	"github.com/meshstate/meshstate/kube/ipamkube"
 )
 

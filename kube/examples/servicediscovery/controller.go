@@ -18,7 +18,7 @@ import (
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/vip"
 	"github.com/meshstate/meshstate/kube/adapter"
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 	"github.com/meshstate/meshstate/kube/mcskube"
 	"github.com/meshstate/meshstate/kube/vipkube"
 )

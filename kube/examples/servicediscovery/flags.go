@@ -8,7 +8,7 @@ import (
 
 	"github.com/meshstate/meshstate/discovery/mcs"
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 )
 
 // options are the parsed flags.

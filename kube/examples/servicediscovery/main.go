@@ -80,7 +80,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/prog"
 )
 
 func main() {

@@ -22,9 +22,9 @@ import (
 	mcsv1b1 "sigs.k8s.io/mcs-api/pkg/apis/v1beta1"
 	mcsclient "sigs.k8s.io/mcs-api/pkg/client/clientset/versioned"
 
-	"github.com/meshstate/meshstate/kube/examples/internal/prog"
-	"github.com/meshstate/meshstate/kube/examples/internal/progtest"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
+	"github.com/meshstate/meshstate/kube/internal/prog"
+	"github.com/meshstate/meshstate/kube/internal/progtest"
 )
 
 func TestMain(m *testing.M) {

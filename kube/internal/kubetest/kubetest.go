@@ -95,6 +95,11 @@ func Start() (*Env, error) {
 	// envtest's default Service range, a /24, holds fewer ClusterIP
 	// Services than the adapters' tests create.
 	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", ServiceCIDR)
+	// Without an advertise address, kube-apiserver takes the address of
+	// the default route's interface, and refuses to start where there is
+	// none: in a network namespace with only lo, as vipbgp's tests run in.
+	// The control plane listens on loopback anyway.
+	env.ControlPlane.GetAPIServer().Configure().Set("advertise-address", "127.0.0.1")
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("kubetest: start control plane from %s: %w", dir, err)

@@ -12,7 +12,7 @@ import (
 // ErrUsage wraps the errors of bad flags: the program exits 2.
 var ErrUsage = errors.New("usage")
 
-// Exit codes of both programs.
+// Exit codes of the example programs.
 const (
 	// ExitOK: interrupted (SIGINT, SIGTERM) and stopped cleanly, or -h.
 	ExitOK = 0
@@ -28,7 +28,7 @@ const (
 	DefaultProbeAddr   = ":8081"
 )
 
-// Options are the flags both programs share.
+// Options are the flags the example programs share.
 type Options struct {
 	// Kubeconfig is --kubeconfig: empty means $KUBECONFIG, and if that is
 	// empty too, the in-cluster configuration.
@@ -142,7 +142,7 @@ func Parse(fs *flag.FlagSet, args []string, w io.Writer) error {
 
 // ParseChecked sets fs's usage (synopsis and what the program does, the
 // exit statuses, then the flags), parses args as Parse does, and checks
-// the common flags as Check does: what both programs' flag parsing shares.
+// the common flags as Check does: what the programs' flag parsing shares.
 func (o *Options) ParseChecked(fs *flag.FlagSet, args []string, w io.Writer, synopsis, does string) error {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s\n"+

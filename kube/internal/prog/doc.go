@@ -1,5 +1,6 @@
-// Package prog is what the two example programs (globalnet and
-// servicediscovery) share: the flags controller authors know
+// Package prog is what the example programs (kube/examples/globalnet and
+// servicediscovery, and kube/vipbgp/examples/bgpvip in the vipbgp module)
+// share: the flags controller authors know
 // (--kubeconfig, --metrics-bind-address, --metrics-secure,
 // --health-probe-bind-address, --log-format, -v), the exit codes, one
 // logging pipeline (klog routed into the program's logr, text or JSON, a
