@@ -206,7 +206,7 @@ func (p *Peer) stop(t testing.TB, final bool) {
 // configure dials the child's API, starts its speaker with the announcer
 // as a passive neighbor, and starts watching its table.
 func (p *Peer) configure(sock string) error {
-	conn, err := grpc.Dial("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
 	}
