@@ -58,9 +58,9 @@
 // brings no client-go (the root module builds with Go 1.24 and
 // apimachinery v0.33). The VIP adapter's BGP announcer, kube/vipbgp (a
 // GoBGP speaker, and its test kit vipbgptest), is a module of its own, so
-// that GoBGP's gRPC and protobuf tree stays out of both. Adapters translate informer callbacks and kernel
-// notifications into events, apply the effects, and report the outcome back
-// as events. Anything that can be decided without I/O is decided in the
+// that GoBGP's gRPC and protobuf tree stays out of both. Adapters
+// translate informer callbacks and kernel notifications into events, apply
+// the effects, and report the outcome back as events. Anything that can be decided without I/O is decided in the
 // machine. Retries too: a machine's RetryAfter effect names a key and a
 // kind, never data; the adapter reports a RetryDue event when it is due,
 // and the machine decides then, from what it holds, what to write, so a
