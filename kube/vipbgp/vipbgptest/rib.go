@@ -37,7 +37,11 @@ type Event struct {
 	// after End-of-RIB or when the restart time ran out).
 	Withdraw bool
 	// EndOfRIB is set for an End-of-RIB marker received from the
-	// announcer; GoBGP sends one per family, IPv4 then IPv6 unicast.
+	// announcer; GoBGP sends one per family, after that family's routes.
+	// The families' order is not fixed: GoBGP packs the families of one
+	// send in map order, so the IPv6 marker may come before the IPv4
+	// routes. A marker says only its own family is complete (RFC 4724),
+	// so compare each family's routes with its own marker.
 	EndOfRIB bool
 	// IPv6 is set for an End-of-RIB marker of IPv6 unicast.
 	IPv6 bool
