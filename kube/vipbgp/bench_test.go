@@ -2,13 +2,9 @@ package vipbgp_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -508,7 +504,7 @@ func benchRestart(b *testing.B, sig syscall.Signal) {
 	b.StopTimer()
 	always := func() bool { return true }
 	for range b.N {
-		first := startBenchChild(b, spec)
+		first := startChild(b, spec)
 		waitTable(b, peer, want, always, nil)
 		offset := len(peer.Events())
 		if err := first.Process.Signal(sig); err != nil {
@@ -518,7 +514,7 @@ func benchRestart(b *testing.B, sig syscall.Signal) {
 		vipbgptest.WaitFor(b, benchWait, "the peer to notice the session is gone", func() bool { return !peer.Established() })
 		b.StartTimer()
 		start := time.Now()
-		second := startBenchChild(b, spec)
+		second := startChild(b, spec)
 		upAt := waitTable(b, peer, want, always, peer.Established) // every route there, none stale
 		total += time.Since(start)
 		toEstablished += upAt.Sub(start)
@@ -538,37 +534,4 @@ func benchRestart(b *testing.B, sig syscall.Signal) {
 	b.ReportMetric(total.Seconds()*1000/float64(b.N), "ms/op")
 	b.ReportMetric(float64(withdrawals)/float64(b.N), "withdrawals/op")
 	b.ReportMetric(toEstablished.Seconds()*1000/float64(b.N), "ms-established/op")
-}
-
-// startBenchChild starts an announcer process for spec (runAnnouncerChild),
-// in the benchmark's network namespace; it is killed when the benchmark
-// ends, if still running.
-func startBenchChild(b *testing.B, spec childSpec) *exec.Cmd {
-	b.Helper()
-	js, err := json.Marshal(spec)
-	if err != nil {
-		b.Fatal(err)
-	}
-	file := filepath.Join(b.TempDir(), "spec.json")
-	if err := os.WriteFile(file, js, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+file)
-	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	return cmd
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/meshstate/meshstate/kube/vipbgp"
-	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
 
 // childEnv names the file of a childSpec: set, the test binary is an
@@ -69,7 +68,7 @@ func runAnnouncerChild() int {
 
 // startChild starts an announcer process for spec, in the test's network
 // namespace; it is killed when the test ends.
-func startChild(t *testing.T, spec childSpec) *exec.Cmd {
+func startChild(t testing.TB, spec childSpec) *exec.Cmd {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := json.Marshal(spec)
@@ -92,10 +91,10 @@ func startChild(t *testing.T, spec childSpec) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		if cmd.ProcessState == nil { // not waited for by the test
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
 	})
 	return cmd
 }
-
-var _ = vipbgptest.WaitFor
