@@ -68,7 +68,7 @@ func (m *Machine) flush(dst []Effect) []Effect {
 		return dst
 	}
 	if len(m.touched) > 1 {
-		slices.SortFunc(m.touched, func(x, y touchedVIP) int { return x.addr.Compare(y.addr) })
+		slices.SortFunc(m.touched, func(x, y touchedVIP) int { return compareVIPs(x.addr, y.addr) })
 		m.touched = slices.CompactFunc(m.touched, func(x, y touchedVIP) bool { return x.addr == y.addr })
 	}
 	dst = m.reconcile(dst, m.touched)
@@ -143,7 +143,7 @@ func (m *Machine) markSynced(dst []Effect, flag *bool) []Effect {
 			m.dropState(a, st) // deleting the entry being visited is safe
 		}
 	}
-	slices.SortFunc(dst[start:], func(x, y Effect) int { return x.VIP.Compare(y.VIP) })
+	slices.SortFunc(dst[start:], func(x, y Effect) int { return compareVIPs(x.VIP, y.VIP) })
 	return dst
 }
 
@@ -174,5 +174,5 @@ func (st *vipState) names(qualifying bool) []string {
 
 // sortedVIPs returns the keys of set by address.
 func sortedVIPs[V any](set map[netip.Addr]V) []netip.Addr {
-	return slices.SortedFunc(maps.Keys(set), netip.Addr.Compare)
+	return slices.SortedFunc(maps.Keys(set), compareVIPs)
 }

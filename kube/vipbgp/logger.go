@@ -78,13 +78,15 @@ func (g *logger) Info(msg string, fields gobgplog.Fields) {
 		g.log.Info(msg, kv(fields)...)
 		return
 	}
-	g.log.V(1).Info(msg, kv(fields)...)
+	if l := g.log.V(1); l.Enabled() { // kv sorts: not for a line nobody reads
+		l.Info(msg, kv(fields)...)
+	}
 }
 
 // Debug logs msg at V(2).
 func (g *logger) Debug(msg string, fields gobgplog.Fields) {
-	if g.level.Load() >= uint32(gobgplog.DebugLevel) {
-		g.log.V(2).Info(msg, kv(fields)...)
+	if l := g.log.V(2); g.level.Load() >= uint32(gobgplog.DebugLevel) && l.Enabled() {
+		l.Info(msg, kv(fields)...)
 	}
 }
 
