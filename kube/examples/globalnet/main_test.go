@@ -75,10 +75,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--pool", "10.0.0.0/16", "--metrics-bind-address", "0.0.0.0:8443", "--metrics-secure=false"}, 2, "requires --metrics-secure"},
 		{[]string{"--pool", "10.0.0.0/16", "--kubeconfig", "/nonexistent/kubeconfig", "--metrics-bind-address", "0", "--health-probe-bind-address", "0"}, 1, "kubeconfig"},
 	} {
-		code, out := progtest.Exit(t, bin, c.args...)
-		if code != c.code || !strings.Contains(out, c.says) {
-			t.Errorf("globalnet %q: exit %d, want %d, saying %q:\n%s", c.args, code, c.code, c.says, out)
-		}
+		progtest.ExpectExit(t, bin, c.code, c.says, c.args...)
 	}
 }
 

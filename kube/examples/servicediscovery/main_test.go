@@ -68,10 +68,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--cluster-id", "Not_A_Label"}, 2, "cluster-id"},
 		{[]string{"--cluster-id", "w", "--kubeconfig", "/nonexistent/kubeconfig", "--metrics-bind-address", "0", "--health-probe-bind-address", "0"}, 1, "kubeconfig"},
 	} {
-		code, out := progtest.Exit(t, bin, c.args...)
-		if code != c.code || !strings.Contains(out, c.says) {
-			t.Errorf("servicediscovery %q: exit %d, want %d, saying %q:\n%s", c.args, code, c.code, c.says, out)
-		}
+		progtest.ExpectExit(t, bin, c.code, c.says, c.args...)
 	}
 }
 

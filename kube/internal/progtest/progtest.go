@@ -52,6 +52,16 @@ func Exit(t *testing.T, bin string, args ...string) (int, string) {
 	return 0, ""
 }
 
+// ExpectExit runs bin with args (Exit) and reports the run if it does
+// not end with code or its output does not hold says.
+func ExpectExit(t *testing.T, bin string, code int, says string, args ...string) {
+	t.Helper()
+	got, out := Exit(t, bin, args...)
+	if got != code || !strings.Contains(out, says) {
+		t.Errorf("%s %q: exit %d, want %d, saying %q:\n%s", filepath.Base(bin), args, got, code, says, out)
+	}
+}
+
 // WriteKubeconfig writes cfg, a client-certificate user, as a kubeconfig.
 func WriteKubeconfig(t *testing.T, cfg *rest.Config) string {
 	t.Helper()

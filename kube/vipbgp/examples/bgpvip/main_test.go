@@ -182,10 +182,7 @@ func TestExitCodes(t *testing.T) {
 		{with("--peer", "2001:db8::1:64500"), 2, "brackets"},
 		{with("--kubeconfig", "/nonexistent/kubeconfig", "--metrics-bind-address", "0", "--health-probe-bind-address", "0"), 1, "kubeconfig"},
 	} {
-		code, out := progtest.Exit(t, bin, c.args...)
-		if code != c.code || !strings.Contains(out, c.says) {
-			t.Errorf("bgpvip %q: exit %d, want %d, saying %q:\n%s", c.args, code, c.code, c.says, out)
-		}
+		progtest.ExpectExit(t, bin, c.code, c.says, c.args...)
 	}
 }
 
