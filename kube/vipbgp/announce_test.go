@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
@@ -24,8 +25,8 @@ func TestAnnounceAndWithdraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := run(a)
-	defer r.stop(t)
+	r := kubetest.Go(a.Run)
+	defer r.Stop(t)
 	if err := a.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/osrg/gobgp/v3/pkg/server"
 
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
@@ -54,21 +55,8 @@ func benchConfig(peer *vipbgptest.Peer) vipbgp.Config {
 // benchRun runs a's Run in a goroutine; the function it returns cancels
 // it and waits for it.
 func benchRun(b *testing.B, a *vipbgp.Announcer) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	return func() {
-		b.Helper()
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				b.Fatalf("Run: %v", err)
-			}
-		case <-time.After(benchWait):
-			b.Fatal("Run did not return after its context ended")
-		}
-	}
+	r := kubetest.Go(a.Run)
+	return func() { r.Stop(b) }
 }
 
 // waitPeerState waits until the announcer reports its one peer in state.

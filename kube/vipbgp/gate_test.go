@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
@@ -33,8 +34,8 @@ func TestNothingBeforeFirstCommit(t *testing.T) {
 	if ps := a.Peers(); ps[0].State != vipbgp.StateNotRunning {
 		t.Errorf("before Run, the peer's state is %q", ps[0].State)
 	}
-	r := run(a)
-	defer r.stop(t)
+	r := kubetest.Go(a.Run)
+	defer r.Stop(t)
 	for _, v := range all[25:] {
 		if err := a.Announce(ctx, v, []string{"ns/late"}); err != nil {
 			t.Fatal(err)
@@ -98,8 +99,8 @@ func TestAnnounceAgainSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := run(a)
-	defer r.stop(t)
+	r := kubetest.Go(a.Run)
+	defer r.Stop(t)
 	if err := a.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +146,8 @@ func TestPeerRestartResendsRoutes(t *testing.T) {
 	if err := a.Commit(ctx); err != nil { // before Run: remembered
 		t.Fatal(err)
 	}
-	r := run(a)
-	defer r.stop(t)
+	r := kubetest.Go(a.Run)
+	defer r.Stop(t)
 	ribIs(t, peer, hosts(all))
 	peer.Stop(t)
 	vipbgptest.WaitFor(t, wait, "the announcer to see the session down", func() bool {

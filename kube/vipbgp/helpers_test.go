@@ -1,7 +1,6 @@
 package vipbgp_test
 
 import (
-	"context"
 	"net/netip"
 	"slices"
 	"testing"
@@ -30,33 +29,6 @@ func config(t *testing.T, peer *vipbgptest.Peer) vipbgp.Config {
 // the peers started: their API clients are theirs).
 func noLeaks(t testing.TB) func() {
 	return func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) }
-}
-
-// running is an announcer's Run in a goroutine.
-type running struct {
-	cancel context.CancelFunc
-	done   chan error
-}
-
-func run(a *vipbgp.Announcer) *running {
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- a.Run(ctx) }()
-	return r
-}
-
-// stop cancels Run and waits for it.
-func (r *running) stop(t testing.TB) {
-	t.Helper()
-	r.cancel()
-	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	case <-time.After(wait):
-		t.Fatal("Run did not return after its context ended")
-	}
 }
 
 // host is vip's host route.

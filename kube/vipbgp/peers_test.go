@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
@@ -25,8 +26,8 @@ func TestPeerDownDoesNotDelayOthers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := run(a)
-	defer r.stop(t)
+	r := kubetest.Go(a.Run)
+	defer r.Stop(t)
 	all := vips(5)
 	for _, v := range all {
 		if err := a.Announce(ctx, v, nil); err != nil {
@@ -69,7 +70,7 @@ func TestIPv6Session(t *testing.T) {
 	if err := a.Announce(ctx, vip, nil); err != nil {
 		t.Fatal(err)
 	}
-	r := run(a)
+	r := kubetest.Go(a.Run)
 	if err := a.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestIPv6Session(t *testing.T) {
 	if got := rib(t, peer); got[0].NextHop != peer.LocalAddress6() {
 		t.Errorf("next hop %v, want %v", got[0].NextHop, peer.LocalAddress6())
 	}
-	r.stop(t)
+	r.Stop(t)
 	vipbgptest.WaitFor(t, wait, "the session down", func() bool { return !peer.Established() })
 	got := rib(t, peer)
 	if len(got) != 1 || !got[0].Stale {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
@@ -154,12 +155,12 @@ func TestPlannedStop(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			r := run(a)
+			r := kubetest.Go(a.Run)
 			if err := a.Commit(ctx); err != nil {
 				t.Fatal(err)
 			}
 			ribIs(t, peer, hosts(all))
-			r.stop(t) // within GoBGP's selection deferral of the session coming up
+			r.Stop(t) // within GoBGP's selection deferral of the session coming up
 			// A timer GoBGP set when the session came up would fire now
 			// and block on the ended loop: give it time to, so that the
 			// leak check sees it.
