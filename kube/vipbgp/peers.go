@@ -47,13 +47,24 @@ type PeerState struct {
 	LastError string
 }
 
-var sessionStates = map[api.PeerState_SessionState]SessionState{
-	api.PeerState_IDLE:        StateIdle,
-	api.PeerState_CONNECT:     StateConnect,
-	api.PeerState_ACTIVE:      StateActive,
-	api.PeerState_OPENSENT:    StateOpenSent,
-	api.PeerState_OPENCONFIRM: StateOpenConfirm,
-	api.PeerState_ESTABLISHED: StateEstablished,
+// sessionState names GoBGP's session state; false for one it does not
+// define.
+func sessionState(s api.PeerState_SessionState) (SessionState, bool) {
+	switch s {
+	case api.PeerState_IDLE:
+		return StateIdle, true
+	case api.PeerState_CONNECT:
+		return StateConnect, true
+	case api.PeerState_ACTIVE:
+		return StateActive, true
+	case api.PeerState_OPENSENT:
+		return StateOpenSent, true
+	case api.PeerState_OPENCONFIRM:
+		return StateOpenConfirm, true
+	case api.PeerState_ESTABLISHED:
+		return StateEstablished, true
+	}
+	return "", false
 }
 
 // Peers reports the session with each configured peer, in the order of
@@ -88,7 +99,7 @@ func (a *Announcer) Peers() []PeerState {
 		default:
 			st.State = StateIdle
 			if lp, ok := live[p.Address.String()]; ok {
-				if s, ok := sessionStates[lp.GetState().GetSessionState()]; ok {
+				if s, ok := sessionState(lp.GetState().GetSessionState()); ok {
 					st.State = s
 				}
 				timers := lp.GetTimers().GetState()
