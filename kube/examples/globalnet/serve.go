@@ -7,8 +7,6 @@ import (
 	"io"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/meshstate/meshstate/ipam"
 	"github.com/meshstate/meshstate/kube/internal/prog"
@@ -45,11 +43,10 @@ func serve(ctx context.Context, o options, logs io.Writer) error {
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	if err := prog.RegisterClientMetrics(reg); err != nil {
+	reg, err := prog.Registry(a.Collector())
+	if err != nil {
 		return err
 	}
-	reg.MustRegister(a.Collector(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	ctx, cancel := context.WithCancel(ctx)
 	var srv prog.Servers

@@ -77,9 +77,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
 	"github.com/meshstate/meshstate/kube/internal/prog"
 )
 
@@ -120,12 +117,10 @@ func run(ctx context.Context, args []string, out, logs io.Writer) error {
 		return err
 	}
 	defer c.close()
-	reg := prometheus.NewRegistry()
-	if err := prog.RegisterClientMetrics(reg); err != nil {
+	reg, err := prog.Registry(c.collectors()...)
+	if err != nil {
 		return err
 	}
-	reg.MustRegister(c.collectors()...)
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	ctx, cancel := context.WithCancel(ctx)
 	var srv prog.Servers

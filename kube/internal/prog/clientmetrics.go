@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	clientmetrics "k8s.io/client-go/tools/metrics"
 )
 
@@ -73,4 +74,20 @@ type latencyHook struct{ v *prometheus.HistogramVec }
 
 func (h latencyHook) Observe(_ context.Context, verb string, u url.URL, latency time.Duration) {
 	h.v.WithLabelValues(verb, u.Host).Observe(latency.Seconds())
+}
+
+// Registry returns the registry a program serves its metrics from:
+// client-go's (RegisterClientMetrics), the adapters' collectors, and the
+// Go runtime's and the process's.
+func Registry(adapters ...prometheus.Collector) (*prometheus.Registry, error) {
+	reg := prometheus.NewRegistry()
+	if err := RegisterClientMetrics(reg); err != nil {
+		return nil, err
+	}
+	for _, c := range append(adapters, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})) {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
 }

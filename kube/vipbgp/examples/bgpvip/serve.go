@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/meshstate/meshstate/discovery/vip"
@@ -51,11 +49,10 @@ func (p program) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", prog.ErrUsage, err)
 	}
-	reg := prometheus.NewRegistry()
-	if err := prog.RegisterClientMetrics(reg); err != nil {
+	reg, err := prog.Registry(a.Collector())
+	if err != nil {
 		return err
 	}
-	reg.MustRegister(a.Collector(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	ctx, cancel := context.WithCancel(ctx)
 	var srv prog.Servers
