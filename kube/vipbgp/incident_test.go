@@ -2,7 +2,6 @@ package vipbgp_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -18,7 +17,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/meshstate/meshstate/discovery/vip"
-	"github.com/meshstate/meshstate/internal/testenv"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
@@ -27,30 +25,6 @@ import (
 
 // thisNode is the node the announcer runs on in the incident test.
 const thisNode = "node-a"
-
-// startControlPlane starts a kube-apiserver and etcd for t, in the test's
-// network namespace, and stops them when t ends. Without the binaries it
-// skips t, or fails it under CI=true. The package's TestMain is
-// vipbgptest.Main's, which calls m.Run itself in the namespace it made,
-// so kubetest.Main, which would too, cannot wrap it to stop a control
-// plane shared by the binary (kubetest.Shared): each test that needs one
-// starts its own.
-func startControlPlane(t *testing.T) *kubetest.Env {
-	t.Helper()
-	env, err := kubetest.Start()
-	switch {
-	case errors.Is(err, kubetest.ErrNoAssets):
-		testenv.SkipUnlessCI(t, err.Error(), "make kube-assets, then make test")
-	case err != nil:
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := env.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
-	return env
-}
 
 // lbService is a LoadBalancer Service asking for vip
 // (spec.loadBalancerIP; envtest runs no load-balancer controller to fill
@@ -198,7 +172,7 @@ func (c *recordingAnnouncer) all() []string {
 // incident's order, live) is announced too.
 func TestIncident004OverBGP(t *testing.T) {
 	vipbgptest.RequireRoot(t)
-	env := startControlPlane(t)
+	env := kubetest.Own(t) // not kubetest.Shared: vipbgptest.Main, not kubetest.Main, runs the tests
 	admin, _ := env.Admin(t)
 	ns := env.Namespace(t)
 	c := cluster{t: t, cs: admin, ns: ns}

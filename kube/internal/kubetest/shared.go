@@ -41,13 +41,36 @@ func Main(m *testing.M) int {
 func Shared(t testing.TB) *Env {
 	t.Helper()
 	shared.once.Do(func() { shared.env, shared.err = Start() })
-	switch {
-	case errors.Is(shared.err, ErrNoAssets):
-		testenv.SkipUnlessCI(t, shared.err.Error(), "make kube-assets, then make test")
-	case shared.err != nil:
-		t.Fatal(shared.err)
-	}
+	started(t, shared.err)
 	return shared.env
+}
+
+// Own starts a control plane for t alone, stopped when t ends, for a test
+// binary whose TestMain cannot be Main (vipbgp's runs its tests in a
+// network namespace of their own). Without the binaries it skips t, or
+// fails it under CI=true, as Shared does.
+func Own(t testing.TB) *Env {
+	t.Helper()
+	env, err := Start()
+	started(t, err)
+	t.Cleanup(func() {
+		if err := env.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	return env
+}
+
+// started stops t if a control plane could not start: a skip (a failure
+// under CI=true) without the binaries, a failure otherwise.
+func started(t testing.TB, err error) {
+	t.Helper()
+	switch {
+	case errors.Is(err, ErrNoAssets):
+		testenv.SkipUnlessCI(t, err.Error(), "make kube-assets, then make test")
+	case err != nil:
+		t.Fatal(err)
+	}
 }
 
 // Namespace creates a namespace for t. envtest runs no namespace

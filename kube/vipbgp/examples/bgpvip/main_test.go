@@ -20,7 +20,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/meshstate/meshstate/internal/testenv"
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/internal/prog"
 	"github.com/meshstate/meshstate/kube/internal/progtest"
@@ -193,18 +192,7 @@ func TestExitCodes(t *testing.T) {
 // served; interrupting it stops it cleanly, leaving no goroutine behind.
 func TestProgram(t *testing.T) {
 	vipbgptest.RequireRoot(t)
-	env, err := kubetest.Start() // not kubetest.Shared: vipbgptest.Main, not kubetest.Main, runs the tests
-	switch {
-	case errors.Is(err, kubetest.ErrNoAssets):
-		testenv.SkipUnlessCI(t, err.Error(), "make kube-assets, then make test")
-	case err != nil:
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := env.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
+	env := kubetest.Own(t) // not kubetest.Shared: vipbgptest.Main, not kubetest.Main, runs the tests
 	ns := env.Namespace(t)
 	cs := kubernetes.NewForConfigOrDie(env.Config)
 	ctx := context.Background()
