@@ -2,24 +2,22 @@ package vipbgp_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"runtime"
 	"slices"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/apiutil"
-	gobgplog "github.com/osrg/gobgp/v3/pkg/log"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/osrg/gobgp/v3/pkg/server"
 
 	"github.com/meshstate/meshstate/kube/internal/kubetest"
 	"github.com/meshstate/meshstate/kube/vipbgp"
+	"github.com/meshstate/meshstate/kube/vipbgp/internal/loop"
 	"github.com/meshstate/meshstate/kube/vipbgp/vipbgptest"
 )
 
@@ -351,9 +349,7 @@ func gobgpPath(b *testing.B, vip netip.Addr) *api.Path {
 // listening); stop stops it and ends its serve loop.
 func startSpeaker(b *testing.B, cfg vipbgp.Config) (*server.BgpServer, func()) {
 	ctx := context.Background()
-	end := &serveEnd{done: make(chan struct{})}
-	s := server.NewBgpServer(server.LoggerOption(end), server.TimingHookOption(end))
-	go end.serve(s)
+	s, end := loop.Start(nil) // its lines dropped: the benchmark reads the peer's side
 	if err := s.StartBgp(ctx, &api.StartBgpRequest{Global: &api.Global{
 		Asn: cfg.ASN, RouterId: cfg.RouterID.String(), ListenPort: -1}}); err != nil {
 		b.Fatal(err)
@@ -379,86 +375,11 @@ func startSpeaker(b *testing.B, cfg vipbgp.Config) (*server.BgpServer, func()) {
 		if err := s.StopBgp(ctx, &api.StopBgpRequest{}); err != nil {
 			b.Fatal(err)
 		}
-		if err := end.stop(s); err != nil {
+		if err := end.End(ctx, s); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
-
-// serveEnd ends the serve loop of the baseline's GoBGP speaker, which
-// GoBGP v3 never ends by itself, so that the benchmark leaves no
-// goroutine behind. It is vipbgp's way (loop.go): after StopBgp, a
-// StartBgp with a listener bound to a device that cannot exist fails on
-// the serve goroutine, whose log line arms the end; the timing hook that
-// follows that operation panics with the serveEnd itself, which the serve
-// goroutine recovers. It is also the speaker's logger, which drops
-// everything else: the benchmark reads the peer's side.
-type serveEnd struct {
-	armed atomic.Bool
-	done  chan struct{}
-}
-
-// serveEndDevice is the device name the ending listener is bound to.
-const serveEndDevice = "bench:end"
-
-func (e *serveEnd) serve(s *server.BgpServer) {
-	defer close(e.done)
-	defer func() {
-		if r := recover(); r != nil && r != any(e) {
-			panic(r)
-		}
-	}()
-	s.Serve()
-}
-
-func (e *serveEnd) stop(s *server.BgpServer) error {
-	err := s.StartBgp(context.Background(), &api.StartBgpRequest{Global: &api.Global{
-		Asn: 1, RouterId: "127.0.0.1", ListenPort: 1, ListenAddresses: []string{"127.0.0.1"}, BindToDevice: serveEndDevice}})
-	if err == nil {
-		return errors.New("the ending listener was accepted")
-	}
-	select {
-	case <-e.done:
-		return nil
-	case <-time.After(benchWait):
-		return fmt.Errorf("GoBGP's serve loop did not end (%v)", err)
-	}
-}
-
-// Observe is GoBGP's timing hook, called by Serve after each operation.
-func (e *serveEnd) Observe(op server.FSMOperation, _, _ time.Duration) {
-	if op == server.FSMMgmtOp && e.armed.Load() {
-		panic(e)
-	}
-}
-
-// Warn notices the failed bind to serveEndDevice, and arms the end.
-func (e *serveEnd) Warn(_ string, fields gobgplog.Fields) {
-	if dev, ok := fields["BindToDev"].(string); ok && dev == serveEndDevice {
-		e.armed.Store(true)
-	}
-}
-
-// Panic drops the line (GoBGP's logger interface, as the rest below).
-func (e *serveEnd) Panic(string, gobgplog.Fields) {}
-
-// Fatal drops the line.
-func (e *serveEnd) Fatal(string, gobgplog.Fields) {}
-
-// Error drops the line.
-func (e *serveEnd) Error(string, gobgplog.Fields) {}
-
-// Info drops the line.
-func (e *serveEnd) Info(string, gobgplog.Fields) {}
-
-// Debug drops the line.
-func (e *serveEnd) Debug(string, gobgplog.Fields) {}
-
-// SetLevel ignores the level.
-func (e *serveEnd) SetLevel(gobgplog.LogLevel) {}
-
-// GetLevel is Info: GoBGP skips building its debug lines.
-func (e *serveEnd) GetLevel() gobgplog.LogLevel { return gobgplog.InfoLevel }
 
 // BenchmarkRestart1k restarts an announcer process holding 1,000 VIPs, with
 // graceful restart, against a peer that helps: the process is killed

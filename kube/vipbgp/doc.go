@@ -76,7 +76,7 @@
 // # Goroutines
 //
 // GoBGP v3's serve loop never returns by itself; Run ends it after
-// StopBgp with GoBGP's own hooks (see loop.go), so that a Run that
+// StopBgp with GoBGP's own hooks (see internal/loop), so that a Run that
 // returned leaves no goroutine behind. For the same reason, a Run with
 // graceful restart that stops within two seconds of a session coming up
 // first waits for GoBGP's deferral timer to fire. GoBGP keeps

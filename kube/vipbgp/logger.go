@@ -12,12 +12,10 @@ import (
 
 // logger hands GoBGP's log lines to a logr.Logger: errors as errors,
 // warnings and informational lines at V(0) and V(1), debug lines at V(2).
-// It also keeps each peer's last "Peer Down" reason for Peers, and arms
-// the serve loop's end (see loop.go).
+// It also keeps each peer's last "Peer Down" reason for Peers.
 type logger struct {
 	log   logr.Logger
 	level atomic.Uint32
-	end   *loopEnd
 
 	mu   sync.Mutex
 	down map[string]string // peer address -> last reason its session went down
@@ -25,8 +23,8 @@ type logger struct {
 
 var _ gobgplog.Logger = (*logger)(nil)
 
-func newLogger(l logr.Logger, end *loopEnd) *logger {
-	g := &logger{log: l.WithName("gobgp"), end: end, down: map[string]string{}}
+func newLogger(l logr.Logger) *logger {
+	g := &logger{log: l.WithName("gobgp"), down: map[string]string{}}
 	g.level.Store(uint32(gobgplog.InfoLevel))
 	return g
 }
@@ -57,11 +55,8 @@ func (g *logger) Error(msg string, fields gobgplog.Fields) {
 	g.log.Error(fmt.Errorf("%s", msg), "GoBGP error", kv(fields)...)
 }
 
-// Warn logs msg at V(0), and notices the serve loop's end being asked for.
+// Warn logs msg at V(0).
 func (g *logger) Warn(msg string, fields gobgplog.Fields) {
-	if g.end.asked(msg, fields) {
-		return
-	}
 	g.log.Info(msg, kv(fields)...)
 }
 

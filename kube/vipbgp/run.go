@@ -9,6 +9,8 @@ import (
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
+
+	"github.com/meshstate/meshstate/kube/vipbgp/internal/loop"
 )
 
 // Run starts the speaker, loads the announced set into its table, opens
@@ -27,10 +29,8 @@ func (a *Announcer) Run(ctx context.Context) error {
 	a.started = true
 	a.mu.Unlock()
 
-	end := newLoopEnd()
-	log := newLogger(a.cfg.Log, end)
-	s := server.NewBgpServer(server.LoggerOption(log), server.TimingHookOption(end))
-	go end.serve(s)
+	log := newLogger(a.cfg.Log)
+	s, end := loop.Start(log)
 	port := a.cfg.ListenPort
 	if port == 0 {
 		port = -1 // GoBGP's "do not listen"
@@ -74,7 +74,7 @@ func (a *Announcer) load(ctx context.Context, s *server.BgpServer, log *logger) 
 
 // stop ends the sessions, stops the speaker and ends its loop; err is
 // what Run returns, unless stopping fails.
-func (a *Announcer) stop(s *server.BgpServer, end *loopEnd, err error) error {
+func (a *Announcer) stop(s *server.BgpServer, end *loop.Loop, err error) error {
 	a.mu.Lock()
 	a.stopped = true
 	running := a.srv != nil
@@ -90,7 +90,7 @@ func (a *Announcer) stop(s *server.BgpServer, end *loopEnd, err error) error {
 	a.mu.Lock()
 	a.srv = nil
 	a.mu.Unlock()
-	if endErr := end.stop(ctx, s); endErr != nil && err == nil {
+	if endErr := end.End(ctx, s); endErr != nil && err == nil {
 		err = endErr
 	}
 	return err
